@@ -1,0 +1,72 @@
+/**
+ * The values stack config may choose from. Keeping them in one place lets validation name the allowed
+ * values in its errors and lets the cost estimator prove that it has a price for every one of them.
+ */
+
+/**
+ * Kubernetes versions in EKS standard support on the date below, with the end of standard support
+ * (source: AWS EKS Kubernetes version lifecycle, via endoflife.date/amazon-eks, read 2026-11). Versions in
+ * extended support cost $0.60 instead of $0.10 per cluster-hour, so they are not accepted.
+ */
+export const KUBERNETES_VERSIONS: Readonly<Record<string, { endOfStandardSupport: string }>> = {
+    "1.34": { endOfStandardSupport: "2026-12-02" },
+    "1.35": { endOfStandardSupport: "2027-03-27" },
+};
+
+export type Architecture = "arm64" | "x86_64";
+
+/** EC2 instance types offered for node groups, with their CPU architecture (Graviton types are arm64). */
+export const NODE_INSTANCE_TYPES: Readonly<Record<string, Architecture>> = {
+    "t4g.medium": "arm64",
+    "t4g.large": "arm64",
+    "m6g.large": "arm64",
+    "m7g.large": "arm64",
+    "c7g.large": "arm64",
+    "t3.medium": "x86_64",
+    "t3.large": "x86_64",
+    "m6i.large": "x86_64",
+    "m7i.large": "x86_64",
+};
+
+/** RDS instance classes offered for PostgreSQL. */
+export const DB_INSTANCE_CLASSES = [
+    "db.t4g.micro",
+    "db.t4g.small",
+    "db.t4g.medium",
+    "db.m7g.large",
+    "db.r6g.large",
+    "db.r7g.large",
+] as const;
+
+/** PostgreSQL major versions; minor versions follow automatically (auto minor upgrades are on). */
+export const POSTGRES_MAJOR_VERSIONS = ["15", "16", "17"] as const;
+
+/** ElastiCache node types. */
+export const CACHE_NODE_TYPES = ["cache.t4g.micro", "cache.t4g.small", "cache.m7g.large", "cache.r7g.large"] as const;
+
+export const CACHE_ENGINES = ["valkey", "redis"] as const;
+
+/** Engine versions per cache engine, with the default parameter group family each uses. */
+export const CACHE_ENGINE_VERSIONS: Readonly<Record<(typeof CACHE_ENGINES)[number], Record<string, string>>> = {
+    valkey: { "7.2": "valkey7", "8.0": "valkey8", "8.1": "valkey8" },
+    redis: { "7.1": "redis7" },
+};
+
+/** Amazon MQ broker instance types. */
+export const BROKER_INSTANCE_TYPES = ["mq.t3.micro", "mq.m5.large", "mq.m7g.medium", "mq.m7g.large"] as const;
+
+/**
+ * RabbitMQ versions on Amazon MQ. 4.2 runs only on mq.m7g; mq.t3.micro runs only 3.13
+ * (Amazon MQ developer guide, "Managing Amazon MQ for RabbitMQ engine versions").
+ */
+export const BROKER_ENGINE_VERSIONS = ["3.13", "4.2"] as const;
+
+export const BROKER_DEPLOYMENT_MODES = ["SINGLE_INSTANCE", "CLUSTER_MULTI_AZ"] as const;
+
+/** Retention values CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export const ENVIRONMENTS = ["dev", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];

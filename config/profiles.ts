@@ -1,0 +1,147 @@
+import type { Environment } from "./catalog";
+import type { Settings } from "./schema";
+
+/** Everything a profile may default: all settings except the environment itself and the catalog. */
+export type Profile = Omit<Settings, "environment" | "services" | "region">;
+
+/**
+ * `dev` is the cheapest stack that still exercises every part of the platform: two zones, one NAT
+ * gateway, spot capacity for applications, burstable data stores without standbys.
+ */
+const dev: Profile = {
+    budget: 0,
+    protection: { enabled: false },
+    tags: {},
+    network: {
+        cidr: "10.0.0.0/16",
+        availabilityZones: 2,
+        natGateways: "single",
+        interfaceEndpoints: false,
+        reservedCidrs: [],
+    },
+    encryption: { keyDeletionWindowDays: 7 },
+    logs: { retentionDays: 14 },
+    cluster: {
+        version: "1.35",
+        architecture: "arm64",
+        endpointPublicAccess: false,
+        publicAccessCidrs: [],
+        adminRoleArns: [],
+        serviceCidr: "172.20.0.0/16",
+        logRetentionDays: 14,
+        nodeGroups: {
+            system: {
+                instanceTypes: ["t4g.medium"],
+                capacityType: "ON_DEMAND",
+                minSize: 1,
+                desiredSize: 1,
+                maxSize: 2,
+                diskSizeGb: 20,
+            },
+            apps: {
+                instanceTypes: ["t4g.large", "m6g.large", "m7g.large"],
+                capacityType: "SPOT",
+                minSize: 1,
+                desiredSize: 2,
+                maxSize: 4,
+                diskSizeGb: 20,
+            },
+        },
+    },
+    database: {
+        engineVersion: "17",
+        instanceClass: "db.t4g.micro",
+        allocatedStorageGb: 20,
+        maxAllocatedStorageGb: 50,
+        multiAz: false,
+        readReplicas: 0,
+        backupRetentionDays: 1,
+        deletionProtection: false,
+        performanceInsights: false,
+        databaseName: "platform",
+        masterUsername: "platform_admin",
+    },
+    cache: {
+        engine: "valkey",
+        engineVersion: "8.0",
+        nodeType: "cache.t4g.micro",
+        clusterMode: false,
+        shards: 1,
+        replicasPerShard: 0,
+        snapshotRetentionDays: 0,
+    },
+    broker: { engineVersion: "3.13", instanceType: "mq.t3.micro", deploymentMode: "SINGLE_INSTANCE" },
+    secrets: { recoveryWindowDays: 7 },
+};
+
+/**
+ * `prod` is highly available: three zones with a NAT gateway each, private endpoints for AWS APIs,
+ * Multi-AZ data stores with a read replica, a clustered broker, and protection against deletion.
+ */
+const prod: Profile = {
+    budget: 0,
+    protection: { enabled: true },
+    tags: {},
+    network: {
+        cidr: "10.0.0.0/16",
+        availabilityZones: 3,
+        natGateways: "onePerAz",
+        interfaceEndpoints: true,
+        reservedCidrs: [],
+    },
+    encryption: { keyDeletionWindowDays: 30 },
+    logs: { retentionDays: 365 },
+    cluster: {
+        version: "1.35",
+        architecture: "arm64",
+        endpointPublicAccess: false,
+        publicAccessCidrs: [],
+        adminRoleArns: [],
+        serviceCidr: "172.20.0.0/16",
+        logRetentionDays: 365,
+        nodeGroups: {
+            system: {
+                instanceTypes: ["m7g.large"],
+                capacityType: "ON_DEMAND",
+                minSize: 3,
+                desiredSize: 3,
+                maxSize: 4,
+                diskSizeGb: 50,
+            },
+            apps: {
+                instanceTypes: ["m7g.large"],
+                capacityType: "ON_DEMAND",
+                minSize: 3,
+                desiredSize: 3,
+                maxSize: 12,
+                diskSizeGb: 50,
+            },
+        },
+    },
+    database: {
+        engineVersion: "17",
+        instanceClass: "db.m7g.large",
+        allocatedStorageGb: 100,
+        maxAllocatedStorageGb: 500,
+        multiAz: true,
+        readReplicas: 1,
+        backupRetentionDays: 14,
+        deletionProtection: true,
+        performanceInsights: true,
+        databaseName: "platform",
+        masterUsername: "platform_admin",
+    },
+    cache: {
+        engine: "valkey",
+        engineVersion: "8.0",
+        nodeType: "cache.m7g.large",
+        clusterMode: false,
+        shards: 1,
+        replicasPerShard: 1,
+        snapshotRetentionDays: 7,
+    },
+    broker: { engineVersion: "4.2", instanceType: "mq.m7g.large", deploymentMode: "CLUSTER_MULTI_AZ" },
+    secrets: { recoveryWindowDays: 30 },
+};
+
+export const PROFILES: Readonly<Record<Environment, Profile>> = { dev, prod };

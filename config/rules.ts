@@ -1,0 +1,217 @@
+import { CACHE_ENGINE_VERSIONS, NODE_INSTANCE_TYPES } from "./catalog";
+import { ConfigIssue } from "./errors";
+import type { NodeGroupSettings, ServiceSettings, Settings } from "./schema";
+import { formatCidr, isOpenToWorld, isPrivate, overlaps, parseCidr } from "../lib/cidr";
+
+/**
+ * Rules that span several keys or depend on the environment. Each returns the issues it finds; none
+ * throws, so a user sees every problem in one run.
+ */
+
+export function checkNetwork(s: Settings): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const vpc = parseCidr(s.network.cidr);
+    if (!vpc) {
+        return issues;
+    }
+    if (vpc.prefix < 16) {
+        issues.push({ path: ["network", "cidr"], value: s.network.cidr, message: "is larger than a VPC may be; use a /16 to /20" });
+    } else if (vpc.prefix > 20) {
+        issues.push({
+            path: ["network", "cidr"],
+            value: s.network.cidr,
+            message: "is too small for public, private and isolated subnets in every zone; use a /16 to /20",
+        });
+    }
+    if (!isPrivate(vpc)) {
+        issues.push({ path: ["network", "cidr"], value: s.network.cidr, message: "is not inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)" });
+    }
+    if (s.environment === "prod" && s.network.availabilityZones < 3) {
+        issues.push({ path: ["network", "availabilityZones"], value: s.network.availabilityZones, message: "is too few for prod; prod spreads over 3 zones" });
+    }
+    s.network.reservedCidrs.forEach((text, i) => {
+        const reserved = parseCidr(text);
+        if (reserved && overlaps(vpc, reserved)) {
+            issues.push({ path: ["network", "reservedCidrs", i], value: text, message: `overlaps platform:network.cidr (${formatCidr(vpc)})` });
+        }
+    });
+    const svc = parseCidr(s.cluster.serviceCidr);
+    if (svc) {
+        if (overlaps(vpc, svc)) {
+            issues.push({ path: ["cluster", "serviceCidr"], value: s.cluster.serviceCidr, message: `overlaps platform:network.cidr (${formatCidr(vpc)})` });
+        }
+        if (!isPrivate(svc) || svc.prefix < 12 || svc.prefix > 24) {
+            issues.push({
+                path: ["cluster", "serviceCidr"],
+                value: s.cluster.serviceCidr,
+                message: "must be a private block between /12 and /24 (an EKS requirement)",
+            });
+        }
+    }
+    return issues;
+}
+
+export function checkCluster(s: Settings): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const c = s.cluster;
+    if (!c.endpointPublicAccess && c.publicAccessCidrs.length > 0) {
+        issues.push({
+            path: ["cluster", "publicAccessCidrs"],
+            value: c.publicAccessCidrs,
+            message: "is set but platform:cluster.endpointPublicAccess is false; enable the public endpoint or drop the allowlist",
+        });
+    }
+    if (c.endpointPublicAccess && c.publicAccessCidrs.length === 0) {
+        issues.push({
+            path: ["cluster", "publicAccessCidrs"],
+            value: c.publicAccessCidrs,
+            message: "is empty while platform:cluster.endpointPublicAccess is true, which EKS treats as 0.0.0.0/0; list the networks allowed",
+        });
+    }
+    c.publicAccessCidrs.forEach((text, i) => {
+        if (s.environment === "prod" && isOpenToWorld(text)) {
+            issues.push({ path: ["cluster", "publicAccessCidrs", i], value: text, message: "opens the public API endpoint to the whole internet, which prod never allows" });
+        }
+    });
+    const seen = new Set<string>();
+    c.adminRoleArns.forEach((arn, i) => {
+        if (seen.has(arn)) {
+            issues.push({ path: ["cluster", "adminRoleArns", i], value: arn, message: "is listed twice" });
+        }
+        seen.add(arn);
+    });
+    for (const group of ["system", "apps"] as const) {
+        issues.push(...checkNodeGroup(group, c.nodeGroups[group], c.architecture));
+    }
+    if (c.nodeGroups.system.minSize < 1) {
+        issues.push({ path: ["cluster", "nodeGroups", "system", "minSize"], value: c.nodeGroups.system.minSize, message: "must be at least 1: cluster add-ons run on the system group" });
+    }
+    return issues;
+}
+
+function checkNodeGroup(group: string, g: NodeGroupSettings, architecture: string): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const at = (key: string) => ["cluster", "nodeGroups", group, key];
+    if (g.minSize > g.maxSize) {
+        issues.push({ path: at("minSize"), value: g.minSize, message: `is greater than platform:cluster.nodeGroups.${group}.maxSize (${g.maxSize})` });
+    }
+    if (g.desiredSize < g.minSize || g.desiredSize > g.maxSize) {
+        issues.push({ path: at("desiredSize"), value: g.desiredSize, message: `must lie between minSize (${g.minSize}) and maxSize (${g.maxSize})` });
+    }
+    g.instanceTypes.forEach((type, i) => {
+        if (NODE_INSTANCE_TYPES[type] !== architecture) {
+            issues.push({
+                path: ["cluster", "nodeGroups", group, "instanceTypes", i],
+                value: type,
+                message: `is ${NODE_INSTANCE_TYPES[type]} but platform:cluster.architecture is ${architecture}`,
+            });
+        }
+    });
+    return issues;
+}
+
+export function checkDataStores(s: Settings): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const db = s.database;
+    if (db.maxAllocatedStorageGb < db.allocatedStorageGb) {
+        issues.push({ path: ["database", "maxAllocatedStorageGb"], value: db.maxAllocatedStorageGb, message: `is below platform:database.allocatedStorageGb (${db.allocatedStorageGb})` });
+    }
+    if (db.readReplicas > 0 && db.backupRetentionDays < 1) {
+        issues.push({ path: ["database", "backupRetentionDays"], value: db.backupRetentionDays, message: "must be at least 1 when platform:database.readReplicas is set: RDS replicas need backups" });
+    }
+    const cacheVersions = CACHE_ENGINE_VERSIONS[s.cache.engine];
+    if (!(s.cache.engineVersion in cacheVersions)) {
+        issues.push({
+            path: ["cache", "engineVersion"],
+            value: s.cache.engineVersion,
+            message: `is not a ${s.cache.engine} version; allowed: ${Object.keys(cacheVersions).join(", ")}`,
+        });
+    }
+    if (!s.cache.clusterMode && s.cache.shards > 1) {
+        issues.push({ path: ["cache", "shards"], value: s.cache.shards, message: "needs platform:cache.clusterMode true; without cluster mode there is one shard" });
+    }
+    const b = s.broker;
+    if (b.instanceType === "mq.t3.micro" && b.engineVersion !== "3.13") {
+        issues.push({ path: ["broker", "engineVersion"], value: b.engineVersion, message: "does not run on mq.t3.micro; allowed there: 3.13" });
+    }
+    if (b.engineVersion.startsWith("4.") && !b.instanceType.startsWith("mq.m7g.")) {
+        issues.push({ path: ["broker", "instanceType"], value: b.instanceType, message: `cannot run RabbitMQ ${b.engineVersion}; allowed: mq.m7g.medium, mq.m7g.large` });
+    }
+    if (b.deploymentMode === "CLUSTER_MULTI_AZ" && b.instanceType === "mq.t3.micro") {
+        issues.push({ path: ["broker", "instanceType"], value: b.instanceType, message: "cannot form a cluster; CLUSTER_MULTI_AZ needs mq.m5 or mq.m7g" });
+    }
+    return issues;
+}
+
+/** Namespaces the platform itself uses; a service may not take them. */
+export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "platform-system", "monitoring"];
+
+export function checkServices(s: Settings): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const byName = new Map<string, ServiceSettings>();
+    s.services.forEach((svc, i) => {
+        if (byName.has(svc.name)) {
+            issues.push({ path: ["services", i, "name"], value: svc.name, message: "is used by another service; names must be unique" });
+        }
+        byName.set(svc.name, svc);
+        if (RESERVED_NAMESPACES.includes(svc.name) || svc.name.startsWith("kube-")) {
+            issues.push({ path: ["services", i, "name"], value: svc.name, message: `is reserved by the platform; reserved: ${RESERVED_NAMESPACES.join(", ")}, kube-*` });
+        }
+    });
+    s.services.forEach((svc, i) => {
+        const at = (...rest: (string | number)[]) => ["services", i, ...rest];
+        if (svc.kind === "web" && svc.port === undefined) {
+            issues.push({ path: at("port"), value: undefined, message: "is required for a web service" });
+        }
+        if (svc.kind !== "web") {
+            for (const key of ["port", "ingress", "healthPath"] as const) {
+                if (svc[key] !== undefined) {
+                    issues.push({ path: at(key), value: svc[key], message: `applies only to web services; this one is a ${svc.kind}` });
+                }
+            }
+        }
+        if (svc.kind === "cron" && svc.schedule === undefined) {
+            issues.push({ path: at("schedule"), value: undefined, message: "is required for a cron service" });
+        }
+        if (svc.kind !== "cron" && svc.schedule !== undefined) {
+            issues.push({ path: at("schedule"), value: svc.schedule, message: `applies only to cron services; this one is a ${svc.kind}` });
+        }
+        if (svc.queue !== undefined) {
+            if (svc.kind !== "worker") {
+                issues.push({ path: at("queue"), value: svc.queue, message: `applies only to workers; this one is a ${svc.kind}` });
+            } else if (!(svc.uses ?? []).includes("broker")) {
+                issues.push({ path: at("queue"), value: svc.queue, message: "needs the broker; add broker to uses" });
+            }
+        }
+        if (typeof svc.replicas === "object" && svc.replicas.min > svc.replicas.max) {
+            issues.push({ path: at("replicas", "min"), value: svc.replicas.min, message: `is greater than replicas.max (${svc.replicas.max})` });
+        }
+        if (svc.kind === "cron" && svc.replicas !== undefined) {
+            issues.push({ path: at("replicas"), value: svc.replicas, message: "does not apply to cron services" });
+        }
+        (svc.callers ?? []).forEach((caller, j) => {
+            if (!byName.has(caller)) {
+                issues.push({ path: at("callers", j), value: caller, message: `is not a service in platform:services; known: ${[...byName.keys()].join(", ")}` });
+            } else if (caller === svc.name) {
+                issues.push({ path: at("callers", j), value: caller, message: "names the service itself" });
+            }
+        });
+        if ((svc.callers ?? []).length > 0 && svc.kind !== "web") {
+            issues.push({ path: at("callers"), value: svc.callers, message: `applies only to web services, which listen; this one is a ${svc.kind}` });
+        }
+        const dup = (svc.secrets ?? []).find((name, j, all) => all.indexOf(name) !== j);
+        if (dup !== undefined) {
+            issues.push({ path: at("secrets"), value: dup, message: "is listed twice" });
+        }
+        const uses = svc.uses ?? [];
+        if (new Set(uses).size !== uses.length) {
+            issues.push({ path: at("uses"), value: uses, message: "lists a backing service twice" });
+        }
+    });
+    return issues;
+}
+
+/** Every cross-key rule, in the order a person would fix them. */
+export function checkSettings(s: Settings): ConfigIssue[] {
+    return [...checkNetwork(s), ...checkCluster(s), ...checkDataStores(s), ...checkServices(s)];
+}

@@ -1,0 +1,174 @@
+import { z } from "zod";
+import * as catalog from "./catalog";
+import { isCidr } from "../lib/cidr";
+
+/**
+ * The shape of every `platform:*` stack config key once the environment profile has been merged in.
+ * Objects are strict: an unknown key is an error, never silently ignored.
+ */
+
+const cidr = z.string().refine(isCidr, { message: "is not a valid IPv4 CIDR" });
+const logRetention = z
+    .number()
+    .refine((d) => (catalog.LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+        message: `is not a CloudWatch Logs retention; allowed: ${catalog.LOG_RETENTION_DAYS.join(", ")}`,
+    });
+const oneOf = <T extends string>(values: readonly T[]) => z.enum(values as [T, ...T[]]);
+const count = (min: number, max: number) => z.number().int().min(min).max(max);
+const iamRoleArn = z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { message: "is not an IAM role ARN" });
+/** DNS-1123 label: what Kubernetes accepts for namespaces and most object names. */
+export const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const dnsLabel = (max: number) =>
+    z
+        .string()
+        .max(max)
+        .regex(DNS_LABEL, { message: "is not a DNS-1123 label (lower-case letters, digits and '-', starting with a letter)" });
+/** Kubernetes quantities as used for CPU and memory. */
+const cpuQuantity = z.string().regex(/^(\d+m|\d+(\.\d+)?)$/, { message: "is not a CPU quantity such as 250m or 1" });
+const memoryQuantity = z.string().regex(/^\d+(Mi|Gi)$/, { message: "is not a memory quantity such as 256Mi or 1Gi" });
+
+export const nodeGroupSchema = z.strictObject({
+    instanceTypes: z.array(oneOf(Object.keys(catalog.NODE_INSTANCE_TYPES))).min(1),
+    capacityType: oneOf(["ON_DEMAND", "SPOT"] as const),
+    minSize: count(0, 100),
+    desiredSize: count(0, 100),
+    maxSize: count(1, 100),
+    diskSizeGb: count(20, 1000),
+});
+
+export const networkSchema = z.strictObject({
+    cidr,
+    availabilityZones: count(2, 3),
+    natGateways: oneOf(["single", "onePerAz"] as const),
+    interfaceEndpoints: z.boolean(),
+    /** Networks the VPC must never overlap: peered VPCs, on-premises ranges, a transit gateway. */
+    reservedCidrs: z.array(cidr),
+});
+
+export const clusterSchema = z.strictObject({
+    version: oneOf(Object.keys(catalog.KUBERNETES_VERSIONS)),
+    architecture: oneOf(["arm64", "x86_64"] as const),
+    endpointPublicAccess: z.boolean(),
+    publicAccessCidrs: z.array(cidr),
+    adminRoleArns: z.array(iamRoleArn),
+    serviceCidr: cidr,
+    logRetentionDays: logRetention,
+    nodeGroups: z.strictObject({ system: nodeGroupSchema, apps: nodeGroupSchema }),
+});
+
+export const databaseSchema = z.strictObject({
+    engineVersion: oneOf(catalog.POSTGRES_MAJOR_VERSIONS),
+    instanceClass: oneOf(catalog.DB_INSTANCE_CLASSES),
+    allocatedStorageGb: count(20, 16384),
+    maxAllocatedStorageGb: count(20, 65536),
+    multiAz: z.boolean(),
+    readReplicas: count(0, 5),
+    backupRetentionDays: count(0, 35),
+    deletionProtection: z.boolean(),
+    performanceInsights: z.boolean(),
+    databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, { message: "is not a PostgreSQL identifier" }),
+    masterUsername: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]{0,15}$/, { message: "is not a PostgreSQL user name of at most 16 characters" })
+        .refine((u) => !["postgres", "admin", "rdsadmin", "root"].includes(u), {
+            message: "is a well-known admin name; choose another",
+        }),
+});
+
+export const cacheSchema = z.strictObject({
+    engine: oneOf(catalog.CACHE_ENGINES),
+    engineVersion: z.string(),
+    nodeType: oneOf(catalog.CACHE_NODE_TYPES),
+    clusterMode: z.boolean(),
+    shards: count(1, 500),
+    replicasPerShard: count(0, 5),
+    snapshotRetentionDays: count(0, 35),
+});
+
+export const brokerSchema = z.strictObject({
+    engineVersion: oneOf(catalog.BROKER_ENGINE_VERSIONS),
+    instanceType: oneOf(catalog.BROKER_INSTANCE_TYPES),
+    deploymentMode: oneOf(catalog.BROKER_DEPLOYMENT_MODES),
+});
+
+export const secretsSchema = z.strictObject({
+    /** 0 deletes at once; otherwise 7–30 days, as Secrets Manager allows. */
+    recoveryWindowDays: z.number().int().refine((d) => d === 0 || (d >= 7 && d <= 30), {
+        message: "must be 0 or between 7 and 30",
+    }),
+});
+
+export const encryptionSchema = z.strictObject({
+    keyDeletionWindowDays: count(7, 30),
+});
+
+export const logsSchema = z.strictObject({
+    retentionDays: logRetention,
+});
+
+const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: "is not an environment variable name" });
+
+export const serviceSchema = z.strictObject({
+    name: dnsLabel(30),
+    kind: oneOf(["web", "worker", "cron"] as const),
+    image: z
+        .string()
+        .regex(/^[a-z0-9.\-/:_]+(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/, {
+            message: "must name a tag or a digest (registry/repo:tag or registry/repo@sha256:…)",
+        })
+        .refine((i) => !/:latest$/.test(i), { message: "uses the mutable tag 'latest'; pin a version or digest" }),
+    port: count(1024, 65535).optional(),
+    cpu: cpuQuantity.optional(),
+    memory: memoryQuantity.optional(),
+    replicas: z.union([count(1, 100), z.strictObject({ min: count(1, 100), max: count(1, 500) })]).optional(),
+    env: z.record(envVarName, z.string()).optional(),
+    uses: z.array(oneOf(["database", "cache", "broker"] as const)).optional(),
+    secrets: z.array(dnsLabel(60)).optional(),
+    ingress: z
+        .strictObject({
+            host: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { message: "is not a host name" }),
+            path: z.string().regex(/^\/[\w\-./]*$/, { message: "is not a URL path starting with /" }),
+        })
+        .optional(),
+    callers: z.array(dnsLabel(30)).optional(),
+    healthPath: z.string().regex(/^\/[\w\-./]*$/, { message: "is not a URL path starting with /" }).optional(),
+    queue: z.strictObject({ name: z.string().min(1).max(255), targetLength: count(1, 100000) }).optional(),
+    schedule: z
+        .string()
+        .regex(/^(\S+\s+){4}\S+$/, { message: "is not a five-field cron schedule" })
+        .optional(),
+    command: z.array(z.string()).optional(),
+});
+
+export const settingsSchema = z.strictObject({
+    environment: oneOf(catalog.ENVIRONMENTS),
+    /** Monthly budget in USD; the offline plan fails when its estimate exceeds it. 0 means no budget. */
+    budget: z.number().min(0),
+    /** Guard stateful resources against deletion and replacement. */
+    protection: z.strictObject({ enabled: z.boolean() }),
+    tags: z.record(z.string().regex(/^[\w.:/=+\-@ ]{1,128}$/), z.string().max(256)),
+    network: networkSchema,
+    encryption: encryptionSchema,
+    logs: logsSchema,
+    cluster: clusterSchema,
+    database: databaseSchema,
+    cache: cacheSchema,
+    broker: brokerSchema,
+    secrets: secretsSchema,
+    services: z.array(serviceSchema),
+});
+
+/** Validated settings: every `platform:*` key, plus the AWS region the provider deploys to. */
+export type Settings = z.infer<typeof settingsSchema> & { readonly region: string };
+export type NetworkSettings = z.infer<typeof networkSchema>;
+export type ClusterSettings = z.infer<typeof clusterSchema>;
+export type NodeGroupSettings = z.infer<typeof nodeGroupSchema>;
+export type DatabaseSettings = z.infer<typeof databaseSchema>;
+export type CacheSettings = z.infer<typeof cacheSchema>;
+export type BrokerSettings = z.infer<typeof brokerSchema>;
+export type ServiceSettings = z.infer<typeof serviceSchema>;
+
+/** The top-level keys a stack may set under the `platform:` namespace. */
+export const SETTINGS_KEYS = Object.keys(settingsSchema.shape);
