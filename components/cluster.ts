@@ -31,6 +31,8 @@ export interface ClusterArgs {
     readonly vpcId: pulumi.Input<string>;
     readonly publicSubnetIds: pulumi.Input<string[]>;
     readonly privateSubnetIds: pulumi.Input<string[]>;
+    /** Security group attached to every node besides the EKS cluster group; data stores admit it. Required. */
+    readonly workloadSecurityGroupId: pulumi.Input<string>;
     /** Enable the public API endpoint (the private one is always on). Defaults to false. */
     readonly endpointPublicAccess?: boolean;
     /** Networks allowed to reach the public endpoint. Required when it is enabled. */
@@ -65,8 +67,8 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly oidcProviderArn: pulumi.Output<string>;
     public readonly oidcIssuerUrl: pulumi.Output<string>;
-    /** Security group EKS attaches to every managed node (and so to every pod): data stores admit it. */
-    public readonly nodeSecurityGroupId: pulumi.Output<string>;
+    /** Security group EKS creates for the control plane and managed nodes. */
+    public readonly clusterSecurityGroupId: pulumi.Output<string>;
     public readonly provider: k8s.Provider;
     /** Everything that must exist before workloads can be scheduled: node groups and core add-ons. */
     public readonly ready: pulumi.Resource[];
@@ -136,6 +138,7 @@ export class Cluster extends pulumi.ComponentResource {
         );
 
         const clusterName = cluster.eksCluster.name;
+        const clusterSecurityGroupId = cluster.eksCluster.vpcConfig.clusterSecurityGroupId;
         const oidcProviderArn = cluster.oidcProviderArn;
         const oidcIssuerUrl = cluster.oidcIssuer.apply((issuer) => (issuer.startsWith("https://") ? issuer : `https://${issuer}`));
 
@@ -184,6 +187,8 @@ export class Cluster extends pulumi.ComponentResource {
                     updateDefaultVersion: true,
                     // IMDSv2 only, one hop: pods cannot reach the node's credentials (FSBP EC2.8); they use IRSA.
                     metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+                    // Naming security groups here stops EKS adding its cluster group, so both are listed.
+                    vpcSecurityGroupIds: [clusterSecurityGroupId, args.workloadSecurityGroupId],
                     blockDeviceMappings: [
                         { deviceName: "/dev/xvda", ebs: { volumeSize: spec.diskSizeGb, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
                     ],
@@ -251,7 +256,7 @@ export class Cluster extends pulumi.ComponentResource {
         // there would replace every Kubernetes object of the stack.
         this.provider = new k8s.Provider(
             `${name}-k8s`,
-            { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true, deleteUnreachable: true },
+            { kubeconfig: pulumi.secret(cluster.kubeconfigJson), enableServerSideApply: true, deleteUnreachable: true },
             { parent: this },
         );
         new k8s.storage.v1.StorageClass(
@@ -271,8 +276,8 @@ export class Cluster extends pulumi.ComponentResource {
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
         this.oidcProviderArn = oidcProviderArn;
         this.oidcIssuerUrl = oidcIssuerUrl;
-        this.nodeSecurityGroupId = cluster.eksCluster.vpcConfig.clusterSecurityGroupId;
+        this.clusterSecurityGroupId = clusterSecurityGroupId;
         this.ready = [...nodeGroups, coredns, ebsCsi];
-        this.registerOutputs({ clusterName, oidcProviderArn, nodeSecurityGroupId: this.nodeSecurityGroupId });
+        this.registerOutputs({ clusterName, oidcProviderArn, clusterSecurityGroupId });
     }
 }

@@ -38,6 +38,11 @@ export class Network extends pulumi.ComponentResource {
     public readonly publicSubnetIds: pulumi.Output<string[]>;
     public readonly privateSubnetIds: pulumi.Output<string[]>;
     public readonly isolatedSubnetIds: pulumi.Output<string[]>;
+    /**
+     * Security group carried by every node (and so by every pod). Data stores admit it; it exists before
+     * the cluster, so they can be created while the control plane is still coming up.
+     */
+    public readonly workloadSecurityGroupId: pulumi.Output<string>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:network:Network", name, {}, opts);
@@ -64,6 +69,12 @@ export class Network extends pulumi.ComponentResource {
                     { type: "Isolated", cidrMask: masks.isolated, tags: { Tier: "data" } },
                 ],
             },
+            { parent: this },
+        );
+
+        const workloadSg = new aws.ec2.SecurityGroup(
+            `${name}-workloads`,
+            { vpcId: vpc.vpcId, description: "Identifies cluster nodes and pods to the data stores; holds no rules of its own" },
             { parent: this },
         );
 
@@ -153,7 +164,9 @@ export class Network extends pulumi.ComponentResource {
         this.publicSubnetIds = vpc.publicSubnetIds;
         this.privateSubnetIds = vpc.privateSubnetIds;
         this.isolatedSubnetIds = vpc.isolatedSubnetIds;
+        this.workloadSecurityGroupId = workloadSg.id;
         this.registerOutputs({
+            workloadSecurityGroupId: this.workloadSecurityGroupId,
             vpcId: this.vpcId,
             publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,

@@ -11,6 +11,8 @@ export interface RecordedResource {
     readonly urn: string;
     readonly type: string;
     readonly name: string;
+    /** Provider-assigned ID (empty for components). */
+    readonly id: string;
     /** URN of the parent resource, when there is one. */
     readonly parent?: string;
     /** True for provider-backed resources, false for components (local or implemented by a plugin). */
@@ -21,6 +23,8 @@ export interface RecordedResource {
     readonly provider?: string;
     /** Inputs with secrets shown as `[secret]` and resource references as URNs. */
     readonly inputs: Record<string, unknown>;
+    /** Outputs the (fake) provider returned, printable like the inputs. */
+    readonly outputs: Record<string, unknown>;
     /** URNs this resource waits for: data flowing into its inputs, and explicit `dependsOn`. */
     readonly dependencies: string[];
     /** Of {@link dependencies}, those that no input flows from: explicit `dependsOn` only. */
@@ -92,6 +96,12 @@ interface RegisterRequest {
     getRetainondelete(): boolean;
 }
 
+interface RegisterResponse {
+    getUrn(): string;
+    getId(): string;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
 let running = false;
 
 /**
@@ -140,7 +150,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
 
 function recordRegistrations(into: RecordedResource[]): void {
     const monitor = pulumi.runtime.getMonitor() as unknown as {
-        registerResource(req: RegisterRequest, cb: (err: unknown, resp?: { getUrn(): string }) => void): void;
+        registerResource(req: RegisterRequest, cb: (err: unknown, resp?: RegisterResponse) => void): void;
     };
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) =>
@@ -153,11 +163,13 @@ function recordRegistrations(into: RecordedResource[]): void {
                     urn: resp.getUrn(),
                     type: req.getType(),
                     name: req.getName(),
+                    id: resp.getId(),
                     parent: req.getParent() || undefined,
                     custom: req.getCustom(),
                     remote: req.getRemote(),
                     provider: req.getProvider() ? req.getProvider().split("::").slice(0, -1).join("::") : undefined,
                     inputs: printable(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                    outputs: printable(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
                     dependencies,
                     explicitDependencies: dependencies.filter((u) => !fromInputs.has(u)),
                     protect: req.getProtect(),

@@ -1,0 +1,65 @@
+import * as path from "path";
+import { ProgramRun, RecordedResource, runProgram } from "../mocks/run";
+import { readStackConfig } from "../mocks/stackConfig";
+
+/** Repository root. */
+export const ROOT = path.resolve(__dirname, "..");
+
+const cache = new Map<string, Promise<ProgramRun>>();
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Runs are sequential (Pulumi's runtime is global); this chains them. */
+function enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const next = queue.then(fn, fn);
+    queue = next.catch(() => undefined);
+    return next;
+}
+
+/** The program run for a stack file, once per test process. */
+export function stackRun(stack: string): Promise<ProgramRun> {
+    const key = `stack:${stack}`;
+    if (!cache.has(key)) {
+        cache.set(key, enqueue(() => runProgram({ ...readStackConfig(path.join(ROOT, `Pulumi.${stack}.yaml`)), stack })));
+    }
+    return cache.get(key) as Promise<ProgramRun>;
+}
+
+/**
+ * The program run for a stack file with some `platform:` keys replaced (values as they would be written
+ * in YAML), to exercise settings the shipped stacks do not use.
+ */
+export function variantRun(stack: string, overrides: Record<string, unknown>): Promise<ProgramRun> {
+    const base = readStackConfig(path.join(ROOT, `Pulumi.${stack}.yaml`));
+    const config = { ...base.config };
+    for (const [key, value] of Object.entries(overrides)) {
+        config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return enqueue(() => runProgram({ config, secretKeys: base.secretKeys, stack }));
+}
+
+/** Resources of a type (exact token). */
+export function ofType(run: ProgramRun, type: string): RecordedResource[] {
+    return run.resources.filter((r) => r.type === type);
+}
+
+/** The one resource of a type whose logical name matches; fails loudly when there is not exactly one. */
+export function one(run: ProgramRun, type: string, name?: string | RegExp): RecordedResource {
+    const found = ofType(run, type).filter((r) => name === undefined || (typeof name === "string" ? r.name === name : name.test(r.name)));
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+    }
+    return found[0];
+}
+
+export function byUrn(run: ProgramRun, urn: string): RecordedResource {
+    const r = run.resources.find((x) => x.urn === urn);
+    if (!r) {
+        throw new Error(`no resource with URN ${urn}`);
+    }
+    return r;
+}
+
+/** Parses a JSON document input (IAM policies are passed as JSON text). */
+export function json<T = Record<string, unknown>>(value: unknown): T {
+    return JSON.parse(String(value)) as T;
+}
