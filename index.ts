@@ -8,8 +8,15 @@ import { Cluster } from "./components/cluster";
 import { Database } from "./components/database";
 import { Encryption } from "./components/encryption";
 import { Network } from "./components/network";
+import { DatabaseProvisioner } from "./components/databaseProvisioner";
+import { PlatformAddons } from "./components/platformAddons";
+import { Service } from "./components/service";
 import { ServiceSecrets } from "./components/serviceSecrets";
+import { CACHE_PORT } from "./components/cache";
+import { AMQPS_PORT } from "./components/broker";
+import { POSTGRES_PORT } from "./components/database";
 import { secretPrefix, stackPrefix } from "./lib/naming";
+import { databaseIdentifier } from "./lib/sql";
 
 const settings = loadSettings();
 const prefix = stackPrefix(pulumi.getProject(), pulumi.getStack());
@@ -151,7 +158,7 @@ const serviceSecrets = Object.fromEntries(
             {
                 namePrefix: `${secretsPrefix}/services/${svc.name}`,
                 secretNames: svc.secrets,
-                databaseUser: (svc.uses ?? []).includes("database") ? svc.name.replace(/-/g, "_") : undefined,
+                databaseUser: (svc.uses ?? []).includes("database") ? databaseIdentifier(svc.name) : undefined,
                 kmsKeyArn: keys.secrets,
                 recoveryWindowInDays: settings.secrets.recoveryWindowDays,
                 protect,
@@ -160,6 +167,108 @@ const serviceSecrets = Object.fromEntries(
         ),
     ]),
 );
+
+const addons = new PlatformAddons(
+    "addons",
+    {
+        addons: settings.addons,
+        facts: pulumi.all([ctx.accountId, ctx.partition, network.vpcId, cluster.clusterName, keys.secrets]).apply(([accountId, partition, vpc, name, secretsKey]) => ({
+            clusterName: name,
+            region: settings.region,
+            accountId,
+            partition,
+            vpcId: vpc,
+            kubernetesVersion: settings.cluster.version,
+            highlyAvailable: settings.environment === "prod",
+            secretPrefix: secretsPrefix,
+            secretsKmsKeyArn: secretsKey,
+            logRetentionDays: settings.logs.retentionDays,
+        })),
+        provider: cluster.provider,
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuerUrl: cluster.oidcIssuerUrl,
+        clusterReady: cluster.ready,
+        containerLogGroupName: `/aws/eks/${prefix}/containers`,
+        logsKmsKeyArn: keys.logs,
+        secretsKmsKeyArn: keys.secrets,
+        secretPrefix: secretsPrefix,
+        secretRecoveryWindowInDays: settings.secrets.recoveryWindowDays,
+        protect,
+    },
+    opts,
+);
+
+const usesOf = (name: string) => settings.services.find((s) => s.name === name)?.uses ?? [];
+const databaseUsers = settings.services.filter((svc) => usesOf(svc.name).includes("database"));
+const provisioner =
+    databaseUsers.length > 0 && addons.releases.externalSecrets
+        ? new DatabaseProvisioner(
+              "database-provisioner",
+              {
+                  services: databaseUsers.map((svc) => ({
+                      name: svc.name,
+                      secretArn: serviceSecrets[svc.name].databaseSecretArn as pulumi.Output<string>,
+                  })),
+                  host: database.address,
+                  port: database.port,
+                  adminDatabase: database.databaseName,
+                  masterSecretArn: database.masterSecretArn,
+                  secretsKmsKeyArn: keys.secrets,
+                  region: settings.region,
+                  isolatedCidrs: network.subnetCidrs.isolated,
+                  provider: cluster.provider,
+                  oidcProviderArn: cluster.oidcProviderArn,
+                  oidcIssuerUrl: cluster.oidcIssuerUrl,
+                  externalSecrets: addons.releases.externalSecrets,
+              },
+              opts,
+          )
+        : undefined;
+
+for (const svc of settings.services) {
+    const uses = usesOf(svc.name);
+    const secrets = serviceSecrets[svc.name];
+    const dbSecret = secrets.databaseSecretArn;
+    new Service(
+        `service-${svc.name}`,
+        {
+            settings: svc,
+            wiring: {
+                region: settings.region,
+                environment: settings.environment,
+                database:
+                    uses.includes("database") && dbSecret
+                        ? { host: database.address, readerHost: database.readerAddress, port: database.port, name: databaseIdentifier(svc.name), secretName: dbSecret }
+                        : undefined,
+                cache: uses.includes("cache") ? { host: cache.endpoint, port: CACHE_PORT, secretName: cache.authSecretArn } : undefined,
+                broker: uses.includes("broker") ? { amqpsEndpoint: broker.amqpsEndpoint, secretName: broker.credentialsSecretArn } : undefined,
+                appSecrets: secrets.appSecretArns,
+                networks: { vpc: settings.network.cidr, ...network.subnetCidrs },
+                ports: { database: POSTGRES_PORT, cache: CACHE_PORT, broker: AMQPS_PORT },
+                ingress: { ...settings.ingress, group: prefix },
+                prometheus: { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } },
+            },
+            secretArns: [
+                ...Object.values(secrets.appSecretArns),
+                ...(dbSecret ? [dbSecret] : []),
+                ...(uses.includes("cache") ? [cache.authSecretArn] : []),
+                ...(uses.includes("broker") ? [broker.credentialsSecretArn] : []),
+            ],
+            secretsKmsKeyArn: keys.secrets,
+            oidcProviderArn: cluster.oidcProviderArn,
+            oidcIssuerUrl: cluster.oidcIssuerUrl,
+            provider: cluster.provider,
+            addons: {
+                loadBalancerController: addons.releases.loadBalancerController,
+                externalSecrets: addons.releases.externalSecrets,
+                prometheus: addons.releases.kubePrometheusStack,
+                keda: addons.releases.keda,
+            },
+            workloadDependsOn: provisioner?.jobs[svc.name] ? [provisioner.jobs[svc.name]] : [],
+        },
+        opts,
+    );
+}
 
 export const vpcId = network.vpcId;
 export const publicSubnetIds = network.publicSubnetIds;

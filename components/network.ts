@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "./awsContext";
-import { parseCidr, subnetPrefixes } from "../lib/cidr";
+import { SubnetLayout, subnetLayout } from "../lib/cidr";
 import { policyDocument, serviceTrustPolicy } from "../lib/iam";
 
 /** AWS services reached through interface endpoints, so that nodes pull images and fetch secrets privately. */
@@ -38,6 +38,8 @@ export class Network extends pulumi.ComponentResource {
     public readonly publicSubnetIds: pulumi.Output<string[]>;
     public readonly privateSubnetIds: pulumi.Output<string[]>;
     public readonly isolatedSubnetIds: pulumi.Output<string[]>;
+    /** The subnet blocks of each tier, in zone order. */
+    public readonly subnetCidrs: SubnetLayout;
     /**
      * Security group carried by every node (and so by every pod). Data stores admit it; it exists before
      * the cluster, so they can be created while the control plane is still coming up.
@@ -47,11 +49,7 @@ export class Network extends pulumi.ComponentResource {
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:network:Network", name, {}, opts);
         const interfaceEndpoints = args.interfaceEndpoints ?? false;
-        const vpcCidr = parseCidr(args.cidr);
-        if (!vpcCidr) {
-            throw new Error(`Network ${name}: cidr "${args.cidr}" is not a valid IPv4 CIDR`);
-        }
-        const masks = subnetPrefixes(vpcCidr.prefix);
+        const layout = subnetLayout(args.cidr, args.availabilityZones);
         const discovery = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
 
         const vpc = new awsx.ec2.Vpc(
@@ -64,9 +62,9 @@ export class Network extends pulumi.ComponentResource {
                 subnetStrategy: "Auto",
                 natGateways: { strategy: args.natGateways === "single" ? "Single" : "OnePerAz" },
                 subnetSpecs: [
-                    { type: "Public", cidrMask: masks.public, tags: { ...discovery, "kubernetes.io/role/elb": "1" } },
-                    { type: "Private", cidrMask: masks.private, tags: { ...discovery, "kubernetes.io/role/internal-elb": "1" } },
-                    { type: "Isolated", cidrMask: masks.isolated, tags: { Tier: "data" } },
+                    { type: "Public", cidrBlocks: layout.public, tags: { ...discovery, "kubernetes.io/role/elb": "1" } },
+                    { type: "Private", cidrBlocks: layout.private, tags: { ...discovery, "kubernetes.io/role/internal-elb": "1" } },
+                    { type: "Isolated", cidrBlocks: layout.isolated, tags: { Tier: "data" } },
                 ],
             },
             { parent: this },
@@ -161,6 +159,7 @@ export class Network extends pulumi.ComponentResource {
 
         this.vpcId = vpc.vpcId;
         this.cidrBlock = args.cidr;
+        this.subnetCidrs = layout;
         this.publicSubnetIds = vpc.publicSubnetIds;
         this.privateSubnetIds = vpc.privateSubnetIds;
         this.isolatedSubnetIds = vpc.isolatedSubnetIds;

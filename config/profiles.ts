@@ -72,6 +72,17 @@ const dev: Profile = {
     },
     broker: { engineVersion: "3.13", instanceType: "mq.t3.micro", deploymentMode: "SINGLE_INSTANCE" },
     secrets: { recoveryWindowDays: 7 },
+    addons: {
+        loadBalancerController: { enabled: true, replicas: 1 },
+        externalSecrets: { enabled: true, replicas: 1 },
+        metricsServer: { enabled: true, replicas: 1 },
+        clusterAutoscaler: { enabled: true, replicas: 1 },
+        kubePrometheusStack: { enabled: true, replicas: 1 },
+        fluentBit: { enabled: true, replicas: 1 },
+        certManager: { enabled: true, replicas: 1 },
+        keda: { enabled: true, replicas: 1 },
+    },
+    ingress: { certificateArn: "", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", scheme: "internet-facing" },
 };
 
 /**
@@ -142,6 +153,17 @@ const prod: Profile = {
     },
     broker: { engineVersion: "4.2", instanceType: "mq.m7g.large", deploymentMode: "CLUSTER_MULTI_AZ" },
     secrets: { recoveryWindowDays: 30 },
+    addons: {
+        loadBalancerController: { enabled: true, replicas: 2 },
+        externalSecrets: { enabled: true, replicas: 2 },
+        metricsServer: { enabled: true, replicas: 2 },
+        clusterAutoscaler: { enabled: true, replicas: 1 },
+        kubePrometheusStack: { enabled: true, replicas: 2 },
+        fluentBit: { enabled: true, replicas: 1 },
+        certManager: { enabled: true, replicas: 2 },
+        keda: { enabled: true, replicas: 2 },
+    },
+    ingress: { certificateArn: "", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", scheme: "internet-facing" },
 };
 
 export const PROFILES: Readonly<Record<Environment, Profile>> = { dev, prod };

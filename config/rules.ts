@@ -144,7 +144,18 @@ export function checkDataStores(s: Settings): ConfigIssue[] {
 }
 
 /** Namespaces the platform itself uses; a service may not take them. */
-export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "platform-system", "monitoring"];
+export const RESERVED_NAMESPACES = [
+    "default",
+    "kube-system",
+    "kube-public",
+    "kube-node-lease",
+    "platform-db",
+    "external-secrets",
+    "monitoring",
+    "logging",
+    "cert-manager",
+    "keda",
+];
 
 export function checkServices(s: Settings): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
@@ -211,7 +222,44 @@ export function checkServices(s: Settings): ConfigIssue[] {
     return issues;
 }
 
+/** What a service needs of the add-ons, as (add-on, why) pairs. */
+function addonsNeeded(svc: ServiceSettings): [keyof Settings["addons"], string][] {
+    const needs: [keyof Settings["addons"], string][] = [];
+    const hasSecrets = (svc.uses ?? []).length > 0 || (svc.secrets ?? []).length > 0;
+    if (hasSecrets) {
+        needs.push(["externalSecrets", "its credentials come from Secrets Manager"]);
+    }
+    if (svc.ingress !== undefined) {
+        needs.push(["loadBalancerController", "it has an ingress"]);
+    }
+    if (svc.queue !== undefined) {
+        needs.push(["keda", "it scales on a queue"]);
+    } else if (svc.kind !== "cron") {
+        needs.push(["metricsServer", "its autoscaler reads CPU and memory"]);
+    }
+    return needs;
+}
+
+export function checkAddons(s: Settings): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    s.services.forEach((svc, i) => {
+        for (const [addon, why] of addonsNeeded(svc)) {
+            if (!s.addons[addon].enabled) {
+                issues.push({ path: ["addons", addon, "enabled"], value: false, message: `must be true: platform:services[${i}] (${svc.name}) needs it because ${why}` });
+            }
+        }
+        if (svc.ingress !== undefined && s.ingress.certificateArn === "") {
+            issues.push({
+                path: ["ingress", "certificateArn"],
+                value: "",
+                message: `is required: platform:services[${i}] (${svc.name}) is exposed over HTTPS; give the ACM certificate of its host`,
+            });
+        }
+    });
+    return issues;
+}
+
 /** Every cross-key rule, in the order a person would fix them. */
 export function checkSettings(s: Settings): ConfigIssue[] {
-    return [...checkNetwork(s), ...checkCluster(s), ...checkDataStores(s), ...checkServices(s)];
+    return [...checkNetwork(s), ...checkCluster(s), ...checkDataStores(s), ...checkAddons(s), ...checkServices(s)];
 }

@@ -108,6 +108,32 @@ export const logsSchema = z.strictObject({
     retentionDays: logRetention,
 });
 
+const addonSchema = z.strictObject({ enabled: z.boolean(), replicas: count(1, 5) });
+
+export const addonsSchema = z.strictObject({
+    loadBalancerController: addonSchema,
+    externalSecrets: addonSchema,
+    metricsServer: addonSchema,
+    clusterAutoscaler: addonSchema,
+    kubePrometheusStack: addonSchema,
+    fluentBit: addonSchema,
+    certManager: addonSchema,
+    keda: addonSchema,
+});
+
+/** TLS policies of the ALB listener that offer TLS 1.2 and 1.3 only (ELB security policies). */
+export const ALB_SSL_POLICIES = ["ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06", "ELBSecurityPolicy-TLS13-1-3-2021-06"] as const;
+
+export const ingressSchema = z.strictObject({
+    /** ACM certificate for the shared ALB's HTTPS listener. */
+    certificateArn: z
+        .string()
+        .regex(/^(arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36})?$/, { message: "is not an ACM certificate ARN" }),
+    sslPolicy: oneOf(ALB_SSL_POLICIES),
+    /** `internet-facing` or `internal`. */
+    scheme: oneOf(["internet-facing", "internal"] as const),
+});
+
 const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: "is not an environment variable name" });
 
 export const serviceSchema = z.strictObject({
@@ -157,6 +183,8 @@ export const settingsSchema = z.strictObject({
     cache: cacheSchema,
     broker: brokerSchema,
     secrets: secretsSchema,
+    addons: addonsSchema,
+    ingress: ingressSchema,
     services: z.array(serviceSchema),
 });
 
@@ -169,6 +197,8 @@ export type DatabaseSettings = z.infer<typeof databaseSchema>;
 export type CacheSettings = z.infer<typeof cacheSchema>;
 export type BrokerSettings = z.infer<typeof brokerSchema>;
 export type ServiceSettings = z.infer<typeof serviceSchema>;
+export type AddonsSettings = z.infer<typeof addonsSchema>;
+export type IngressSettings = z.infer<typeof ingressSchema>;
 
 /** The top-level keys a stack may set under the `platform:` namespace. */
 export const SETTINGS_KEYS = Object.keys(settingsSchema.shape);

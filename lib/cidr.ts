@@ -76,3 +76,37 @@ export function formatCidr(c: Cidr): string {
 export function subnetPrefixes(vpcPrefix: number): { public: number; private: number; isolated: number } {
     return { public: vpcPrefix + 6, private: vpcPrefix + 3, isolated: vpcPrefix + 6 };
 }
+
+/** Subnet blocks per tier, one per zone, in zone order. */
+export interface SubnetLayout {
+    readonly public: string[];
+    readonly private: string[];
+    readonly isolated: string[];
+}
+
+/**
+ * Lays out the subnets of a VPC: private subnets first (the largest), then public, then isolated, each tier
+ * with room for three zones so that the layout of the first zones never moves. Explicit blocks let network
+ * policies and security rules name the data subnets exactly.
+ */
+export function subnetLayout(vpcCidr: string, zones: number): SubnetLayout {
+    const vpc = parseCidr(vpcCidr);
+    if (!vpc) {
+        throw new Error(`subnetLayout: "${vpcCidr}" is not a valid IPv4 CIDR`);
+    }
+    if (zones < 1 || zones > 3) {
+        throw new Error(`subnetLayout: zones must be 1 to 3, got ${zones}`);
+    }
+    const prefixes = subnetPrefixes(vpc.prefix);
+    const size = (prefix: number) => 2 ** (32 - prefix);
+    const tier = (start: number, prefix: number) =>
+        Array.from({ length: zones }, (_, i) => formatCidr({ network: start + i * size(prefix), prefix }));
+    const privateStart = vpc.network;
+    const publicStart = privateStart + 3 * size(prefixes.private);
+    const isolatedStart = publicStart + 3 * size(prefixes.public);
+    return {
+        private: tier(privateStart, prefixes.private),
+        public: tier(publicStart, prefixes.public),
+        isolated: tier(isolatedStart, prefixes.isolated),
+    };
+}

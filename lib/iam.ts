@@ -89,3 +89,23 @@ export function serviceTrustPolicy(service: string): TrustPolicy {
 export function issuerHost(issuerUrl: string): string {
     return issuerUrl.replace(/^https:\/\//, "");
 }
+
+/**
+ * Read access to exactly the given Secrets Manager secrets, and the decrypt right on their KMS key that
+ * Secrets Manager exercises on the reader's behalf (and only through Secrets Manager).
+ */
+export function readSecretsStatements(secretArns: string[], kmsKeyArn: string, region: string): PolicyStatement[] {
+    if (secretArns.length === 0) {
+        return [];
+    }
+    return [
+        { Sid: "ReadOwnSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretArns },
+        {
+            Sid: "DecryptThroughSecretsManager",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: kmsKeyArn,
+            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+        },
+    ];
+}

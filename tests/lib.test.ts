@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { contains, formatCidr, isCidr, isOpenToWorld, isPrivate, overlaps, parseCidr, subnetPrefixes } from "../lib/cidr";
+import { contains, formatCidr, isCidr, isOpenToWorld, isPrivate, overlaps, parseCidr, subnetLayout, subnetPrefixes } from "../lib/cidr";
 import { irsaTrustPolicy, issuerHost, wildcardProblems } from "../lib/iam";
 import { deepMerge } from "../lib/merge";
 import { secretPrefix, stackPrefix } from "../lib/naming";
@@ -38,6 +38,21 @@ describe("lib/cidr", () => {
             assert.ok(used <= 1, `a /${prefix} VPC uses ${used} of its space`);
         }
         assert.deepEqual(subnetPrefixes(16), { public: 22, private: 19, isolated: 22 });
+    });
+    it("lays out non-overlapping subnets inside the VPC, stable as zones are added", () => {
+        for (const vpc of ["10.0.0.0/16", "172.16.0.0/18", "192.168.0.0/20"]) {
+            const three = subnetLayout(vpc, 3);
+            const all = [...three.public, ...three.private, ...three.isolated].map(c);
+            for (const [i, a] of all.entries()) {
+                assert.ok(contains(c(vpc), a), `${formatCidr(a)} lies in ${vpc}`);
+                all.slice(i + 1).forEach((b) => assert.ok(!overlaps(a, b), `${formatCidr(a)} and ${formatCidr(b)} overlap`));
+            }
+            const two = subnetLayout(vpc, 2);
+            assert.deepEqual(two.private, three.private.slice(0, 2));
+            assert.deepEqual(two.isolated, three.isolated.slice(0, 2));
+        }
+        assert.deepEqual(subnetLayout("10.0.0.0/16", 3).isolated, ["10.0.108.0/22", "10.0.112.0/22", "10.0.116.0/22"]);
+        assert.throws(() => subnetLayout("10.0.0.0/16", 4), /zones must be 1 to 3/);
     });
 });
 

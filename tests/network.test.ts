@@ -3,14 +3,18 @@ import { INTERFACE_ENDPOINT_SERVICES } from "../components/network";
 import { json, ofType, one, stackRun } from "./harness";
 
 describe("network", () => {
-    it("dev: two zones, one NAT gateway, three subnet tiers sized from the VPC", async () => {
+    it("dev: two zones, one NAT gateway, three subnet tiers laid out explicitly", async () => {
         const vpc = one(await stackRun("dev"), "awsx:ec2:Vpc");
         assert.equal(vpc.inputs.cidrBlock, "10.0.0.0/16");
         assert.equal(vpc.inputs.numberOfAvailabilityZones, 2);
         assert.deepEqual(vpc.inputs.natGateways, { strategy: "Single" });
         assert.equal(vpc.inputs.subnetStrategy, "Auto");
-        const specs = vpc.inputs.subnetSpecs as { type: string; cidrMask: number; tags: Record<string, string> }[];
-        assert.deepEqual(specs.map((s) => [s.type, s.cidrMask]), [["Public", 22], ["Private", 19], ["Isolated", 22]]);
+        const specs = vpc.inputs.subnetSpecs as { type: string; cidrBlocks: string[] }[];
+        assert.deepEqual(specs.map((s) => [s.type, s.cidrBlocks]), [
+            ["Public", ["10.0.96.0/22", "10.0.100.0/22"]],
+            ["Private", ["10.0.0.0/19", "10.0.32.0/19"]],
+            ["Isolated", ["10.0.108.0/22", "10.0.112.0/22"]],
+        ]);
     });
 
     it("prod: three zones with a NAT gateway each", async () => {

@@ -31,6 +31,7 @@ describe("secrets", () => {
         assert.deepEqual(names, [
             "platform/dev/broker/admin",
             "platform/dev/cache/auth",
+            "platform/dev/platform/grafana-admin",
             "platform/dev/services/api/app/stripe-api-key",
             "platform/dev/services/api/database",
             "platform/dev/services/nightly-report/database",

@@ -1,0 +1,43 @@
+import { AddonDefinition, SYSTEM_NODES, controllerResources } from "./types";
+
+/** Secrets Manager prefix (below the stack's) holding secrets of the platform's own add-ons. */
+export const PLATFORM_SECRETS_PATH = "platform";
+
+/**
+ * External Secrets Operator: copies Secrets Manager secrets into Kubernetes Secrets and keeps them fresh.
+ * Its own role reads only the add-ons' secrets (`<stack prefix>/platform/*`), for the ClusterSecretStore;
+ * each application namespace reads its own secrets through a SecretStore bound to its service account.
+ */
+export const externalSecrets: AddonDefinition = {
+    name: "external-secrets",
+    chart: "external-secrets",
+    repository: "https://charts.external-secrets.io",
+    version: "2.6.0",
+    namespace: "external-secrets",
+    serviceAccount: "external-secrets",
+    policy: (f) => [
+        {
+            Sid: "ReadPlatformSecrets",
+            Effect: "Allow",
+            Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            Resource: `arn:${f.partition}:secretsmanager:${f.region}:${f.accountId}:secret:${f.secretPrefix}/${PLATFORM_SECRETS_PATH}/*`,
+        },
+        {
+            Sid: "DecryptThroughSecretsManager",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: f.secretsKmsKeyArn,
+            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${f.region}.amazonaws.com` } },
+        },
+    ],
+    values: (f) => ({
+        installCRDs: true,
+        replicaCount: f.replicas,
+        serviceAccount: { create: true, name: "external-secrets", annotations: { "eks.amazonaws.com/role-arn": f.roleArn } },
+        nodeSelector: SYSTEM_NODES,
+        resources: controllerResources("50m", "128Mi", "200m", "256Mi"),
+        podDisruptionBudget: { enabled: f.replicas > 1, maxUnavailable: 1 },
+        webhook: { replicaCount: f.replicas, nodeSelector: SYSTEM_NODES, resources: controllerResources("25m", "64Mi", "100m", "128Mi") },
+        certController: { nodeSelector: SYSTEM_NODES, resources: controllerResources("25m", "64Mi", "100m", "128Mi") },
+    }),
+};

@@ -1,0 +1,39 @@
+import { AddonDefinition, controllerResources } from "./types";
+
+/**
+ * Fluent Bit (AWS distribution) as a DaemonSet shipping every container's logs to one CloudWatch Logs
+ * group that the platform creates with its retention and KMS key, so the chart never creates groups.
+ */
+export const fluentBit: AddonDefinition = {
+    name: "aws-for-fluent-bit",
+    chart: "aws-for-fluent-bit",
+    repository: "https://aws.github.io/eks-charts",
+    version: "0.2.0",
+    namespace: "logging",
+    serviceAccount: "aws-for-fluent-bit",
+    policy: (f) => {
+        const group = `arn:${f.partition}:logs:${f.region}:${f.accountId}:log-group:${f.containerLogGroup}`;
+        return [
+            { Sid: "WriteContainerLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [group, `${group}:log-stream:*`] },
+            { Sid: "FindLogGroup", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: `arn:${f.partition}:logs:${f.region}:${f.accountId}:log-group:*` },
+        ];
+    },
+    values: (f) => ({
+        serviceAccount: { create: true, name: "aws-for-fluent-bit", annotations: { "eks.amazonaws.com/role-arn": f.roleArn } },
+        cloudWatchLogs: {
+            enabled: true,
+            region: f.region,
+            logGroupName: f.containerLogGroup,
+            logStreamPrefix: "container-",
+            autoCreateGroup: false,
+            logRetentionDays: f.logRetentionDays,
+        },
+        firehose: { enabled: false },
+        kinesis: { enabled: false },
+        elasticsearch: { enabled: false },
+        // A DaemonSet: it runs on every node, system and apps alike.
+        tolerations: [{ operator: "Exists" }],
+        resources: controllerResources("50m", "64Mi", "200m", "256Mi"),
+        priorityClassName: "system-node-critical",
+    }),
+};

@@ -1,0 +1,22 @@
+import { AddonDefinition, SYSTEM_NODES, controllerResources } from "./types";
+
+/** KEDA: scales workers on the length of their RabbitMQ queue (ScaledObject), down to their minimum. */
+export const keda: AddonDefinition = {
+    name: "keda",
+    chart: "keda",
+    repository: "https://kedacore.github.io/charts",
+    version: "2.20.1",
+    namespace: "keda",
+    values: (f) => ({
+        operator: { replicaCount: f.replicas },
+        metricsServer: { replicaCount: f.replicas },
+        webhooks: { replicaCount: f.replicas },
+        podDisruptionBudget: f.replicas > 1 ? { operator: { maxUnavailable: 1 }, metricServer: { maxUnavailable: 1 }, webhooks: { maxUnavailable: 1 } } : {},
+        nodeSelector: SYSTEM_NODES,
+        resources: {
+            operator: controllerResources("100m", "128Mi", "500m", "512Mi"),
+            metricServer: controllerResources("100m", "128Mi", "500m", "512Mi"),
+            webhooks: controllerResources("50m", "64Mi", "200m", "128Mi"),
+        },
+    }),
+};

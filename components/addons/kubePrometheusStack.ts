@@ -1,0 +1,59 @@
+import { AddonDefinition, SYSTEM_NODES, controllerResources } from "./types";
+
+/** Kubernetes Secret (in the monitoring namespace) that External Secrets fills with Grafana's admin login. */
+export const GRAFANA_ADMIN_SECRET = "grafana-admin";
+
+/**
+ * kube-prometheus-stack: Prometheus, Alertmanager and Grafana. Prometheus picks up every ServiceMonitor
+ * and PrometheusRule in the cluster, not only the chart's own. Grafana's admin login comes from Secrets
+ * Manager through External Secrets. With `highlyAvailable`, Prometheus and Alertmanager run two replicas
+ * and everything persists on gp3 volumes.
+ */
+export const kubePrometheusStack: AddonDefinition = {
+    name: "kube-prometheus-stack",
+    chart: "kube-prometheus-stack",
+    repository: "https://prometheus-community.github.io/helm-charts",
+    version: "87.12.1",
+    namespace: "monitoring",
+    values: (f) => {
+        const volume = (size: string) => ({
+            volumeClaimTemplate: { spec: { storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } } },
+        });
+        return {
+            // EKS runs these components out of reach; scraping them only produces failing targets.
+            kubeControllerManager: { enabled: false },
+            kubeScheduler: { enabled: false },
+            kubeEtcd: { enabled: false },
+            kubeProxy: { enabled: false },
+            prometheusOperator: { nodeSelector: SYSTEM_NODES, resources: controllerResources("100m", "128Mi", "200m", "256Mi") },
+            prometheus: {
+                prometheusSpec: {
+                    replicas: f.highlyAvailable ? 2 : 1,
+                    retention: f.highlyAvailable ? "15d" : "3d",
+                    serviceMonitorSelectorNilUsesHelmValues: false,
+                    podMonitorSelectorNilUsesHelmValues: false,
+                    ruleSelectorNilUsesHelmValues: false,
+                    nodeSelector: SYSTEM_NODES,
+                    resources: f.highlyAvailable ? controllerResources("500m", "2Gi", "1", "4Gi") : controllerResources("200m", "768Mi", "500m", "1536Mi"),
+                    ...(f.highlyAvailable ? { storageSpec: volume("50Gi") } : {}),
+                },
+            },
+            alertmanager: {
+                alertmanagerSpec: {
+                    replicas: f.highlyAvailable ? 2 : 1,
+                    nodeSelector: SYSTEM_NODES,
+                    resources: controllerResources("50m", "64Mi", "100m", "128Mi"),
+                    ...(f.highlyAvailable ? { storage: volume("5Gi") } : {}),
+                },
+            },
+            grafana: {
+                admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
+                nodeSelector: SYSTEM_NODES,
+                resources: controllerResources("100m", "128Mi", "200m", "256Mi"),
+                persistence: f.highlyAvailable ? { enabled: true, storageClassName: "gp3", size: "10Gi" } : { enabled: false },
+                sidecar: { dashboards: { enabled: true, searchNamespace: "ALL" } },
+            },
+            "kube-state-metrics": { nodeSelector: SYSTEM_NODES },
+        };
+    },
+};

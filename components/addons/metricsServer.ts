@@ -1,0 +1,16 @@
+import { AddonDefinition, SYSTEM_NODES, controllerResources } from "./types";
+
+/** metrics-server: the resource metrics API that HorizontalPodAutoscalers read CPU and memory from. */
+export const metricsServer: AddonDefinition = {
+    name: "metrics-server",
+    chart: "metrics-server",
+    repository: "https://kubernetes-sigs.github.io/metrics-server/",
+    version: "3.14.0",
+    namespace: "kube-system",
+    values: (f) => ({
+        replicas: f.replicas,
+        nodeSelector: SYSTEM_NODES,
+        resources: controllerResources("50m", "64Mi", "200m", "128Mi"),
+        podDisruptionBudget: { enabled: f.replicas > 1, maxUnavailable: 1 },
+    }),
+};

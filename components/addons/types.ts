@@ -1,0 +1,50 @@
+import type { PolicyStatement } from "../../lib/iam";
+
+/** Plain facts about the stack that add-on values and policies are built from. */
+export interface AddonFacts {
+    readonly clusterName: string;
+    readonly region: string;
+    readonly accountId: string;
+    readonly partition: string;
+    readonly vpcId: string;
+    readonly kubernetesVersion: string;
+    /** Replicas of the add-on's controller (from config). */
+    readonly replicas: number;
+    /** Spread and persist as in prod (more replicas, persistent storage). */
+    readonly highlyAvailable: boolean;
+    /** IAM role of the add-on's service account, when it has one. */
+    readonly roleArn?: string;
+    /** Secrets Manager prefix of the stack, e.g. `platform/dev`. */
+    readonly secretPrefix: string;
+    readonly secretsKmsKeyArn: string;
+    /** Log group that container logs are shipped to. */
+    readonly containerLogGroup: string;
+    readonly logRetentionDays: number;
+}
+
+/**
+ * Everything that defines one Helm add-on. Values and the IAM policy are pure functions of
+ * {@link AddonFacts}, so each can be tested without building anything.
+ */
+export interface AddonDefinition {
+    /** Helm release name; also the key of the add-on in `platform:addons`. */
+    readonly name: string;
+    readonly chart: string;
+    readonly repository: string;
+    /** Exact chart version: a range would let a preview and the following `up` install different charts. */
+    readonly version: string;
+    readonly namespace: string;
+    /** Service account the chart creates and that the IRSA role is bound to, when the add-on calls AWS. */
+    readonly serviceAccount?: string;
+    /** Exact-ARN permissions of the service account. */
+    readonly policy?: (facts: AddonFacts) => PolicyStatement[];
+    readonly values: (facts: AddonFacts) => Record<string, unknown>;
+}
+
+/** Node selector keeping add-ons on the system node group. */
+export const SYSTEM_NODES = { "platform.io/node-group": "system" };
+
+/** Requests and limits for a small controller. */
+export function controllerResources(cpu: string, memory: string, cpuLimit = cpu, memoryLimit = memory): Record<string, unknown> {
+    return { requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } };
+}

@@ -1,0 +1,179 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { IrsaRole } from "./irsaRole";
+import { readSecretsStatements } from "../lib/iam";
+import { databaseIdentifier, provisionCommand } from "../lib/sql";
+
+/** Namespace of the provisioning jobs; it alone can read the master credentials. */
+export const PROVISIONER_NAMESPACE = "platform-db";
+const SA = "db-provisioner";
+const MASTER_SECRET = "master-credentials";
+/** psql image, pinned; its `postgres` user is uid 70. */
+export const PSQL_IMAGE = "public.ecr.aws/docker/library/postgres:17.6-alpine";
+
+export interface DatabaseProvisionerArgs {
+    /** Services that get a role and database, with the Secrets Manager secret of each one's credentials. */
+    readonly services: { readonly name: string; readonly secretArn: pulumi.Input<string> }[];
+    readonly host: pulumi.Input<string>;
+    readonly port: pulumi.Input<number>;
+    /** Database the master user connects to. */
+    readonly adminDatabase: pulumi.Input<string>;
+    /** ARN of the RDS-managed master secret. */
+    readonly masterSecretArn: pulumi.Input<string>;
+    readonly secretsKmsKeyArn: pulumi.Input<string>;
+    readonly region: pulumi.Input<string>;
+    readonly isolatedCidrs: string[];
+    readonly provider: k8s.Provider;
+    readonly oidcProviderArn: pulumi.Input<string>;
+    readonly oidcIssuerUrl: pulumi.Input<string>;
+    /** The External Secrets release, which brings the CRDs used here. Required. */
+    readonly externalSecrets: pulumi.Resource;
+}
+
+/**
+ * Gives every service that uses the database its own role and logical database on the shared instance,
+ * through one idempotent Job per service. The jobs run in their own namespace with the RDS-managed master
+ * credentials; services never see them. Re-running `pulumi up` changes nothing unless a job's inputs do.
+ */
+export class DatabaseProvisioner extends pulumi.ComponentResource {
+    /** The provisioning job of each service, by service name; its workload waits for it. */
+    public readonly jobs: Record<string, k8s.batch.v1.Job>;
+
+    constructor(name: string, args: DatabaseProvisionerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:data:DatabaseProvisioner", name, {}, opts);
+        const k8sOpts = (...dependsOn: pulumi.Resource[]) => ({ parent: this, provider: args.provider, dependsOn });
+        const labels = { "app.kubernetes.io/name": SA, "app.kubernetes.io/part-of": "platform" };
+
+        const ns = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            {
+                metadata: {
+                    name: PROVISIONER_NAMESPACE,
+                    labels: { ...labels, "platform.io/tenant": "true", "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" },
+                },
+            },
+            k8sOpts(),
+        );
+        const policy = (suffix: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec) =>
+            new k8s.networking.v1.NetworkPolicy(`${name}-${suffix}`, { metadata: { name: suffix, namespace: PROVISIONER_NAMESPACE, labels }, spec }, k8sOpts(ns));
+        policy("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+        policy("allow-dns", {
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [
+                {
+                    to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+                    ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+                },
+            ],
+        });
+        policy("allow-database", {
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [{ to: args.isolatedCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: args.port }] }],
+        });
+
+        const role = new IrsaRole(
+            `${name}-irsa`,
+            {
+                oidcProviderArn: args.oidcProviderArn,
+                oidcIssuerUrl: args.oidcIssuerUrl,
+                namespace: PROVISIONER_NAMESPACE,
+                serviceAccount: SA,
+                statements: pulumi
+                    .all([args.masterSecretArn, pulumi.all(args.services.map((s) => s.secretArn)), args.secretsKmsKeyArn, args.region])
+                    .apply(([master, services, key, region]) => readSecretsStatements([master, ...services], key, region)),
+            },
+            { parent: this },
+        );
+        const sa = new k8s.core.v1.ServiceAccount(
+            `${name}-sa`,
+            { metadata: { name: SA, namespace: PROVISIONER_NAMESPACE, labels, annotations: { "eks.amazonaws.com/role-arn": role.roleArn } }, automountServiceAccountToken: false },
+            k8sOpts(ns),
+        );
+        const store = new k8s.apiextensions.CustomResource(
+            `${name}-secret-store`,
+            {
+                apiVersion: "external-secrets.io/v1",
+                kind: "SecretStore",
+                metadata: { name: SA, namespace: PROVISIONER_NAMESPACE, labels },
+                spec: { provider: { aws: { service: "SecretsManager", region: args.region, auth: { jwt: { serviceAccountRef: { name: SA } } } } } },
+            },
+            k8sOpts(ns, sa, args.externalSecrets),
+        );
+        const externalSecret = (suffix: string, target: string, data: { secretKey: string; key: pulumi.Input<string>; property: string }[]) =>
+            new k8s.apiextensions.CustomResource(
+                `${name}-${suffix}`,
+                {
+                    apiVersion: "external-secrets.io/v1",
+                    kind: "ExternalSecret",
+                    metadata: { name: target, namespace: PROVISIONER_NAMESPACE, labels, annotations: { "pulumi.com/waitFor": "condition=Ready" } },
+                    spec: {
+                        refreshInterval: "1h",
+                        secretStoreRef: { kind: "SecretStore", name: SA },
+                        target: { name: target, creationPolicy: "Owner" },
+                        data: data.map((d) => ({ secretKey: d.secretKey, remoteRef: { key: d.key, property: d.property } })),
+                    },
+                },
+                k8sOpts(ns, store, args.externalSecrets),
+            );
+        const master = externalSecret("master-credentials", MASTER_SECRET, [
+            { secretKey: "PGUSER", key: args.masterSecretArn, property: "username" },
+            { secretKey: "PGPASSWORD", key: args.masterSecretArn, property: "password" },
+        ]);
+
+        this.jobs = {};
+        for (const service of args.services) {
+            const target = `${service.name}-credentials`;
+            const credentials = externalSecret(`${service.name}-credentials`, target, [
+                { secretKey: "SERVICE_USERNAME", key: service.secretArn, property: "username" },
+                { secretKey: "SERVICE_PASSWORD", key: service.secretArn, property: "password" },
+            ]);
+            const fromSecret = (secret: string, key: string) => ({ name: key, valueFrom: { secretKeyRef: { name: secret, key } } });
+            this.jobs[service.name] = new k8s.batch.v1.Job(
+                `${name}-${service.name}`,
+                {
+                    metadata: { name: `provision-${service.name}`, namespace: PROVISIONER_NAMESPACE, labels: { ...labels, "platform.io/service": service.name } },
+                    spec: {
+                        backoffLimit: 6,
+                        activeDeadlineSeconds: 900,
+                        template: {
+                            metadata: { labels: { ...labels, "platform.io/service": service.name } },
+                            spec: {
+                                serviceAccountName: SA,
+                                automountServiceAccountToken: false,
+                                restartPolicy: "OnFailure",
+                                securityContext: { runAsNonRoot: true, runAsUser: 70, runAsGroup: 70, seccompProfile: { type: "RuntimeDefault" } },
+                                nodeSelector: { "platform.io/node-group": "system" },
+                                containers: [
+                                    {
+                                        name: "provision",
+                                        image: PSQL_IMAGE,
+                                        command: provisionCommand(),
+                                        env: [
+                                            { name: "PGHOST", value: args.host },
+                                            { name: "PGPORT", value: pulumi.output(args.port).apply(String) },
+                                            { name: "PGDATABASE", value: args.adminDatabase },
+                                            { name: "PGSSLMODE", value: "require" },
+                                            { name: "SERVICE_DATABASE", value: databaseIdentifier(service.name) },
+                                            fromSecret(MASTER_SECRET, "PGUSER"),
+                                            fromSecret(MASTER_SECRET, "PGPASSWORD"),
+                                            fromSecret(target, "SERVICE_USERNAME"),
+                                            fromSecret(target, "SERVICE_PASSWORD"),
+                                        ],
+                                        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+                                        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
+                                        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                                    },
+                                ],
+                                volumes: [{ name: "tmp", emptyDir: { sizeLimit: "16Mi" } }],
+                            },
+                        },
+                    },
+                },
+                k8sOpts(ns, master, credentials),
+            );
+        }
+        this.registerOutputs({});
+    }
+}

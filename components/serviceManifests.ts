@@ -1,0 +1,497 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceSettings } from "../config/schema";
+import { cpuMillis, formatCpu } from "../lib/quantity";
+
+/**
+ * Kubernetes manifests of one catalog service, as plain objects built from settings and the AWS
+ * endpoints it is wired to. Nothing here creates a resource, so every manifest can be validated against
+ * the Kubernetes schemas and inspected in tests without running Pulumi.
+ */
+
+type Input<T> = pulumi.Input<T>;
+type Obj = Record<string, unknown>;
+
+/** Label that selects a service's pods, and the one every object of the service carries. */
+export const APP_LABEL = "app.kubernetes.io/name";
+/** Namespaces of catalog services carry this label; policies require each to deny by default. */
+export const TENANT_LABEL = "platform.io/tenant";
+/** Pods run as this user unless the catalog says otherwise: numeric, so the kubelet can verify non-root. */
+export const DEFAULT_RUN_AS_USER = 10001;
+/** Name of the port every web container serves on. */
+export const HTTP_PORT_NAME = "http";
+/** Port the Kubernetes Service exposes to other pods. */
+export const SERVICE_PORT = 80;
+/** Secrets Manager JSON property of each generated application secret. */
+export const APP_SECRET_PROPERTY = "value";
+
+/** Everything outside the catalog entry that a service's manifests refer to. */
+export interface ServiceWiring {
+    readonly region: Input<string>;
+    readonly environment: "dev" | "prod";
+    /** IRSA role the service account assumes. */
+    readonly roleArn: Input<string>;
+    readonly database?: {
+        readonly host: Input<string>;
+        readonly readerHost: Input<string>;
+        readonly port: Input<number>;
+        /** The service's own logical database. */
+        readonly name: string;
+        /** Secrets Manager name of the service's role credentials (`{ username, password }`). */
+        readonly secretName: Input<string>;
+    };
+    readonly cache?: { readonly host: Input<string>; readonly port: number; readonly secretName: Input<string> };
+    readonly broker?: { readonly amqpsEndpoint: Input<string>; readonly secretName: Input<string> };
+    /** Secrets Manager name of each application secret, by declared name. */
+    readonly appSecrets: Record<string, Input<string>>;
+    /** The CIDR blocks the network policies open. */
+    readonly networks: {
+        readonly vpc: string;
+        readonly public: string[];
+        readonly private: string[];
+        readonly isolated: string[];
+    };
+    readonly ports: { readonly database: number; readonly cache: number; readonly broker: number };
+    readonly ingress: {
+        readonly certificateArn: string;
+        readonly sslPolicy: string;
+        readonly scheme: string;
+        /** ALB ingress group shared by every service of the stack: one ALB per stack. */
+        readonly group: string;
+    };
+    /** Namespace and pod labels of Prometheus, which scrapes the service. */
+    readonly prometheus: { readonly namespace: string; readonly podLabels: Record<string, string> };
+}
+
+/** Catalog defaults for what an entry may leave out. */
+export const SERVICE_DEFAULTS = { cpu: "100m", memory: "128Mi", healthPath: "/healthz", replicas: { dev: 1, prod: 2 } } as const;
+
+export function labels(svc: ServiceSettings): Record<string, string> {
+    return { [APP_LABEL]: svc.name, "app.kubernetes.io/component": svc.kind, "app.kubernetes.io/part-of": "platform" };
+}
+
+export function selector(svc: ServiceSettings): Record<string, string> {
+    return { [APP_LABEL]: svc.name };
+}
+
+const meta = (svc: ServiceSettings, name: string, extra: Obj = {}) => ({ name, namespace: svc.name, labels: labels(svc), ...extra });
+
+/** Replica bounds: a fixed count is both bounds. */
+export function replicaBounds(svc: ServiceSettings, environment: "dev" | "prod"): { min: number; max: number } {
+    const r = svc.replicas ?? SERVICE_DEFAULTS.replicas[environment];
+    return typeof r === "number" ? { min: r, max: r } : r;
+}
+
+/** True when something other than the Deployment decides the replica count. */
+export function isAutoscaled(svc: ServiceSettings, environment: "dev" | "prod"): boolean {
+    const { min, max } = replicaBounds(svc, environment);
+    return svc.kind !== "cron" && (svc.queue !== undefined || max > min);
+}
+
+/** Environment variable name of an application secret: `stripe-api-key` → `STRIPE_API_KEY`. */
+export function secretEnvName(secret: string): string {
+    return secret.toUpperCase().replace(/-/g, "_");
+}
+
+export const configMapName = (svc: ServiceSettings) => `${svc.name}-config`;
+export const secretName = (svc: ServiceSettings) => `${svc.name}-secrets`;
+
+export function namespace(svc: ServiceSettings): Obj {
+    return {
+        metadata: {
+            name: svc.name,
+            labels: {
+                ...labels(svc),
+                [TENANT_LABEL]: "true",
+                "pod-security.kubernetes.io/enforce": "restricted",
+                "pod-security.kubernetes.io/enforce-version": "latest",
+                "pod-security.kubernetes.io/warn": "restricted",
+                "pod-security.kubernetes.io/audit": "restricted",
+            },
+        },
+    };
+}
+
+export function serviceAccount(svc: ServiceSettings, w: ServiceWiring): Obj {
+    return {
+        metadata: meta(svc, svc.name, { annotations: { "eks.amazonaws.com/role-arn": w.roleArn } }),
+        // The application never calls the Kubernetes API; the IRSA token is projected separately.
+        automountServiceAccountToken: false,
+    };
+}
+
+/** Plain settings and AWS endpoints; nothing secret. */
+export function configMap(svc: ServiceSettings, w: ServiceWiring): Obj {
+    const data: Record<string, Input<string>> = { ...(svc.env ?? {}) };
+    data.AWS_REGION = w.region;
+    if (w.database) {
+        data.DATABASE_HOST = w.database.host;
+        data.DATABASE_READER_HOST = w.database.readerHost;
+        data.DATABASE_PORT = pulumi.output(w.database.port).apply(String);
+        data.DATABASE_NAME = w.database.name;
+        data.DATABASE_SSLMODE = "require";
+    }
+    if (w.cache) {
+        data.CACHE_HOST = w.cache.host;
+        data.CACHE_PORT = String(w.cache.port);
+        data.CACHE_TLS = "true";
+    }
+    if (w.broker) {
+        data.BROKER_URL = w.broker.amqpsEndpoint;
+    }
+    return { metadata: meta(svc, configMapName(svc)), data };
+}
+
+/** Secret keys the ExternalSecret materialises, by environment variable name. */
+export function secretKeys(svc: ServiceSettings, w: ServiceWiring): string[] {
+    const keys: string[] = [];
+    if (w.database) {
+        keys.push("DATABASE_USERNAME", "DATABASE_PASSWORD");
+    }
+    if (w.cache) {
+        keys.push("CACHE_AUTH_TOKEN");
+    }
+    if (w.broker) {
+        keys.push("BROKER_USERNAME", "BROKER_PASSWORD", "BROKER_AMQP_URL");
+    }
+    keys.push(...(svc.secrets ?? []).map(secretEnvName));
+    return keys;
+}
+
+/** Reads only this service's secrets, as its own service account (ESO's JWT auth through IRSA). */
+export function secretStore(svc: ServiceSettings, w: ServiceWiring): Obj {
+    return {
+        apiVersion: "external-secrets.io/v1",
+        kind: "SecretStore",
+        metadata: meta(svc, svc.name),
+        spec: { provider: { aws: { service: "SecretsManager", region: w.region, auth: { jwt: { serviceAccountRef: { name: svc.name } } } } } },
+    };
+}
+
+/**
+ * Materialises the service's credentials from Secrets Manager and refreshes them hourly. The broker URL
+ * with credentials is assembled by External Secrets' template, so no secret value passes through Pulumi.
+ */
+export function externalSecret(svc: ServiceSettings, w: ServiceWiring): Obj {
+    const data: { secretKey: string; remoteRef: { key: Input<string>; property: string } }[] = [];
+    const ref = (secretKey: string, key: Input<string>, property: string) => data.push({ secretKey, remoteRef: { key, property } });
+    if (w.database) {
+        ref("DATABASE_USERNAME", w.database.secretName, "username");
+        ref("DATABASE_PASSWORD", w.database.secretName, "password");
+    }
+    if (w.cache) {
+        ref("CACHE_AUTH_TOKEN", w.cache.secretName, "authToken");
+    }
+    if (w.broker) {
+        ref("BROKER_USERNAME", w.broker.secretName, "username");
+        ref("BROKER_PASSWORD", w.broker.secretName, "password");
+    }
+    for (const name of svc.secrets ?? []) {
+        ref(secretEnvName(name), w.appSecrets[name], APP_SECRET_PROPERTY);
+    }
+    const template = w.broker
+        ? {
+              engineVersion: "v2",
+              mergePolicy: "Merge",
+              data: {
+                  BROKER_AMQP_URL: pulumi
+                      .output(w.broker.amqpsEndpoint)
+                      .apply((url) => url.replace("amqps://", "amqps://{{ .BROKER_USERNAME }}:{{ .BROKER_PASSWORD }}@")),
+              },
+          }
+        : undefined;
+    return {
+        apiVersion: "external-secrets.io/v1",
+        kind: "ExternalSecret",
+        // Pulumi waits until the Secret exists, so workloads never start without their credentials.
+        metadata: meta(svc, secretName(svc), { annotations: { "pulumi.com/waitFor": "condition=Ready" } }),
+        spec: {
+            refreshInterval: "1h",
+            secretStoreRef: { kind: "SecretStore", name: svc.name },
+            target: { name: secretName(svc), creationPolicy: "Owner", ...(template ? { template } : {}) },
+            data,
+        },
+    };
+}
+
+function resources(svc: ServiceSettings): Obj {
+    const cpu = svc.cpu ?? SERVICE_DEFAULTS.cpu;
+    const memory = svc.memory ?? SERVICE_DEFAULTS.memory;
+    // Memory limit equals the request (no overcommit, predictable OOM); CPU may burst to twice its request.
+    return { requests: { cpu, memory }, limits: { cpu: formatCpu(cpuMillis(cpu) * 2), memory } };
+}
+
+/** The container of the service: restricted security context, read-only root with a writable /tmp. */
+export function container(svc: ServiceSettings, w: ServiceWiring): Obj {
+    const env = secretKeys(svc, w).map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secretName(svc), key } } }));
+    const web = svc.kind === "web";
+    const probe = (extra: Obj) => ({ httpGet: { path: svc.healthPath ?? SERVICE_DEFAULTS.healthPath, port: HTTP_PORT_NAME }, ...extra });
+    return {
+        name: svc.name,
+        image: svc.image,
+        ...(svc.command ? { command: svc.command } : {}),
+        ...(web ? { ports: [{ name: HTTP_PORT_NAME, containerPort: svc.port, protocol: "TCP" }] } : {}),
+        envFrom: [{ configMapRef: { name: configMapName(svc) } }],
+        ...(env.length > 0 ? { env } : {}),
+        resources: resources(svc),
+        ...(web
+            ? {
+                  startupProbe: probe({ periodSeconds: 2, failureThreshold: 30 }),
+                  readinessProbe: probe({ periodSeconds: 5, failureThreshold: 3 }),
+                  livenessProbe: probe({ periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 }),
+              }
+            : {}),
+        securityContext: {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            capabilities: { drop: ["ALL"] },
+        },
+        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+    };
+}
+
+/** Pod spec shared by Deployments and CronJobs. */
+export function podSpec(svc: ServiceSettings, w: ServiceWiring): Obj {
+    return {
+        serviceAccountName: svc.name,
+        automountServiceAccountToken: false,
+        securityContext: {
+            runAsNonRoot: true,
+            runAsUser: DEFAULT_RUN_AS_USER,
+            runAsGroup: DEFAULT_RUN_AS_USER,
+            fsGroup: DEFAULT_RUN_AS_USER,
+            seccompProfile: { type: "RuntimeDefault" },
+        },
+        nodeSelector: { "platform.io/node-group": "apps" },
+        containers: [container(svc, w)],
+        volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+        terminationGracePeriodSeconds: 30,
+        ...(svc.kind === "cron"
+            ? { restartPolicy: "Never" }
+            : {
+                  topologySpreadConstraints: ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
+                      maxSkew: 1,
+                      topologyKey,
+                      whenUnsatisfiable: "ScheduleAnyway",
+                      labelSelector: { matchLabels: selector(svc) },
+                  })),
+              }),
+    };
+}
+
+export function deployment(svc: ServiceSettings, w: ServiceWiring): Obj {
+    const { min } = replicaBounds(svc, w.environment);
+    return {
+        metadata: meta(svc, svc.name),
+        spec: {
+            replicas: min,
+            selector: { matchLabels: selector(svc) },
+            // Surge first, never go below the current count: a rollout keeps full capacity.
+            strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+            revisionHistoryLimit: 5,
+            template: { metadata: { labels: labels(svc) }, spec: podSpec(svc, w) },
+        },
+    };
+}
+
+export function cronJob(svc: ServiceSettings, w: ServiceWiring): Obj {
+    return {
+        metadata: meta(svc, svc.name),
+        spec: {
+            schedule: svc.schedule,
+            timeZone: "Etc/UTC",
+            concurrencyPolicy: "Forbid",
+            startingDeadlineSeconds: 300,
+            successfulJobsHistoryLimit: 3,
+            failedJobsHistoryLimit: 3,
+            jobTemplate: {
+                metadata: { labels: labels(svc) },
+                spec: { backoffLimit: 2, template: { metadata: { labels: labels(svc) }, spec: podSpec(svc, w) } },
+            },
+        },
+    };
+}
+
+export function service(svc: ServiceSettings): Obj {
+    return {
+        metadata: meta(svc, svc.name),
+        spec: {
+            type: "ClusterIP",
+            selector: selector(svc),
+            ports: [{ name: HTTP_PORT_NAME, port: SERVICE_PORT, targetPort: HTTP_PORT_NAME, protocol: "TCP" }],
+        },
+    };
+}
+
+export function horizontalPodAutoscaler(svc: ServiceSettings, w: ServiceWiring): Obj {
+    const { min, max } = replicaBounds(svc, w.environment);
+    const utilization = (name: string, averageUtilization: number) => ({ type: "Resource", resource: { name, target: { type: "Utilization", averageUtilization } } });
+    return {
+        metadata: meta(svc, svc.name),
+        spec: {
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: svc.name },
+            minReplicas: min,
+            maxReplicas: max,
+            metrics: [utilization("cpu", 70), utilization("memory", 80)],
+        },
+    };
+}
+
+/** KEDA scaling on the RabbitMQ queue's length, with credentials from the service's own Secret. */
+export function scaledObject(svc: ServiceSettings, w: ServiceWiring): Obj[] {
+    const { min, max } = replicaBounds(svc, w.environment);
+    const queue = svc.queue as { name: string; targetLength: number };
+    return [
+        {
+            apiVersion: "keda.sh/v1alpha1",
+            kind: "TriggerAuthentication",
+            metadata: meta(svc, `${svc.name}-rabbitmq`),
+            spec: { secretTargetRef: [{ parameter: "host", name: secretName(svc), key: "BROKER_AMQP_URL" }] },
+        },
+        {
+            apiVersion: "keda.sh/v1alpha1",
+            kind: "ScaledObject",
+            metadata: meta(svc, svc.name),
+            spec: {
+                scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: svc.name },
+                minReplicaCount: min,
+                maxReplicaCount: max,
+                triggers: [
+                    {
+                        type: "rabbitmq",
+                        metadata: { protocol: "amqp", mode: "QueueLength", queueName: queue.name, value: String(queue.targetLength) },
+                        authenticationRef: { name: `${svc.name}-rabbitmq` },
+                    },
+                ],
+            },
+        },
+    ];
+}
+
+/** Allows one voluntary disruption at any time, so node drains never block. */
+export function podDisruptionBudget(svc: ServiceSettings): Obj {
+    return { metadata: meta(svc, svc.name), spec: { maxUnavailable: 1, selector: { matchLabels: selector(svc) } } };
+}
+
+export function serviceMonitor(svc: ServiceSettings): Obj {
+    return {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        metadata: meta(svc, svc.name),
+        spec: {
+            selector: { matchLabels: selector(svc) },
+            namespaceSelector: { matchNames: [svc.name] },
+            endpoints: [{ port: HTTP_PORT_NAME, path: "/metrics", interval: "30s" }],
+        },
+    };
+}
+
+/** The shared ALB routes the service's host and path to it over HTTPS; HTTP only redirects. */
+export function ingress(svc: ServiceSettings, w: ServiceWiring): Obj {
+    const rule = svc.ingress as { host: string; path: string };
+    return {
+        metadata: meta(svc, svc.name, {
+            annotations: {
+                "alb.ingress.kubernetes.io/scheme": w.ingress.scheme,
+                "alb.ingress.kubernetes.io/target-type": "ip",
+                "alb.ingress.kubernetes.io/group.name": w.ingress.group,
+                "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
+                "alb.ingress.kubernetes.io/ssl-redirect": "443",
+                "alb.ingress.kubernetes.io/certificate-arn": w.ingress.certificateArn,
+                "alb.ingress.kubernetes.io/ssl-policy": w.ingress.sslPolicy,
+                "alb.ingress.kubernetes.io/healthcheck-path": svc.healthPath ?? SERVICE_DEFAULTS.healthPath,
+                "alb.ingress.kubernetes.io/load-balancer-attributes":
+                    "routing.http.drop_invalid_header_fields.enabled=true,routing.http.desync_mitigation_mode=strictest",
+            },
+        }),
+        spec: {
+            ingressClassName: "alb",
+            rules: [
+                {
+                    host: rule.host,
+                    http: { paths: [{ path: rule.path, pathType: "Prefix", backend: { service: { name: svc.name, port: { name: HTTP_PORT_NAME } } } }] },
+                },
+            ],
+        },
+    };
+}
+
+const policy = (svc: ServiceSettings, name: string, spec: Obj): Obj => ({ metadata: meta(svc, name), spec });
+const tcp = (port: number | string) => ({ protocol: "TCP", port });
+const toBlocks = (cidrs: string[], port: number) => ({ to: cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(port)] });
+
+/**
+ * Default deny in both directions, then only what the service needs: DNS; its own data ports in the data
+ * subnets; HTTPS out of the VPC (AWS APIs) and to the private subnets (interface endpoints); in from its
+ * declared callers, from the load balancer's subnets when exposed, and from Prometheus.
+ */
+export function networkPolicies(svc: ServiceSettings, w: ServiceWiring): Obj[] {
+    const policies: Obj[] = [
+        policy(svc, "default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
+        policy(svc, "allow-dns", {
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [
+                {
+                    to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+                    ports: [{ protocol: "UDP", port: 53 }, tcp(53)],
+                },
+            ],
+        }),
+        policy(svc, "allow-aws-apis", {
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [
+                { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [w.networks.vpc] } }], ports: [tcp(443)] },
+                toBlocks(w.networks.private, 443),
+            ],
+        }),
+    ];
+    const uses = svc.uses ?? [];
+    const dataEgress: Obj[] = [];
+    if (uses.includes("database")) {
+        dataEgress.push(toBlocks(w.networks.isolated, w.ports.database));
+    }
+    if (uses.includes("cache")) {
+        dataEgress.push(toBlocks(w.networks.isolated, w.ports.cache));
+    }
+    if (uses.includes("broker")) {
+        dataEgress.push(toBlocks(w.networks.private, w.ports.broker));
+    }
+    if (dataEgress.length > 0) {
+        policies.push(policy(svc, "allow-data-stores", { podSelector: selector(svc), policyTypes: ["Egress"], egress: dataEgress }));
+    }
+    if (svc.kind === "web") {
+        const callers = (svc.callers ?? []).map((caller) => ({
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": caller } },
+            podSelector: { matchLabels: { [APP_LABEL]: caller } },
+        }));
+        if (callers.length > 0) {
+            policies.push(policy(svc, "allow-callers", { podSelector: selector(svc), policyTypes: ["Ingress"], ingress: [{ from: callers, ports: [tcp(HTTP_PORT_NAME)] }] }));
+        }
+        if (svc.ingress) {
+            // With IP targets the ALB connects to pods directly, from its addresses in the subnets it lives in.
+            const lbSubnets = w.ingress.scheme === "internal" ? w.networks.private : w.networks.public;
+            policies.push(
+                policy(svc, "allow-load-balancer", {
+                    podSelector: selector(svc),
+                    policyTypes: ["Ingress"],
+                    ingress: [{ from: lbSubnets.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(HTTP_PORT_NAME)] }],
+                }),
+            );
+        }
+        policies.push(
+            policy(svc, "allow-prometheus", {
+                podSelector: selector(svc),
+                policyTypes: ["Ingress"],
+                ingress: [
+                    {
+                        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": w.prometheus.namespace } }, podSelector: { matchLabels: w.prometheus.podLabels } }],
+                        ports: [tcp(HTTP_PORT_NAME)],
+                    },
+                ],
+            }),
+        );
+    }
+    return policies;
+}
