@@ -66,9 +66,13 @@ export class Service extends pulumi.ComponentResource {
                 oidcIssuerUrl: args.oidcIssuerUrl,
                 namespace: svc.name,
                 serviceAccount: svc.name,
-                statements: pulumi
-                    .all([pulumi.all(args.secretArns), args.secretsKmsKeyArn, args.wiring.region])
-                    .apply(([arns, key, region]) => readSecretsStatements(arns, key, region)),
+                // AWS rejects a policy without statements, so a service with no secrets gets no policy at all.
+                statements:
+                    args.secretArns.length === 0
+                        ? undefined
+                        : pulumi
+                              .all([pulumi.all(args.secretArns), args.secretsKmsKeyArn, args.wiring.region])
+                              .apply(([arns, key, region]) => readSecretsStatements(arns, key, region)),
             },
             { parent: this },
         );
