@@ -20,6 +20,11 @@ export interface GeneratedSecretArgs {
     readonly content?: (generated: pulumi.Output<string>) => pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Guards the secret against deletion by Pulumi. Defaults to false. */
     readonly protect?: boolean;
+    /**
+     * The generated value is only the first one: people write the real value to Secrets Manager and Pulumi
+     * never puts the generated one back. Defaults to false (Pulumi owns the value).
+     */
+    readonly valueSetOutside?: boolean;
 }
 
 /**
@@ -56,7 +61,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
                 secretId: secret.id,
                 secretString: pulumi.secret(pulumi.output(content(generated.result)).apply((c) => JSON.stringify(c))),
             },
-            { parent: this },
+            { parent: this, ignoreChanges: args.valueSetOutside ? ["secretString"] : [] },
         );
 
         this.arn = secret.arn;

@@ -35,7 +35,7 @@ export class ServiceSecrets extends pulumi.ComponentResource {
         for (const secret of args.secretNames ?? []) {
             const s = new GeneratedSecret(
                 `${name}-${secret}`,
-                { ...common, secretName: `${args.namePrefix}/app/${secret}`, description: `Application secret ${secret}`, length: 48 },
+                { ...common, secretName: `${args.namePrefix}/app/${secret}`, description: `Application secret ${secret}`, length: 48, valueSetOutside: true },
                 { parent: this },
             );
             this.appSecretArns[secret] = s.arn;

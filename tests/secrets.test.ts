@@ -42,6 +42,12 @@ describe("secrets", () => {
         assert.equal(outputs.frontend.database, undefined, "a service that does not use the database gets no credentials");
     });
 
+    it("keeps an application secret's value once people set it in Secrets Manager; infrastructure credentials stay Pulumi's", async () => {
+        const run = await stackRun("dev");
+        assert.deepEqual(one(run, "aws:secretsmanager/secretVersion:SecretVersion", "secrets-api-stripe-api-key-version").ignoreChanges, ["secretString"]);
+        assert.deepEqual(one(run, "aws:secretsmanager/secretVersion:SecretVersion", "cache-auth-version").ignoreChanges, []);
+    });
+
     it("never puts a generated value in plain text into any input or output", async () => {
         for (const stack of ["dev", "prod"]) {
             const run = await stackRun(stack);
