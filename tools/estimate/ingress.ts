@@ -1,0 +1,45 @@
+import type { ProgramRun, RecordedResource } from "../../mocks/run";
+import { inputAt, stringAt } from "./resources";
+
+export const INGRESS_TYPE = "kubernetes:networking.k8s.io/v1:Ingress";
+const INGRESS_CLASS_TYPE = "kubernetes:networking.k8s.io/v1:IngressClass";
+const ALB_CONTROLLER = "ingress.k8s.aws/alb";
+
+/**
+ * Ingress classes the AWS Load Balancer Controller serves: `alb`, which its chart installs, and any
+ * IngressClass the program declares for that controller.
+ */
+export function albIngressClasses(run: ProgramRun): Set<string> {
+    const classes = new Set(["alb"]);
+    for (const r of run.resources.filter((x) => x.type === INGRESS_CLASS_TYPE)) {
+        const name = stringAt(r, "metadata.name");
+        if (stringAt(r, "spec.controller") === ALB_CONTROLLER && name !== undefined) {
+            classes.add(name);
+        }
+    }
+    return classes;
+}
+
+/** An annotation of a Kubernetes object; keys hold dots, so they cannot go through a dotted input path. */
+export function annotationOf(r: RecordedResource, key: string): string | undefined {
+    const annotations = inputAt(r, "metadata.annotations");
+    const value = annotations !== null && typeof annotations === "object" ? (annotations as Record<string, unknown>)[key] : undefined;
+    return typeof value === "string" ? value : undefined;
+}
+
+/** The class an Ingress names, by field or by the older annotation. */
+export function ingressClassOf(r: RecordedResource): string | undefined {
+    return stringAt(r, "spec.ingressClassName") ?? annotationOf(r, "kubernetes.io/ingress.class");
+}
+
+/** True when the AWS Load Balancer Controller turns this Ingress into (a share of) an ALB. */
+export function isAlbIngress(r: RecordedResource, albClasses: ReadonlySet<string>): boolean {
+    const cls = ingressClassOf(r);
+    return r.type === INGRESS_TYPE && cls !== undefined && albClasses.has(cls);
+}
+
+/** Ingresses that the AWS Load Balancer Controller turns into an ALB. */
+export function albIngresses(run: ProgramRun): RecordedResource[] {
+    const classes = albIngressClasses(run);
+    return run.resources.filter((r) => isAlbIngress(r, classes));
+}
