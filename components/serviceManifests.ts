@@ -125,7 +125,10 @@ export function configMap(svc: ServiceSettings, w: ServiceWiring): Obj {
     data.AWS_REGION = w.region;
     if (w.database) {
         data.DATABASE_HOST = w.database.host;
-        data.DATABASE_READER_HOST = w.database.readerHost;
+        // Only services that ask for the replica wait for it (its creation adds a quarter of an hour).
+        if (svc.readReplica === true) {
+            data.DATABASE_READER_HOST = w.database.readerHost;
+        }
         data.DATABASE_PORT = pulumi.output(w.database.port).apply(String);
         data.DATABASE_NAME = w.database.name;
         data.DATABASE_SSLMODE = "require";

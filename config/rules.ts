@@ -215,6 +215,9 @@ export function checkServices(s: Settings): ConfigIssue[] {
             issues.push({ path: at("secrets"), value: dup, message: "is listed twice" });
         }
         const uses = svc.uses ?? [];
+        if (svc.readReplica === true && !uses.includes("database")) {
+            issues.push({ path: at("readReplica"), value: true, message: "needs the database; add database to uses" });
+        }
         if (new Set(uses).size !== uses.length) {
             issues.push({ path: at("uses"), value: uses, message: "lists a backing service twice" });
         }

@@ -151,6 +151,8 @@ export const serviceSchema = z.strictObject({
     replicas: z.union([count(1, 100), z.strictObject({ min: count(1, 100), max: count(1, 500) })]).optional(),
     env: z.record(envVarName, z.string()).optional(),
     uses: z.array(oneOf(["database", "cache", "broker"] as const)).optional(),
+    /** Route read-only queries to the read replica: adds `DATABASE_READER_HOST`. */
+    readReplica: z.boolean().optional(),
     secrets: z.array(dnsLabel(60)).optional(),
     ingress: z
         .strictObject({

@@ -91,6 +91,7 @@ const invalid: [string, Record<string, unknown>, string][] = [
     ["TLS policy that allows old protocols", { environment: "dev", ingress: { sslPolicy: "ELBSecurityPolicy-2016-08" } }, 'platform:ingress.sslPolicy: "ELBSecurityPolicy-2016-08" is not allowed; allowed: ELBSecurityPolicy-TLS13-1-2-2021-06, ELBSecurityPolicy-TLS13-1-2-Res-2021-06, ELBSecurityPolicy-TLS13-1-3-2021-06'],
     ["a disabled add-on a service needs", { environment: "dev", addons: { keda: { enabled: false } }, services: [{ name: "w", kind: "worker", image: "w:1.0", uses: ["broker"], queue: { name: "jobs", targetLength: 10 } }] }, "platform:addons.keda.enabled: false must be true: platform:services[0] (w) needs it because it scales on a queue"],
     ["too many add-on replicas", { environment: "dev", addons: { keda: { replicas: 9 } } }, "platform:addons.keda.replicas: 9 must be at most 5"],
+    ["replica without the database", { environment: "dev", services: [api({ readReplica: true })] }, "platform:services[0].readReplica: true needs the database; add database to uses"],
     ["bad CPU quantity", { environment: "dev", services: [api({ cpu: "lots" })] }, 'platform:services[0].cpu: "lots" is not a CPU quantity such as 250m or 1'],
 ];
 

@@ -111,7 +111,8 @@ describe("service catalog", () => {
         const primary = one(run, "aws:rds/instance:Instance", "database-primary").outputs;
         const replica = one(run, "aws:rds/instance:Instance", "database-replica-1").outputs;
         assert.equal(data.DATABASE_HOST, primary.address);
-        assert.equal(data.DATABASE_READER_HOST, replica.address);
+        assert.equal(data.DATABASE_READER_HOST, undefined, "the API does not ask for the replica");
+        assert.equal(only(run, "ConfigMap", "nightly-report", "nightly-report-config").data.DATABASE_READER_HOST, replica.address, "the report reads from the replica");
         assert.equal(data.DATABASE_PORT, "5432");
         assert.equal(data.DATABASE_NAME, "api");
         assert.equal(data.CACHE_HOST, one(run, "aws:elasticache/replicationGroup:ReplicationGroup").outputs.primaryEndpointAddress);
