@@ -8,6 +8,9 @@
  * (source: AWS EKS Kubernetes version lifecycle, via endoflife.date/amazon-eks, read 2026-11). Versions in
  * extended support cost $0.60 instead of $0.10 per cluster-hour, so they are not accepted.
  */
+/** The day the table above was read; tests judge support as of this day so that they do not age. */
+export const KUBERNETES_VERSIONS_AS_OF = "2026-11-23";
+
 export const KUBERNETES_VERSIONS: Readonly<Record<string, { endOfStandardSupport: string }>> = {
     "1.34": { endOfStandardSupport: "2026-12-02" },
     "1.35": { endOfStandardSupport: "2027-03-27" },

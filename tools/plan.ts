@@ -1,45 +1,41 @@
+import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../config";
-import { ProgramRun, RecordedResource, runProgram } from "../mocks/run";
-import { readStackConfig } from "../mocks/stackConfig";
+import { USAGE, UsageError, parseArgs } from "./plan/args";
+import { EXIT, buildPlan, planJson } from "./plan/build";
+import { renderReport } from "./plan/report";
 
-/** The top-level resource a registration belongs to (its own URN when it has no parent). */
-function topLevel(run: ProgramRun, r: RecordedResource): RecordedResource {
-    const byUrn = new Map(run.resources.map((x) => [x.urn, x]));
-    let cur = r;
-    while (cur.parent && byUrn.has(cur.parent)) {
-        cur = byUrn.get(cur.parent) as RecordedResource;
+/**
+ * `npm run plan`: what a stack would create, whether it is compliant, what it would cost, how long its
+ * first deploy would take and what a change does, with no cloud account and no Pulumi CLI.
+ */
+async function main(): Promise<number> {
+    const started = Date.now();
+    const args = parseArgs(process.argv.slice(2));
+    const plan = await buildPlan(args);
+    console.log(renderReport(plan));
+    if (args.json) {
+        fs.mkdirSync(path.dirname(path.resolve(args.json)), { recursive: true });
+        fs.writeFileSync(args.json, `${JSON.stringify(planJson(plan), null, 2)}\n`);
+        console.log(`JSON written to ${args.json}`);
     }
-    return cur;
+    const phases = Object.entries(plan.timings).map(([phase, seconds]) => `${phase} ${seconds.toFixed(2)} s`).join(", ");
+    console.log(`(planned in ${((Date.now() - started) / 1000).toFixed(1)} s: ${phases})`);
+    return plan.exitCode;
 }
 
-async function main(): Promise<void> {
-    const args = process.argv.slice(2);
-    const stack = args[args.indexOf("--stack") + 1] && args.includes("--stack") ? args[args.indexOf("--stack") + 1] : "dev";
-    const file = path.resolve(__dirname, "..", `Pulumi.${stack}.yaml`);
-    const run = await runProgram({ ...readStackConfig(file), stack });
-    const groups = new Map<string, Map<string, number>>();
-    for (const r of run.resources) {
-        const top = topLevel(run, r).name;
-        const counts = groups.get(top) ?? new Map<string, number>();
-        counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
-        groups.set(top, counts);
-    }
-    console.log(`Stack ${stack}: ${run.resources.length} resources\n`);
-    for (const [component, counts] of groups) {
-        const total = [...counts.values()].reduce((a, b) => a + b, 0);
-        console.log(`${component} (${total})`);
-        for (const [type, n] of counts) {
-            console.log(`  ${String(n).padStart(3)}  ${type}`);
+main().then(
+    (code) => process.exit(code),
+    (e) => {
+        if (e instanceof ConfigError) {
+            console.error(e.message);
+            process.exit(EXIT.config);
         }
-    }
-}
-
-main().catch((e) => {
-    if (e instanceof ConfigError) {
-        console.error(e.message);
-        process.exit(2);
-    }
-    console.error(e);
-    process.exit(1);
-});
+        if (e instanceof UsageError) {
+            console.error(e.message ? `plan: ${e.message}\n\n${USAGE}` : USAGE);
+            process.exit(e.message ? EXIT.config : EXIT.ok);
+        }
+        console.error(e);
+        process.exit(1);
+    },
+);

@@ -1,0 +1,122 @@
+import { Props, isRecord, isUnknown, record, strings } from "./values";
+
+/**
+ * IAM policy documents as resources carry them: JSON text (what `JSON.stringify` produces) or an object.
+ * A document that is unknown at preview, or marked secret offline, cannot be judged and reads as none.
+ */
+
+/** The statements of a policy document, or `undefined` when the document cannot be read. */
+export function statementsOf(document: unknown): Props[] | undefined {
+    let parsed: unknown = document;
+    if (typeof document === "string") {
+        if (isUnknown(document)) {
+            return undefined;
+        }
+        try {
+            parsed = JSON.parse(document);
+        } catch {
+            return undefined;
+        }
+    }
+    if (!isRecord(parsed)) {
+        return undefined;
+    }
+    const statement = parsed.Statement;
+    const all = Array.isArray(statement) ? statement : [statement];
+    return all.filter(isRecord);
+}
+
+const label = (s: Props, i: number) => (typeof s.Sid === "string" && s.Sid !== "" ? `statement "${s.Sid}"` : `statement ${i}`);
+
+/**
+ * Why statements grant too much (FSBP IAM.1, IAM.21): `*` or `*:*` actions, `service:*` wildcards, and
+ * `NotAction` in an Allow (which grants everything not listed). Empty when they are acceptable.
+ */
+export function wildcardGrants(statements: readonly Props[]): string[] {
+    const problems: string[] = [];
+    statements.forEach((s, i) => {
+        if (s.Effect !== "Allow") {
+            return;
+        }
+        if (s.NotAction !== undefined) {
+            problems.push(`${label(s, i)} allows NotAction, which grants every action it does not list`);
+        }
+        const resources = strings(s.Resource);
+        for (const action of strings(s.Action)) {
+            if (action === "*" || action === "*:*") {
+                const scope = resources.includes("*") ? " on every resource: full administrative access" : "";
+                problems.push(`${label(s, i)} allows every action ("${action}")${scope}`);
+            } else if (/^[\w-]+:\*$/.test(action)) {
+                problems.push(`${label(s, i)} allows every action of a service ("${action}")`);
+            }
+        }
+    });
+    return problems;
+}
+
+/** AWS managed policies that grant full administrative access. */
+export const ADMIN_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/;
+
+const WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity";
+const SERVICE_ACCOUNT_SUBJECT = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
+
+/** True for a trust statement letting tokens of an EKS OIDC provider assume the role. */
+function isIrsaStatement(s: Props): boolean {
+    const federated = strings(record(s.Principal).Federated);
+    return s.Effect === "Allow" && strings(s.Action).includes(WEB_IDENTITY) && federated.some((f) => f.includes(":oidc-provider/"));
+}
+
+/** The `system:serviceaccount:<ns>:<name>` subjects each IRSA statement pins (for matching service accounts). */
+export function irsaSubjects(statements: readonly Props[]): string[] {
+    return statements.filter(isIrsaStatement).flatMap((s) => {
+        const equals = record(record(s.Condition).StringEquals);
+        return Object.entries(equals)
+            .filter(([key]) => key.endsWith(":sub"))
+            .flatMap(([, value]) => strings(value));
+    });
+}
+
+/**
+ * Why IRSA trust statements fail to pin one service account and the STS audience (CIS EKS 5.2.1): both
+ * `<issuer>:sub` and `<issuer>:aud` must be matched with StringEquals, `sub` against exact service
+ * account subjects and `aud` against `sts.amazonaws.com`. Empty when every IRSA statement is pinned.
+ */
+export function irsaTrustProblems(statements: readonly Props[]): string[] {
+    const problems: string[] = [];
+    statements.forEach((s, i) => {
+        if (!isIrsaStatement(s)) {
+            return;
+        }
+        const condition = record(s.Condition);
+        const equals = record(condition.StringEquals);
+        const keyed = (suffix: string) => Object.entries(equals).filter(([key]) => key.endsWith(suffix));
+        const loose = Object.entries(condition)
+            .filter(([operator]) => operator !== "StringEquals")
+            .flatMap(([operator, block]) => Object.keys(record(block)).map((key) => `${operator} ${key}`))
+            .filter((entry) => /:(sub|aud)$/.test(entry));
+        if (loose.length > 0) {
+            problems.push(`${label(s, i)} matches ${loose.join(", ")}; use StringEquals so that no other subject or audience matches`);
+        }
+        const subs = keyed(":sub");
+        if (subs.length === 0) {
+            problems.push(`${label(s, i)} does not pin "<issuer>:sub" with StringEquals: any service account of the cluster could assume the role`);
+        }
+        for (const [key, value] of subs) {
+            const bad = strings(value).filter((v) => !SERVICE_ACCOUNT_SUBJECT.test(v));
+            if (bad.length > 0) {
+                problems.push(`${label(s, i)} pins ${key} to ${bad.map((v) => `"${v}"`).join(", ")}, not system:serviceaccount:<namespace>:<name>`);
+            }
+        }
+        const auds = keyed(":aud");
+        if (auds.length === 0) {
+            problems.push(`${label(s, i)} does not pin "<issuer>:aud" to "sts.amazonaws.com"`);
+        }
+        for (const [key, value] of auds) {
+            const values = strings(value);
+            if (values.length !== 1 || values[0] !== "sts.amazonaws.com") {
+                problems.push(`${label(s, i)} pins ${key} to ${JSON.stringify(value)}, not "sts.amazonaws.com"`);
+            }
+        }
+    });
+    return problems;
+}
