@@ -15,6 +15,7 @@ import { ServiceSecrets } from "./components/serviceSecrets";
 import { CACHE_PORT } from "./components/cache";
 import { AMQPS_PORT } from "./components/broker";
 import { POSTGRES_PORT } from "./components/database";
+import { OTEL_NAMESPACE, OTEL_POD_LABELS, OTEL_SERVICE, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "./components/addons/openTelemetryCollector";
 import { secretPrefix, stackPrefix } from "./lib/naming";
 import { databaseIdentifier } from "./lib/sql";
 
@@ -69,6 +70,7 @@ const cluster = new Cluster(
         endpointPublicAccess: settings.cluster.endpointPublicAccess,
         publicAccessCidrs: settings.cluster.publicAccessCidrs,
         adminRoleArns: settings.cluster.adminRoleArns,
+        teams: settings.cluster.teams,
         serviceCidr: settings.cluster.serviceCidr,
         secretsKmsKeyArn: keys.eks,
         logsKmsKeyArn: keys.logs,
@@ -80,7 +82,7 @@ const cluster = new Cluster(
     opts,
 );
 
-const database = new Database(
+const database = !settings.database.enabled ? undefined : new Database(
     "database",
     {
         identifier: `${prefix}-postgres`,
@@ -106,7 +108,7 @@ const database = new Database(
     opts,
 );
 
-const cache = new Cache(
+const cache = !settings.cache.enabled ? undefined : new Cache(
     "cache",
     {
         replicationGroupId: `${prefix}-cache`,
@@ -132,7 +134,7 @@ const cache = new Cache(
     opts,
 );
 
-const broker = new Broker(
+const broker = !settings.broker.enabled ? undefined : new Broker(
     "broker",
     {
         brokerName: `${prefix}-rabbitmq`,
@@ -183,6 +185,7 @@ const addons = new PlatformAddons(
             secretPrefix: secretsPrefix,
             secretsKmsKeyArn: secretsKey,
             logRetentionDays: settings.logs.retentionDays,
+            slackChannel: settings.alerting.slackChannel,
         })),
         provider: cluster.provider,
         oidcProviderArn: cluster.oidcProviderArn,
@@ -193,15 +196,17 @@ const addons = new PlatformAddons(
         secretsKmsKeyArn: keys.secrets,
         secretPrefix: secretsPrefix,
         secretRecoveryWindowInDays: settings.secrets.recoveryWindowDays,
+        slackChannel: settings.alerting.slackChannel,
         protect,
     },
     opts,
 );
+const prometheusPods = { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } };
 
 const usesOf = (name: string) => settings.services.find((s) => s.name === name)?.uses ?? [];
 const databaseUsers = settings.services.filter((svc) => usesOf(svc.name).includes("database"));
 const provisioner =
-    databaseUsers.length > 0 && addons.releases.externalSecrets
+    database && databaseUsers.length > 0 && addons.releases.externalSecrets
         ? new DatabaseProvisioner(
               "database-provisioner",
               {
@@ -220,6 +225,9 @@ const provisioner =
                   oidcProviderArn: cluster.oidcProviderArn,
                   oidcIssuerUrl: cluster.oidcIssuerUrl,
                   externalSecrets: addons.releases.externalSecrets,
+                  prometheus: addons.releases.kubePrometheusStack,
+                  prometheusPods,
+                  exporterReplicas: settings.environment === "dev" ? 1 : 2,
               },
               opts,
           )
@@ -237,22 +245,28 @@ for (const svc of settings.services) {
                 region: settings.region,
                 environment: settings.environment,
                 database:
-                    uses.includes("database") && dbSecret
+                    database && uses.includes("database") && dbSecret
                         ? { host: database.address, readerHost: database.readerAddress, port: database.port, name: databaseIdentifier(svc.name), secretName: dbSecret }
                         : undefined,
-                cache: uses.includes("cache") ? { host: cache.endpoint, port: CACHE_PORT, secretName: cache.authSecretArn } : undefined,
-                broker: uses.includes("broker") ? { amqpsEndpoint: broker.amqpsEndpoint, secretName: broker.credentialsSecretArn } : undefined,
+                cache: cache && uses.includes("cache") ? { host: cache.endpoint, port: CACHE_PORT, secretName: cache.authSecretArn } : undefined,
+                broker: broker && uses.includes("broker") ? { amqpsEndpoint: broker.amqpsEndpoint, secretName: broker.credentialsSecretArn } : undefined,
                 appSecrets: secrets.appSecretArns,
                 networks: { vpc: settings.network.cidr, ...network.subnetCidrs },
                 ports: { database: POSTGRES_PORT, cache: CACHE_PORT, broker: AMQPS_PORT },
                 ingress: { ...settings.ingress, group: prefix },
-                prometheus: { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } },
+                prometheus: prometheusPods,
+                tracing: {
+                    namespace: OTEL_NAMESPACE,
+                    podLabels: OTEL_POD_LABELS,
+                    endpoint: `http://${OTEL_SERVICE}.${OTEL_NAMESPACE}.svc.cluster.local:${OTLP_GRPC_PORT}`,
+                    ports: [OTLP_GRPC_PORT, OTLP_HTTP_PORT],
+                },
             },
             secretArns: [
                 ...Object.values(secrets.appSecretArns),
                 ...(dbSecret ? [dbSecret] : []),
-                ...(uses.includes("cache") ? [cache.authSecretArn] : []),
-                ...(uses.includes("broker") ? [broker.credentialsSecretArn] : []),
+                ...(cache && uses.includes("cache") ? [cache.authSecretArn] : []),
+                ...(broker && uses.includes("broker") ? [broker.credentialsSecretArn] : []),
             ],
             secretsKmsKeyArn: keys.secrets,
             oidcProviderArn: cluster.oidcProviderArn,
@@ -277,14 +291,14 @@ export const isolatedSubnetIds = network.isolatedSubnetIds;
 export const clusterName = cluster.clusterName;
 export const kubeconfig = cluster.kubeconfig;
 export const oidcProviderArn = cluster.oidcProviderArn;
-export const databaseEndpoint = database.address;
-export const databaseReaderEndpoint = database.readerAddress;
-export const databasePort = database.port;
-export const databaseMasterSecretArn = database.masterSecretArn;
-export const cacheEndpoint = cache.endpoint;
-export const cacheAuthSecretArn = cache.authSecretArn;
-export const brokerEndpoint = broker.amqpsEndpoint;
-export const brokerCredentialsSecretArn = broker.credentialsSecretArn;
+export const databaseEndpoint = database?.address;
+export const databaseReaderEndpoint = database?.readerAddress;
+export const databasePort = database?.port;
+export const databaseMasterSecretArn = database?.masterSecretArn;
+export const cacheEndpoint = cache?.endpoint;
+export const cacheAuthSecretArn = cache?.authSecretArn;
+export const brokerEndpoint = broker?.amqpsEndpoint;
+export const brokerCredentialsSecretArn = broker?.credentialsSecretArn;
 export const serviceSecretArns = Object.fromEntries(
     Object.entries(serviceSecrets).map(([name, s]) => [name, { app: s.appSecretArns, database: s.databaseSecretArn }]),
 );

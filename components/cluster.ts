@@ -39,6 +39,8 @@ export interface ClusterArgs {
     readonly publicAccessCidrs?: string[];
     /** IAM role ARNs granted cluster admin through access entries. Defaults to none. */
     readonly adminRoleArns?: string[];
+    /** Teams granted edit or view access to some namespaces through access entries. Defaults to none. */
+    readonly teams?: { readonly name: string; readonly roleArn: string; readonly access: "edit" | "view"; readonly namespaces: string[] }[];
     /** CIDR for Kubernetes service addresses. Defaults to EKS's choice. */
     readonly serviceCidr?: string;
     /** KMS key for envelope encryption of Kubernetes secrets. Required. */
@@ -103,6 +105,20 @@ export class Cluster extends pulumi.ComponentResource {
                 },
             };
         });
+
+        // EKS access policies scoped to the team's namespaces: AmazonEKSEditPolicy or AmazonEKSViewPolicy.
+        for (const team of args.teams ?? []) {
+            accessEntries[`team-${team.name}`] = {
+                principalArn: team.roleArn,
+                type: "STANDARD",
+                accessPolicies: {
+                    [team.access]: {
+                        policyArn: `arn:aws:eks::aws:cluster-access-policy/AmazonEKS${team.access === "edit" ? "Edit" : "View"}Policy`,
+                        accessScope: { type: "namespace", namespaces: team.namespaces },
+                    },
+                },
+            };
+        }
 
         const cluster = new eks.Cluster(
             `${name}-eks`,

@@ -10,6 +10,9 @@ const SA = "db-provisioner";
 const MASTER_SECRET = "master-credentials";
 /** psql image, pinned; its `postgres` user is uid 70. */
 export const PSQL_IMAGE = "public.ecr.aws/docker/library/postgres:17.6-alpine";
+/** Prometheus postgres exporter, pinned; it runs as nobody (65534). */
+export const EXPORTER_IMAGE = "quay.io/prometheuscommunity/postgres-exporter:v0.17.1";
+export const EXPORTER_PORT = 9187;
 
 export interface DatabaseProvisionerArgs {
     /** Services that get a role and database, with the Secrets Manager secret of each one's credentials. */
@@ -28,6 +31,15 @@ export interface DatabaseProvisionerArgs {
     readonly oidcIssuerUrl: pulumi.Input<string>;
     /** The External Secrets release, which brings the CRDs used here. Required. */
     readonly externalSecrets: pulumi.Resource;
+    /**
+     * The kube-prometheus-stack release: when given, each database gets a postgres exporter that Prometheus
+     * scrapes. Defaults to none (no exporters).
+     */
+    readonly prometheus?: pulumi.Resource;
+    /** Namespace and pod labels of Prometheus. Required with `prometheus`. */
+    readonly prometheusPods?: { readonly namespace: string; readonly podLabels: Record<string, string> };
+    /** Replicas of each exporter; two keep metrics flowing through a node drain. Defaults to 1. */
+    readonly exporterReplicas?: number;
 }
 
 /**
@@ -174,6 +186,91 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
                 k8sOpts(ns, master, credentials),
             );
         }
+        if (args.prometheus && args.prometheusPods) {
+            const pods = args.prometheusPods;
+            policy("allow-prometheus", {
+                podSelector: { matchLabels: { "app.kubernetes.io/name": "postgres-exporter" } },
+                policyTypes: ["Ingress"],
+                ingress: [
+                    {
+                        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": pods.namespace } }, podSelector: { matchLabels: pods.podLabels } }],
+                        ports: [{ protocol: "TCP", port: EXPORTER_PORT }],
+                    },
+                ],
+            });
+            for (const service of args.services) {
+                this.exporter(name, service.name, args, this.jobs[service.name], args.prometheus);
+            }
+        }
         this.registerOutputs({});
+    }
+
+    /**
+     * A postgres exporter for one service's database, connecting as that service's own role (never the
+     * master user), with a Service and ServiceMonitor so that Prometheus scrapes it.
+     */
+    private exporter(name: string, service: string, args: DatabaseProvisionerArgs, job: k8s.batch.v1.Job, prometheus: pulumi.Resource): void {
+        const labels = { "app.kubernetes.io/name": "postgres-exporter", "app.kubernetes.io/instance": service, "app.kubernetes.io/part-of": "platform" };
+        const opts = (...dependsOn: pulumi.Resource[]) => ({ parent: this, provider: args.provider, dependsOn });
+        const credentials = `${service}-credentials`;
+        const deployment = new k8s.apps.v1.Deployment(
+            `${name}-${service}-exporter`,
+            {
+                metadata: { name: `pg-exporter-${service}`, namespace: PROVISIONER_NAMESPACE, labels },
+                spec: {
+                    replicas: args.exporterReplicas ?? 1,
+                    selector: { matchLabels: labels },
+                    template: {
+                        metadata: { labels },
+                        spec: {
+                            serviceAccountName: SA,
+                            automountServiceAccountToken: false,
+                            securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
+                            nodeSelector: { "platform.io/node-group": "system" },
+                            containers: [
+                                {
+                                    name: "exporter",
+                                    image: EXPORTER_IMAGE,
+                                    ports: [{ name: "metrics", containerPort: EXPORTER_PORT, protocol: "TCP" }],
+                                    env: [
+                                        { name: "DATA_SOURCE_URI", value: pulumi.interpolate`${args.host}:${args.port}/${databaseIdentifier(service)}?sslmode=require` },
+                                        { name: "DATA_SOURCE_USER", valueFrom: { secretKeyRef: { name: credentials, key: "SERVICE_USERNAME" } } },
+                                        { name: "DATA_SOURCE_PASS", valueFrom: { secretKeyRef: { name: credentials, key: "SERVICE_PASSWORD" } } },
+                                    ],
+                                    readinessProbe: { httpGet: { path: "/", port: "metrics" }, periodSeconds: 10 },
+                                    livenessProbe: { httpGet: { path: "/", port: "metrics" }, periodSeconds: 20 },
+                                    resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+                                    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
+                                },
+                            ],
+                        },
+                    },
+                },
+            },
+            opts(job),
+        );
+        new k8s.policy.v1.PodDisruptionBudget(
+            `${name}-${service}-exporter`,
+            { metadata: { name: `pg-exporter-${service}`, namespace: PROVISIONER_NAMESPACE, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: labels } } },
+            opts(deployment),
+        );
+        const svc = new k8s.core.v1.Service(
+            `${name}-${service}-exporter`,
+            {
+                metadata: { name: `pg-exporter-${service}`, namespace: PROVISIONER_NAMESPACE, labels },
+                spec: { selector: labels, ports: [{ name: "metrics", port: EXPORTER_PORT, targetPort: "metrics", protocol: "TCP" }] },
+            },
+            opts(deployment),
+        );
+        new k8s.apiextensions.CustomResource(
+            `${name}-${service}-exporter-monitor`,
+            {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "ServiceMonitor",
+                metadata: { name: `pg-exporter-${service}`, namespace: PROVISIONER_NAMESPACE, labels },
+                spec: { selector: { matchLabels: labels }, namespaceSelector: { matchNames: [PROVISIONER_NAMESPACE] }, endpoints: [{ port: "metrics", interval: "30s" }] },
+            },
+            opts(svc, prometheus),
+        );
     }
 }

@@ -3,7 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ADDONS, AddonFacts, AddonKey } from "./addons";
 import { PLATFORM_SECRETS_PATH } from "./addons/externalSecrets";
-import { GRAFANA_ADMIN_SECRET } from "./addons/kubePrometheusStack";
+import { GRAFANA_ADMIN_SECRET, SLACK_WEBHOOK_SECRET } from "./addons/kubePrometheusStack";
+import { platformRuleGroups, prometheusRule } from "./alertRules";
 import { GeneratedSecret } from "./generatedSecret";
 import { HelmAddon } from "./helmAddon";
 
@@ -17,7 +18,7 @@ export interface PlatformAddonsArgs {
     /** Which add-ons to install and with how many replicas. Required. */
     readonly addons: Record<AddonKey, { readonly enabled: boolean; readonly replicas: number }>;
     /** Stack facts shared by every add-on (replicas and role are filled in per add-on). Required. */
-    readonly facts: pulumi.Input<Omit<AddonFacts, "roleArn" | "replicas" | "containerLogGroup">>;
+    readonly facts: pulumi.Input<Omit<AddonFacts, "roleArn" | "replicas" | "containerLogGroup" | "monitoring">>;
     readonly provider: k8s.Provider;
     readonly oidcProviderArn: pulumi.Input<string>;
     readonly oidcIssuerUrl: pulumi.Input<string>;
@@ -29,6 +30,8 @@ export interface PlatformAddonsArgs {
     readonly secretsKmsKeyArn: pulumi.Input<string>;
     /** Secrets Manager prefix of the stack, e.g. `platform/dev`. Required. */
     readonly secretPrefix: string;
+    /** Slack channel for alerts; empty for none. Defaults to none. */
+    readonly slackChannel?: string;
     readonly secretRecoveryWindowInDays: number;
     /** Guards the add-ons' secrets against deletion by Pulumi. Defaults to false. */
     readonly protect?: boolean;
@@ -48,6 +51,7 @@ export class PlatformAddons extends pulumi.ComponentResource {
         super("platform:addons:PlatformAddons", name, {}, opts);
         const k8sOpts = { parent: this, provider: args.provider };
         const enabled = (key: AddonKey) => args.addons[key].enabled;
+        const slackChannel = args.slackChannel ?? "";
 
         this.namespaces = {};
         const namespaceOf = (ns: string) => {
@@ -87,7 +91,9 @@ export class PlatformAddons extends pulumi.ComponentResource {
             }
             const def = ADDONS[key];
             const ns = namespaceOf(def.namespace);
-            const facts = pulumi.output(args.facts).apply((f) => ({ ...f, replicas: args.addons[key].replicas, containerLogGroup: args.containerLogGroupName }));
+            const facts = pulumi
+                .output(args.facts)
+                .apply((f) => ({ ...f, replicas: args.addons[key].replicas, containerLogGroup: args.containerLogGroupName, monitoring: enabled("kubePrometheusStack") }));
             const addon = new HelmAddon(
                 `${name}-${def.name}`,
                 {
@@ -109,10 +115,10 @@ export class PlatformAddons extends pulumi.ComponentResource {
         install("metricsServer");
         install("clusterAutoscaler");
         install("certManager");
-        install("keda");
         install("fluentBit", [logGroup]);
+        install("openTelemetryCollector");
 
-        let grafanaSecret: pulumi.Resource[] = [];
+        let monitoringSecrets: pulumi.Resource[] = [];
         if (eso) {
             new k8s.apiextensions.CustomResource(
                 `${name}-cluster-secret-store`,
@@ -130,6 +136,22 @@ export class PlatformAddons extends pulumi.ComponentResource {
             );
             if (enabled("kubePrometheusStack")) {
                 const monitoring = namespaceOf("monitoring") as k8s.core.v1.Namespace;
+                const fromPlatformSecret = (resource: string, target: string, secretName: pulumi.Input<string>) =>
+                    new k8s.apiextensions.CustomResource(
+                        `${name}-${resource}`,
+                        {
+                            apiVersion: "external-secrets.io/v1",
+                            kind: "ExternalSecret",
+                            metadata: { name: target, namespace: "monitoring" },
+                            spec: {
+                                refreshInterval: "1h",
+                                secretStoreRef: { kind: "ClusterSecretStore", name: CLUSTER_SECRET_STORE },
+                                target: { name: target, creationPolicy: "Owner" },
+                                dataFrom: [{ extract: { key: secretName } }],
+                            },
+                        },
+                        { ...k8sOpts, dependsOn: [eso, monitoring] },
+                    );
                 const admin = new GeneratedSecret(
                     `${name}-grafana-admin`,
                     {
@@ -142,26 +164,36 @@ export class PlatformAddons extends pulumi.ComponentResource {
                     },
                     { parent: this },
                 );
-                grafanaSecret = [
-                    new k8s.apiextensions.CustomResource(
-                        `${name}-grafana-admin`,
+                monitoringSecrets = [fromPlatformSecret("grafana-admin", GRAFANA_ADMIN_SECRET, admin.name)];
+                if (slackChannel !== "") {
+                    // The webhook URL is a credential people paste in; the generated value is only a placeholder.
+                    const webhook = new GeneratedSecret(
+                        `${name}-alertmanager-slack`,
                         {
-                            apiVersion: "external-secrets.io/v1",
-                            kind: "ExternalSecret",
-                            metadata: { name: GRAFANA_ADMIN_SECRET, namespace: "monitoring" },
-                            spec: {
-                                refreshInterval: "1h",
-                                secretStoreRef: { kind: "ClusterSecretStore", name: CLUSTER_SECRET_STORE },
-                                target: { name: GRAFANA_ADMIN_SECRET, creationPolicy: "Owner" },
-                                dataFrom: [{ extract: { key: admin.name } }],
-                            },
+                            secretName: `${args.secretPrefix}/${PLATFORM_SECRETS_PATH}/alertmanager-slack`,
+                            description: `Slack incoming-webhook URL for ${slackChannel}; set {"url": "https://hooks.slack.com/..."}`,
+                            kmsKeyArn: args.secretsKmsKeyArn,
+                            recoveryWindowInDays: args.secretRecoveryWindowInDays,
+                            protect: args.protect,
+                            valueSetOutside: true,
+                            content: (placeholder) => ({ url: placeholder }),
                         },
-                        { ...k8sOpts, dependsOn: [eso, monitoring] },
-                    ),
-                ];
+                        { parent: this },
+                    );
+                    monitoringSecrets.push(fromPlatformSecret("alertmanager-slack", SLACK_WEBHOOK_SECRET, webhook.name));
+                }
             }
         }
-        install("kubePrometheusStack", grafanaSecret);
+        const prometheus = install("kubePrometheusStack", monitoringSecrets);
+        // KEDA's chart creates a ServiceMonitor when monitoring is on, so it waits for that CRD.
+        install("keda", prometheus ? [prometheus] : []);
+        if (prometheus) {
+            new k8s.apiextensions.CustomResource(
+                `${name}-platform-alerts`,
+                prometheusRule("platform-alerts", "monitoring", platformRuleGroups(), { "app.kubernetes.io/part-of": "platform" }) as k8s.apiextensions.CustomResourceArgs,
+                { ...k8sOpts, dependsOn: [prometheus] },
+            );
+        }
 
         this.registerOutputs({});
     }

@@ -122,10 +122,16 @@ export class Service extends pulumi.ComponentResource {
                 if (args.addons.prometheus) {
                     new k8s.apiextensions.CustomResource(`${name}-service-monitor`, manifest<k8s.apiextensions.CustomResourceArgs>(m.serviceMonitor(svc)), inNs(args.addons.prometheus, service));
                 }
-                if (svc.ingress) {
-                    new k8s.networking.v1.Ingress(`${name}-ingress`, manifest<k8s.networking.v1.IngressArgs>(m.ingress(svc, w)), inNs(service));
+                for (const ing of m.ingresses(svc, w)) {
+                    const suffix = (ing.metadata as { name: string }).name === svc.name ? "ingress" : "grpc-ingress";
+                    new k8s.networking.v1.Ingress(`${name}-${suffix}`, manifest<k8s.networking.v1.IngressArgs>(ing), inNs(service));
                 }
             }
+        }
+
+        if (args.addons.prometheus) {
+            new k8s.apiextensions.CustomResource(`${name}-alerts`, manifest<k8s.apiextensions.CustomResourceArgs>(m.alertRules(svc)), inNs(args.addons.prometheus));
+            new k8s.core.v1.ConfigMap(`${name}-dashboard`, manifest<k8s.core.v1.ConfigMapArgs>(m.dashboardConfigMap(svc)), inNs());
         }
 
         this.namespace = svc.name;

@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { Environment } from "../config/catalog";
 import type { ServiceSettings } from "../config/schema";
 import { cpuMillis, formatCpu } from "../lib/quantity";
+import { prometheusRule, serviceRuleGroups } from "./alertRules";
+import { DASHBOARD_LABEL, dashboard } from "./dashboards";
 
 /**
  * Kubernetes manifests of one catalog service, as plain objects built from settings and the AWS
@@ -19,6 +22,8 @@ export const TENANT_LABEL = "platform.io/tenant";
 export const DEFAULT_RUN_AS_USER = 10001;
 /** Name of the port every web container serves on. */
 export const HTTP_PORT_NAME = "http";
+/** Name of the gRPC port, when a service has one. */
+export const GRPC_PORT_NAME = "grpc";
 /** Port the Kubernetes Service exposes to other pods. */
 export const SERVICE_PORT = 80;
 /** Secrets Manager JSON property of each generated application secret. */
@@ -27,7 +32,7 @@ export const APP_SECRET_PROPERTY = "value";
 /** Everything outside the catalog entry that a service's manifests refer to. */
 export interface ServiceWiring {
     readonly region: Input<string>;
-    readonly environment: "dev" | "prod";
+    readonly environment: Environment;
     /** IRSA role the service account assumes. */
     readonly roleArn: Input<string>;
     readonly database?: {
@@ -60,10 +65,12 @@ export interface ServiceWiring {
     };
     /** Namespace and pod labels of Prometheus, which scrapes the service. */
     readonly prometheus: { readonly namespace: string; readonly podLabels: Record<string, string> };
+    /** Where traces go, for services with `tracing`. */
+    readonly tracing?: { readonly namespace: string; readonly podLabels: Record<string, string>; readonly endpoint: string; readonly ports: number[] };
 }
 
 /** Catalog defaults for what an entry may leave out. */
-export const SERVICE_DEFAULTS = { cpu: "100m", memory: "128Mi", healthPath: "/healthz", replicas: { dev: 1, prod: 2 } } as const;
+export const SERVICE_DEFAULTS = { cpu: "100m", memory: "128Mi", healthPath: "/healthz", replicas: { dev: 1, staging: 2, prod: 2 } } as const;
 
 export function labels(svc: ServiceSettings): Record<string, string> {
     return { [APP_LABEL]: svc.name, "app.kubernetes.io/component": svc.kind, "app.kubernetes.io/part-of": "platform" };
@@ -76,13 +83,13 @@ export function selector(svc: ServiceSettings): Record<string, string> {
 const meta = (svc: ServiceSettings, name: string, extra: Obj = {}) => ({ name, namespace: svc.name, labels: labels(svc), ...extra });
 
 /** Replica bounds: a fixed count is both bounds. */
-export function replicaBounds(svc: ServiceSettings, environment: "dev" | "prod"): { min: number; max: number } {
+export function replicaBounds(svc: ServiceSettings, environment: Environment): { min: number; max: number } {
     const r = svc.replicas ?? SERVICE_DEFAULTS.replicas[environment];
     return typeof r === "number" ? { min: r, max: r } : r;
 }
 
 /** True when something other than the Deployment decides the replica count. */
-export function isAutoscaled(svc: ServiceSettings, environment: "dev" | "prod"): boolean {
+export function isAutoscaled(svc: ServiceSettings, environment: Environment): boolean {
     const { min, max } = replicaBounds(svc, environment);
     return svc.kind !== "cron" && (svc.queue !== undefined || max > min);
 }
@@ -140,6 +147,13 @@ export function configMap(svc: ServiceSettings, w: ServiceWiring): Obj {
     }
     if (w.broker) {
         data.BROKER_URL = w.broker.amqpsEndpoint;
+    }
+    if (svc.tracing === true && w.tracing) {
+        data.OTEL_EXPORTER_OTLP_ENDPOINT = w.tracing.endpoint;
+        data.OTEL_EXPORTER_OTLP_PROTOCOL = "grpc";
+        data.OTEL_TRACES_EXPORTER = "otlp";
+        data.OTEL_SERVICE_NAME = svc.name;
+        data.OTEL_RESOURCE_ATTRIBUTES = `deployment.environment=${w.environment},k8s.namespace.name=${svc.name}`;
     }
     return { metadata: meta(svc, configMapName(svc)), data };
 }
@@ -227,12 +241,18 @@ function resources(svc: ServiceSettings): Obj {
 export function container(svc: ServiceSettings, w: ServiceWiring): Obj {
     const env = secretKeys(svc, w).map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secretName(svc), key } } }));
     const web = svc.kind === "web";
-    const probe = (extra: Obj) => ({ httpGet: { path: svc.healthPath ?? SERVICE_DEFAULTS.healthPath, port: HTTP_PORT_NAME }, ...extra });
+    // A gRPC service is probed with the gRPC health protocol (grpc.health.v1), which needs the port number.
+    const check = svc.grpc ? { grpc: { port: svc.grpc.port } } : { httpGet: { path: svc.healthPath ?? SERVICE_DEFAULTS.healthPath, port: HTTP_PORT_NAME } };
+    const probe = (extra: Obj) => ({ ...check, ...extra });
+    const ports = [
+        { name: HTTP_PORT_NAME, containerPort: svc.port, protocol: "TCP" },
+        ...(svc.grpc ? [{ name: GRPC_PORT_NAME, containerPort: svc.grpc.port, protocol: "TCP" }] : []),
+    ];
     return {
         name: svc.name,
         image: svc.image,
         ...(svc.command ? { command: svc.command } : {}),
-        ...(web ? { ports: [{ name: HTTP_PORT_NAME, containerPort: svc.port, protocol: "TCP" }] } : {}),
+        ...(web ? { ports } : {}),
         envFrom: [{ configMapRef: { name: configMapName(svc) } }],
         ...(env.length > 0 ? { env } : {}),
         resources: resources(svc),
@@ -321,7 +341,10 @@ export function service(svc: ServiceSettings): Obj {
         spec: {
             type: "ClusterIP",
             selector: selector(svc),
-            ports: [{ name: HTTP_PORT_NAME, port: SERVICE_PORT, targetPort: HTTP_PORT_NAME, protocol: "TCP" }],
+            ports: [
+                { name: HTTP_PORT_NAME, port: SERVICE_PORT, targetPort: HTTP_PORT_NAME, protocol: "TCP" },
+                ...(svc.grpc ? [{ name: GRPC_PORT_NAME, port: svc.grpc.port, targetPort: GRPC_PORT_NAME, protocol: "TCP", appProtocol: "kubernetes.io/h2c" }] : []),
+            ],
         },
     };
 }
@@ -335,10 +358,13 @@ export function horizontalPodAutoscaler(svc: ServiceSettings, w: ServiceWiring):
             scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: svc.name },
             minReplicas: min,
             maxReplicas: max,
-            metrics: [utilization("cpu", 70), utilization("memory", 80)],
+            metrics: [utilization("cpu", svc.autoscaling?.cpu ?? AUTOSCALING_DEFAULTS.cpu), utilization("memory", svc.autoscaling?.memory ?? AUTOSCALING_DEFAULTS.memory)],
         },
     };
 }
+
+/** Default HPA targets, in percent of requests. */
+export const AUTOSCALING_DEFAULTS = { cpu: 70, memory: 80 } as const;
 
 /** KEDA scaling on the RabbitMQ queue's length, with credentials from the service's own Secret. */
 export function scaledObject(svc: ServiceSettings, w: ServiceWiring): Obj[] {
@@ -365,6 +391,8 @@ export function scaledObject(svc: ServiceSettings, w: ServiceWiring): Obj[] {
                         metadata: { protocol: "amqp", mode: "QueueLength", queueName: queue.name, value: String(queue.targetLength) },
                         authenticationRef: { name: `${svc.name}-rabbitmq` },
                     },
+                    // With a CPU target too, KEDA scales to whichever of the two asks for more replicas.
+                    ...(svc.autoscaling?.cpu !== undefined ? [{ type: "cpu", metricType: "Utilization", metadata: { value: String(svc.autoscaling.cpu) } }] : []),
                 ],
             },
         },
@@ -389,11 +417,41 @@ export function serviceMonitor(svc: ServiceSettings): Obj {
     };
 }
 
-/** The shared ALB routes the service's host and path to it over HTTPS; HTTP only redirects. */
-export function ingress(svc: ServiceSettings, w: ServiceWiring): Obj {
-    const rule = svc.ingress as { host: string; path: string };
+/** The service's alert rules, evaluated by Prometheus. */
+export function alertRules(svc: ServiceSettings): Obj {
+    return prometheusRule(svc.name, svc.name, serviceRuleGroups(svc), labels(svc));
+}
+
+/** The service's Grafana dashboard, picked up by Grafana's sidecar. */
+export function dashboardConfigMap(svc: ServiceSettings): Obj {
+    return { metadata: meta(svc, `${svc.name}-dashboard`, { labels: { ...labels(svc), ...DASHBOARD_LABEL } }), data: { [`${svc.name}.json`]: JSON.stringify(dashboard(svc)) } };
+}
+
+/**
+ * The shared ALB routes the service's host and path to it over HTTPS; HTTP only redirects. A gRPC
+ * ingress is a second Ingress in the same group, whose target group speaks gRPC (HTTP/2) to the pods and
+ * checks their health with the gRPC health service.
+ */
+export function ingresses(svc: ServiceSettings, w: ServiceWiring): Obj[] {
+    const out: Obj[] = [];
+    if (svc.ingress) {
+        out.push(ingress(svc, w, svc.name, svc.ingress, HTTP_PORT_NAME, {}));
+    }
+    if (svc.grpc?.ingress) {
+        out.push(
+            ingress(svc, w, `${svc.name}-grpc`, svc.grpc.ingress, GRPC_PORT_NAME, {
+                "alb.ingress.kubernetes.io/backend-protocol-version": "GRPC",
+                "alb.ingress.kubernetes.io/healthcheck-path": "/grpc.health.v1.Health/Check",
+                "alb.ingress.kubernetes.io/success-codes": "0",
+            }),
+        );
+    }
+    return out;
+}
+
+function ingress(svc: ServiceSettings, w: ServiceWiring, name: string, rule: { host: string; path: string }, port: string, extra: Record<string, string>): Obj {
     return {
-        metadata: meta(svc, svc.name, {
+        metadata: meta(svc, name, {
             annotations: {
                 "alb.ingress.kubernetes.io/scheme": w.ingress.scheme,
                 "alb.ingress.kubernetes.io/target-type": "ip",
@@ -405,6 +463,7 @@ export function ingress(svc: ServiceSettings, w: ServiceWiring): Obj {
                 "alb.ingress.kubernetes.io/healthcheck-path": svc.healthPath ?? SERVICE_DEFAULTS.healthPath,
                 "alb.ingress.kubernetes.io/load-balancer-attributes":
                     "routing.http.drop_invalid_header_fields.enabled=true,routing.http.desync_mitigation_mode=strictest",
+                ...extra,
             },
         }),
         spec: {
@@ -412,7 +471,7 @@ export function ingress(svc: ServiceSettings, w: ServiceWiring): Obj {
             rules: [
                 {
                     host: rule.host,
-                    http: { paths: [{ path: rule.path, pathType: "Prefix", backend: { service: { name: svc.name, port: { name: HTTP_PORT_NAME } } } }] },
+                    http: { paths: [{ path: rule.path, pathType: "Prefix", backend: { service: { name: svc.name, port: { name: port } } } }] },
                 },
             ],
         },
@@ -464,22 +523,33 @@ export function networkPolicies(svc: ServiceSettings, w: ServiceWiring): Obj[] {
     if (dataEgress.length > 0) {
         policies.push(policy(svc, "allow-data-stores", { podSelector: selector(svc), policyTypes: ["Egress"], egress: dataEgress }));
     }
+    if (svc.tracing === true && w.tracing) {
+        const t = w.tracing;
+        policies.push(
+            policy(svc, "allow-tracing", {
+                podSelector: selector(svc),
+                policyTypes: ["Egress"],
+                egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": t.namespace } }, podSelector: { matchLabels: t.podLabels } }], ports: t.ports.map(tcp) }],
+            }),
+        );
+    }
     if (svc.kind === "web") {
+        const served = [tcp(HTTP_PORT_NAME), ...(svc.grpc ? [tcp(GRPC_PORT_NAME)] : [])];
         const callers = (svc.callers ?? []).map((caller) => ({
             namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": caller } },
             podSelector: { matchLabels: { [APP_LABEL]: caller } },
         }));
         if (callers.length > 0) {
-            policies.push(policy(svc, "allow-callers", { podSelector: selector(svc), policyTypes: ["Ingress"], ingress: [{ from: callers, ports: [tcp(HTTP_PORT_NAME)] }] }));
+            policies.push(policy(svc, "allow-callers", { podSelector: selector(svc), policyTypes: ["Ingress"], ingress: [{ from: callers, ports: served }] }));
         }
-        if (svc.ingress) {
+        if (svc.ingress || svc.grpc?.ingress) {
             // With IP targets the ALB connects to pods directly, from its addresses in the subnets it lives in.
             const lbSubnets = w.ingress.scheme === "internal" ? w.networks.private : w.networks.public;
             policies.push(
                 policy(svc, "allow-load-balancer", {
                     podSelector: selector(svc),
                     policyTypes: ["Ingress"],
-                    ingress: [{ from: lbSubnets.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(HTTP_PORT_NAME)] }],
+                    ingress: [{ from: lbSubnets.map((cidr) => ({ ipBlock: { cidr } })), ports: served }],
                 }),
             );
         }

@@ -27,6 +27,7 @@ const dev: Profile = {
         endpointPublicAccess: false,
         publicAccessCidrs: [],
         adminRoleArns: [],
+        teams: [],
         serviceCidr: "172.20.0.0/16",
         logRetentionDays: 14,
         nodeGroups: {
@@ -49,6 +50,7 @@ const dev: Profile = {
         },
     },
     database: {
+        enabled: true,
         engineVersion: "17",
         instanceClass: "db.t4g.micro",
         allocatedStorageGb: 20,
@@ -62,6 +64,7 @@ const dev: Profile = {
         masterUsername: "platform_admin",
     },
     cache: {
+        enabled: true,
         engine: "valkey",
         engineVersion: "8.0",
         nodeType: "cache.t4g.micro",
@@ -70,7 +73,7 @@ const dev: Profile = {
         replicasPerShard: 0,
         snapshotRetentionDays: 0,
     },
-    broker: { engineVersion: "3.13", instanceType: "mq.t3.micro", deploymentMode: "SINGLE_INSTANCE" },
+    broker: { enabled: true, engineVersion: "3.13", instanceType: "mq.t3.micro", deploymentMode: "SINGLE_INSTANCE" },
     secrets: { recoveryWindowDays: 7 },
     addons: {
         loadBalancerController: { enabled: true, replicas: 1 },
@@ -81,8 +84,10 @@ const dev: Profile = {
         fluentBit: { enabled: true, replicas: 1 },
         certManager: { enabled: true, replicas: 1 },
         keda: { enabled: true, replicas: 1 },
+        openTelemetryCollector: { enabled: true, replicas: 1 },
     },
     ingress: { certificateArn: "", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", scheme: "internet-facing" },
+    alerting: { slackChannel: "" },
 };
 
 /**
@@ -108,6 +113,7 @@ const prod: Profile = {
         endpointPublicAccess: false,
         publicAccessCidrs: [],
         adminRoleArns: [],
+        teams: [],
         serviceCidr: "172.20.0.0/16",
         logRetentionDays: 365,
         nodeGroups: {
@@ -130,6 +136,7 @@ const prod: Profile = {
         },
     },
     database: {
+        enabled: true,
         engineVersion: "17",
         instanceClass: "db.m7g.large",
         allocatedStorageGb: 100,
@@ -143,6 +150,7 @@ const prod: Profile = {
         masterUsername: "platform_admin",
     },
     cache: {
+        enabled: true,
         engine: "valkey",
         engineVersion: "8.0",
         nodeType: "cache.m7g.large",
@@ -151,7 +159,7 @@ const prod: Profile = {
         replicasPerShard: 1,
         snapshotRetentionDays: 7,
     },
-    broker: { engineVersion: "4.2", instanceType: "mq.m7g.large", deploymentMode: "CLUSTER_MULTI_AZ" },
+    broker: { enabled: true, engineVersion: "4.2", instanceType: "mq.m7g.large", deploymentMode: "CLUSTER_MULTI_AZ" },
     secrets: { recoveryWindowDays: 30 },
     addons: {
         loadBalancerController: { enabled: true, replicas: 2 },
@@ -162,8 +170,84 @@ const prod: Profile = {
         fluentBit: { enabled: true, replicas: 1 },
         certManager: { enabled: true, replicas: 2 },
         keda: { enabled: true, replicas: 2 },
+        openTelemetryCollector: { enabled: true, replicas: 2 },
     },
     ingress: { certificateArn: "", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", scheme: "internet-facing" },
+    alerting: { slackChannel: "" },
 };
 
-export const PROFILES: Readonly<Record<Environment, Profile>> = { dev, prod };
+
+/**
+ * `staging` sits between the two: highly available where that is cheap (three zones, Multi-AZ database
+ * and a cache replica on small nodes, two controller replicas, protection on), small where it is not
+ * (one NAT gateway, no interface endpoints, a single-instance broker, spot application nodes).
+ */
+const staging: Profile = {
+    budget: 0,
+    protection: { enabled: true },
+    tags: {},
+    network: {
+        cidr: "10.0.0.0/16",
+        availabilityZones: 3,
+        natGateways: "single",
+        interfaceEndpoints: false,
+        reservedCidrs: [],
+    },
+    encryption: { keyDeletionWindowDays: 14 },
+    logs: { retentionDays: 30 },
+    cluster: {
+        version: "1.35",
+        architecture: "arm64",
+        endpointPublicAccess: false,
+        publicAccessCidrs: [],
+        adminRoleArns: [],
+        teams: [],
+        serviceCidr: "172.20.0.0/16",
+        logRetentionDays: 30,
+        nodeGroups: {
+            system: { instanceTypes: ["t4g.medium"], capacityType: "ON_DEMAND", minSize: 2, desiredSize: 2, maxSize: 3, diskSizeGb: 20 },
+            apps: { instanceTypes: ["t4g.large", "m6g.large", "m7g.large"], capacityType: "SPOT", minSize: 2, desiredSize: 2, maxSize: 6, diskSizeGb: 30 },
+        },
+    },
+    database: {
+        enabled: true,
+        engineVersion: "17",
+        instanceClass: "db.t4g.small",
+        allocatedStorageGb: 20,
+        maxAllocatedStorageGb: 100,
+        multiAz: true,
+        readReplicas: 0,
+        backupRetentionDays: 7,
+        deletionProtection: true,
+        performanceInsights: false,
+        databaseName: "platform",
+        masterUsername: "platform_admin",
+    },
+    cache: {
+        enabled: true,
+        engine: "valkey",
+        engineVersion: "8.0",
+        nodeType: "cache.t4g.small",
+        clusterMode: false,
+        shards: 1,
+        replicasPerShard: 1,
+        snapshotRetentionDays: 1,
+    },
+    broker: { enabled: true, engineVersion: "3.13", instanceType: "mq.t3.micro", deploymentMode: "SINGLE_INSTANCE" },
+    secrets: { recoveryWindowDays: 14 },
+    addons: {
+        loadBalancerController: { enabled: true, replicas: 2 },
+        externalSecrets: { enabled: true, replicas: 2 },
+        metricsServer: { enabled: true, replicas: 2 },
+        clusterAutoscaler: { enabled: true, replicas: 1 },
+        kubePrometheusStack: { enabled: true, replicas: 1 },
+        fluentBit: { enabled: true, replicas: 1 },
+        certManager: { enabled: true, replicas: 1 },
+        keda: { enabled: true, replicas: 1 },
+        openTelemetryCollector: { enabled: true, replicas: 1 },
+    },
+    ingress: { certificateArn: "", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", scheme: "internet-facing" },
+    alerting: { slackChannel: "" },
+};
+
+export const PROFILES: Readonly<Record<Environment, Profile>> = { dev, staging, prod };

@@ -73,6 +73,18 @@ export function checkCluster(s: Settings): ConfigIssue[] {
             issues.push({ path: ["cluster", "publicAccessCidrs", i], value: text, message: "opens the public API endpoint to the whole internet, which prod never allows" });
         }
     });
+    const namespaces = new Set([...s.services.map((svc) => svc.name)]);
+    c.teams.forEach((team, i) => {
+        team.namespaces.forEach((ns, j) => {
+            if (!namespaces.has(ns)) {
+                issues.push({
+                    path: ["cluster", "teams", i, "namespaces", j],
+                    value: ns,
+                    message: `is not the namespace of a service in platform:services; known: ${[...namespaces].join(", ") || "none"}`,
+                });
+            }
+        });
+    });
     const seen = new Set<string>();
     c.adminRoleArns.forEach((arn, i) => {
         if (seen.has(arn)) {
@@ -210,6 +222,15 @@ export function checkServices(s: Settings): ConfigIssue[] {
         if ((svc.callers ?? []).length > 0 && svc.kind !== "web") {
             issues.push({ path: at("callers"), value: svc.callers, message: `applies only to web services, which listen; this one is a ${svc.kind}` });
         }
+        if (svc.grpc !== undefined && svc.kind !== "web") {
+            issues.push({ path: at("grpc"), value: svc.grpc, message: `applies only to web services; this one is a ${svc.kind}` });
+        }
+        if (svc.grpc !== undefined && svc.grpc.port === svc.port) {
+            issues.push({ path: at("grpc", "port"), value: svc.grpc.port, message: `is also platform:services[${i}].port; gRPC needs a port of its own` });
+        }
+        if (svc.autoscaling !== undefined && svc.kind === "cron") {
+            issues.push({ path: at("autoscaling"), value: svc.autoscaling, message: "does not apply to cron services" });
+        }
         const dup = (svc.secrets ?? []).find((name, j, all) => all.indexOf(name) !== j);
         if (dup !== undefined) {
             issues.push({ path: at("secrets"), value: dup, message: "is listed twice" });
@@ -235,6 +256,9 @@ function addonsNeeded(svc: ServiceSettings): [keyof Settings["addons"], string][
     if (svc.ingress !== undefined) {
         needs.push(["loadBalancerController", "it has an ingress"]);
     }
+    if (svc.tracing === true) {
+        needs.push(["openTelemetryCollector", "it sends traces"]);
+    }
     if (svc.queue !== undefined) {
         needs.push(["keda", "it scales on a queue"]);
     } else if (svc.kind !== "cron") {
@@ -246,6 +270,11 @@ function addonsNeeded(svc: ServiceSettings): [keyof Settings["addons"], string][
 export function checkAddons(s: Settings): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     s.services.forEach((svc, i) => {
+        for (const store of svc.uses ?? []) {
+            if (!s[store].enabled) {
+                issues.push({ path: [store, "enabled"], value: false, message: `must be true: platform:services[${i}] (${svc.name}) uses the ${store}` });
+            }
+        }
         for (const [addon, why] of addonsNeeded(svc)) {
             if (!s.addons[addon].enabled) {
                 issues.push({ path: ["addons", addon, "enabled"], value: false, message: `must be true: platform:services[${i}] (${svc.name}) needs it because ${why}` });

@@ -53,12 +53,23 @@ export const clusterSchema = z.strictObject({
     endpointPublicAccess: z.boolean(),
     publicAccessCidrs: z.array(cidr),
     adminRoleArns: z.array(iamRoleArn),
+    /** Teams given edit or view access to some namespaces through EKS access entries. */
+    teams: z.array(
+        z.strictObject({
+            name: dnsLabel(40),
+            roleArn: iamRoleArn,
+            access: oneOf(["edit", "view"] as const),
+            namespaces: z.array(dnsLabel(63)).min(1),
+        }),
+    ),
     serviceCidr: cidr,
     logRetentionDays: logRetention,
     nodeGroups: z.strictObject({ system: nodeGroupSchema, apps: nodeGroupSchema }),
 });
 
 export const databaseSchema = z.strictObject({
+    /** Create the shared PostgreSQL instance. */
+    enabled: z.boolean(),
     engineVersion: oneOf(catalog.POSTGRES_MAJOR_VERSIONS),
     instanceClass: oneOf(catalog.DB_INSTANCE_CLASSES),
     allocatedStorageGb: count(20, 16384),
@@ -78,6 +89,7 @@ export const databaseSchema = z.strictObject({
 });
 
 export const cacheSchema = z.strictObject({
+    enabled: z.boolean(),
     engine: oneOf(catalog.CACHE_ENGINES),
     engineVersion: z.string(),
     nodeType: oneOf(catalog.CACHE_NODE_TYPES),
@@ -88,6 +100,7 @@ export const cacheSchema = z.strictObject({
 });
 
 export const brokerSchema = z.strictObject({
+    enabled: z.boolean(),
     engineVersion: oneOf(catalog.BROKER_ENGINE_VERSIONS),
     instanceType: oneOf(catalog.BROKER_INSTANCE_TYPES),
     deploymentMode: oneOf(catalog.BROKER_DEPLOYMENT_MODES),
@@ -119,6 +132,7 @@ export const addonsSchema = z.strictObject({
     fluentBit: addonSchema,
     certManager: addonSchema,
     keda: addonSchema,
+    openTelemetryCollector: addonSchema,
 });
 
 /** TLS policies of the ALB listener that offer TLS 1.2 and 1.3 only (ELB security policies). */
@@ -132,6 +146,11 @@ export const ingressSchema = z.strictObject({
     sslPolicy: oneOf(ALB_SSL_POLICIES),
     /** `internet-facing` or `internal`. */
     scheme: oneOf(["internet-facing", "internal"] as const),
+});
+
+export const alertingSchema = z.strictObject({
+    /** Slack channel Alertmanager posts to; its webhook URL is kept in Secrets Manager. Empty: no receiver. */
+    slackChannel: z.string().regex(/^(#[a-z0-9_-]{1,80})?$/, { message: "is not a Slack channel such as #alerts" }),
 });
 
 const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: "is not an environment variable name" });
@@ -162,6 +181,24 @@ export const serviceSchema = z.strictObject({
         .optional(),
     callers: z.array(dnsLabel(30)).optional(),
     healthPath: z.string().regex(/^\/[\w\-./]*$/, { message: "is not a URL path starting with /" }).optional(),
+    /** A gRPC port beside the HTTP one: gRPC probes, and ALB gRPC routing when it has an ingress. */
+    grpc: z
+        .strictObject({
+            port: count(1024, 65535),
+            ingress: z
+                .strictObject({
+                    host: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { message: "is not a host name" }),
+                    path: z.string().regex(/^\/[\w\-./]*$/, { message: "is not a URL path starting with /" }),
+                })
+                .optional(),
+        })
+        .optional(),
+    /** Autoscaling targets in percent of requests: CPU (and memory for HPAs); a queue worker adds CPU to its queue trigger. */
+    autoscaling: z.strictObject({ cpu: count(10, 100).optional(), memory: count(10, 100).optional() }).optional(),
+    /** Send OpenTelemetry traces to the collector (OTEL_EXPORTER_OTLP_ENDPOINT is injected). */
+    tracing: z.boolean().optional(),
+    /** Alert thresholds: 5xx ratio and p99 latency. */
+    alerts: z.strictObject({ errorRate: z.number().gt(0).lt(1).optional(), latencyMs: count(10, 60000).optional() }).optional(),
     queue: z.strictObject({ name: z.string().min(1).max(255), targetLength: count(1, 100000) }).optional(),
     schedule: z
         .string()
@@ -187,6 +224,7 @@ export const settingsSchema = z.strictObject({
     secrets: secretsSchema,
     addons: addonsSchema,
     ingress: ingressSchema,
+    alerting: alertingSchema,
     services: z.array(serviceSchema),
 });
 

@@ -21,6 +21,8 @@ const facts = (over: Partial<AddonFacts> = {}): AddonFacts => ({
     secretsKmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/k",
     containerLogGroup: "/aws/eks/platform-dev/containers",
     logRetentionDays: 14,
+    slackChannel: "",
+    monitoring: true,
     ...over,
 });
 

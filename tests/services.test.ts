@@ -88,15 +88,19 @@ describe("service catalog", () => {
                 assert.equal(pod.securityContext.runAsNonRoot, true);
                 assert.deepEqual(pod.securityContext.seccompProfile, { type: "RuntimeDefault" });
                 assert.equal(pod.automountServiceAccountToken, false);
-                assert.equal(pod.serviceAccountName, w.metadata.namespace);
+                assert.equal(pod.serviceAccountName, w.metadata.namespace === "platform-db" ? "db-provisioner" : w.metadata.namespace, "a dedicated service account");
                 for (const c of pod.containers) {
                     assert.deepEqual(c.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
-                    assert.deepEqual(c.volumeMounts, [{ name: "tmp", mountPath: "/tmp" }]);
+                    if (w.metadata.namespace !== "platform-db") {
+                        assert.deepEqual(c.volumeMounts, [{ name: "tmp", mountPath: "/tmp" }], "catalog services get a writable /tmp");
+                    }
                     assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.cpu && c.resources.limits.memory);
                     const web = (c.ports ?? []).length > 0;
                     assert.equal(Boolean(c.readinessProbe && c.livenessProbe), web, `${w.metadata.name}: probes on served containers only`);
                 }
-                assert.deepEqual(pod.volumes, [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }]);
+                if (w.metadata.namespace !== "platform-db") {
+                    assert.deepEqual(pod.volumes, [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }]);
+                }
             }
         }
         const api = only(await stackRun("prod"), "Deployment", "api");

@@ -6,6 +6,7 @@ import { keda } from "./keda";
 import { kubePrometheusStack } from "./kubePrometheusStack";
 import { loadBalancerController } from "./loadBalancerController";
 import { metricsServer } from "./metricsServer";
+import { openTelemetryCollector } from "./openTelemetryCollector";
 import type { AddonDefinition } from "./types";
 
 export * from "./types";
@@ -20,6 +21,7 @@ export const ADDONS = {
     fluentBit,
     certManager,
     keda,
+    openTelemetryCollector,
 } satisfies Record<string, AddonDefinition>;
 
 export type AddonKey = keyof typeof ADDONS;

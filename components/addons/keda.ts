@@ -13,6 +13,8 @@ export const keda: AddonDefinition = {
         webhooks: { replicaCount: f.replicas },
         podDisruptionBudget: f.replicas > 1 ? { operator: { maxUnavailable: 1 }, metricServer: { maxUnavailable: 1 }, webhooks: { maxUnavailable: 1 } } : {},
         nodeSelector: SYSTEM_NODES,
+        // The operator's metrics carry each scaler's value, i.e. the queue lengths that queue alerts watch.
+        prometheus: { operator: { enabled: f.monitoring, serviceMonitor: { enabled: f.monitoring } } },
         resources: {
             operator: controllerResources("100m", "128Mi", "500m", "512Mi"),
             metricServer: controllerResources("100m", "128Mi", "500m", "512Mi"),

@@ -2,6 +2,41 @@ import { AddonDefinition, SYSTEM_NODES, controllerResources } from "./types";
 
 /** Kubernetes Secret (in the monitoring namespace) that External Secrets fills with Grafana's admin login. */
 export const GRAFANA_ADMIN_SECRET = "grafana-admin";
+/** Kubernetes Secret holding the Slack webhook URL (key `url`), mounted into Alertmanager. */
+export const SLACK_WEBHOOK_SECRET = "alertmanager-slack";
+
+/**
+ * Alertmanager routing: every alert to Slack when a channel is configured (the webhook URL is read from a
+ * mounted file, never from the values), nothing otherwise; the always-firing Watchdog goes nowhere.
+ */
+export function alertmanagerConfig(slackChannel: string): Record<string, unknown> {
+    const receivers: Record<string, unknown>[] = [{ name: "null" }];
+    if (slackChannel !== "") {
+        receivers.push({
+            name: "slack",
+            slack_configs: [
+                {
+                    api_url_file: `/etc/alertmanager/secrets/${SLACK_WEBHOOK_SECRET}/url`,
+                    channel: slackChannel,
+                    send_resolved: true,
+                    title: '{{ .Status | toUpper }}: {{ .CommonLabels.alertname }} ({{ .CommonLabels.namespace }})',
+                    text: "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\n{{ end }}",
+                },
+            ],
+        });
+    }
+    return {
+        route: {
+            receiver: slackChannel !== "" ? "slack" : "null",
+            group_by: ["alertname", "namespace"],
+            group_wait: "30s",
+            group_interval: "5m",
+            repeat_interval: "4h",
+            routes: [{ receiver: "null", matchers: ['alertname =~ "Watchdog|InfoInhibitor"'] }],
+        },
+        receivers,
+    };
+}
 
 /**
  * kube-prometheus-stack: Prometheus, Alertmanager and Grafana. Prometheus picks up every ServiceMonitor
@@ -39,7 +74,9 @@ export const kubePrometheusStack: AddonDefinition = {
                 },
             },
             alertmanager: {
+                config: alertmanagerConfig(f.slackChannel),
                 alertmanagerSpec: {
+                    ...(f.slackChannel !== "" ? { secrets: [SLACK_WEBHOOK_SECRET] } : {}),
                     replicas: f.highlyAvailable ? 2 : 1,
                     nodeSelector: SYSTEM_NODES,
                     resources: controllerResources("50m", "64Mi", "100m", "128Mi"),

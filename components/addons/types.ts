@@ -20,6 +20,10 @@ export interface AddonFacts {
     /** Log group that container logs are shipped to. */
     readonly containerLogGroup: string;
     readonly logRetentionDays: number;
+    /** Slack channel Alertmanager posts to; empty for none. */
+    readonly slackChannel: string;
+    /** kube-prometheus-stack is installed, so charts may create ServiceMonitors. */
+    readonly monitoring: boolean;
 }
 
 /**

@@ -1,0 +1,55 @@
+import { AddonDefinition, SYSTEM_NODES, controllerResources } from "./types";
+
+/** Namespace and in-cluster address services send OTLP traces to. */
+export const OTEL_NAMESPACE = "observability";
+export const OTEL_SERVICE = "otel-collector";
+export const OTLP_GRPC_PORT = 4317;
+export const OTLP_HTTP_PORT = 4318;
+/** Pod label of the collector, for network policies that let services reach it. */
+export const OTEL_POD_LABELS = { "app.kubernetes.io/name": "opentelemetry-collector" };
+
+/**
+ * OpenTelemetry Collector (contrib distribution) receiving OTLP from services that opt in to tracing and
+ * exporting to AWS X-Ray, so traces need no backend of the platform's own to run or pay for.
+ */
+export const openTelemetryCollector: AddonDefinition = {
+    name: "opentelemetry-collector",
+    chart: "opentelemetry-collector",
+    repository: "https://open-telemetry.github.io/opentelemetry-helm-charts",
+    version: "0.155.0",
+    namespace: OTEL_NAMESPACE,
+    serviceAccount: OTEL_SERVICE,
+    // X-Ray has no resource-level permissions: these four actions on "*" are its documented minimum.
+    policy: () => [
+        {
+            Sid: "SendTraces",
+            Effect: "Allow",
+            Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"],
+            Resource: "*",
+        },
+    ],
+    values: (f) => ({
+        mode: "deployment",
+        fullnameOverride: OTEL_SERVICE,
+        image: { repository: "otel/opentelemetry-collector-contrib" },
+        replicaCount: f.replicas,
+        serviceAccount: { create: true, name: OTEL_SERVICE, annotations: { "eks.amazonaws.com/role-arn": f.roleArn } },
+        nodeSelector: SYSTEM_NODES,
+        resources: controllerResources("100m", "256Mi", "500m", "512Mi"),
+        podDisruptionBudget: { enabled: f.replicas > 1, maxUnavailable: 1 },
+        ports: {
+            "otlp": { enabled: true, containerPort: OTLP_GRPC_PORT, servicePort: OTLP_GRPC_PORT, protocol: "TCP", appProtocol: "grpc" },
+            "otlp-http": { enabled: true, containerPort: OTLP_HTTP_PORT, servicePort: OTLP_HTTP_PORT, protocol: "TCP" },
+            "jaeger-compact": { enabled: false },
+            "jaeger-thrift": { enabled: false },
+            "jaeger-grpc": { enabled: false },
+            "zipkin": { enabled: false },
+        },
+        config: {
+            receivers: { otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${OTLP_GRPC_PORT}` }, http: { endpoint: `0.0.0.0:${OTLP_HTTP_PORT}` } } } },
+            processors: { batch: {}, memory_limiter: { check_interval: "5s", limit_percentage: 80, spike_limit_percentage: 25 } },
+            exporters: { awsxray: { region: f.region } },
+            service: { pipelines: { traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["awsxray"] } } },
+        },
+    }),
+};
