@@ -11,7 +11,7 @@ import type {
 } from "@pulumi/policy";
 import type { Environment } from "../config/catalog";
 import type { ProgramRun, RecordedResource } from "../mocks/run";
-import { PolicyPackConfigJson, defaultLevel, environmentFromStackName, reconcileConfig, stackFromUrn } from "./lib/enforcement";
+import { PolicyPackConfigJson, defaultLevel, environmentFromStackName, levelFor, reconcileConfig, stackFromUrn } from "./lib/enforcement";
 import { PlatformPolicy } from "./lib/rule";
 import { POLICIES } from "./pack";
 
@@ -94,7 +94,7 @@ function guarded(run: () => unknown, policy: string): void {
  */
 export function evaluatePolicies(run: ProgramRun, options: EvaluateOptions = {}): Violation[] {
     const environment = environmentOf(run, options.environment);
-    const policies = options.policies ?? POLICIES;
+    const policies: readonly PlatformPolicy[] = (options.policies ?? POLICIES).map((p) => ({ ...p, enforcementLevel: p.enforcementLevel ?? levelFor(environment, p.name) }));
     const config = reconcileConfig(policies, defaultLevel(environment), options.overrides);
     const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
     const providerOf = (r: RecordedResource): PolicyProviderResource | undefined => {

@@ -1,6 +1,6 @@
 import type { EnforcementLevel } from "@pulumi/policy";
 import type { Environment } from "../config/catalog";
-import { defaultLevel } from "./lib/enforcement";
+import { levelFor } from "./lib/enforcement";
 import { PlatformPolicy } from "./lib/rule";
 import { AWS_DATA_POLICIES } from "./rules/awsData";
 import { AWS_NETWORK_POLICIES } from "./rules/awsNetwork";
@@ -28,8 +28,7 @@ export const POLICIES: readonly PlatformPolicy[] = POLICY_GROUPS.flatMap((g) => 
 
 /** The pack's policies with the environment's default level declared on each (config overrides it). */
 export function packPolicies(environment: Environment): PlatformPolicy[] {
-    const enforcementLevel: EnforcementLevel = defaultLevel(environment);
-    return POLICIES.map((p) => ({ ...p, enforcementLevel }));
+    return POLICIES.map((p) => ({ ...p, enforcementLevel: levelFor(environment, p.name) as EnforcementLevel }));
 }
 
 /** One row of the README's table of rules. */

@@ -33,7 +33,9 @@ describe("policies: environment and enforcement", () => {
             ["production", "prod"],
             ["dev", "dev"],
             ["dev-alice", "dev"],
-            ["staging", undefined],
+            ["staging", "staging"],
+            ["stg-eu", "staging"],
+            ["qa", undefined],
             ["product", undefined],
             [undefined, undefined],
         ];

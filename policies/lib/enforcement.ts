@@ -15,9 +15,20 @@ export const ENVIRONMENT_CONFIG_KEY = "platform:environment";
 
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
-/** Mandatory in prod; advisory in dev, where cheaper, less available choices are deliberate. */
+/** Mandatory in prod and staging; advisory in dev, where cheaper, less available choices are deliberate. */
 export function defaultLevel(environment: Environment): EnforcementLevel {
-    return environment === "prod" ? "mandatory" : "advisory";
+    return environment === "dev" ? "advisory" : "mandatory";
+}
+
+/**
+ * Rules whose remedy is production-sized spend: staging runs them as advisories. A RabbitMQ cluster costs
+ * three large brokers; two replicas of everything doubles a stack meant to be small.
+ */
+export const STAGING_ADVISORY: ReadonlySet<string> = new Set(["mq-cluster-deployment", "k8s-autoscaler-min-replicas", "k8s-deployment-scales"]);
+
+/** The level a policy is enforced at by default in an environment. */
+export function levelFor(environment: Environment, policy: string): EnforcementLevel {
+    return environment === "staging" && STAGING_ADVISORY.has(policy) ? "advisory" : defaultLevel(environment);
 }
 
 function asEnvironment(value: unknown): Environment | undefined {
@@ -32,6 +43,9 @@ export function environmentFromStackName(stack: string | undefined): Environment
     const tokens = (stack ?? "").split("/").pop()?.toLowerCase().split(/[-_.]/) ?? [];
     if (tokens.some((t) => t === "prod" || t === "production")) {
         return "prod";
+    }
+    if (tokens.some((t) => t === "staging" || t === "stage" || t === "stg")) {
+        return "staging";
     }
     if (tokens.some((t) => t === "dev" || t === "development")) {
         return "dev";
