@@ -4,6 +4,7 @@ import { ConfigError } from "../config";
 import { USAGE, UsageError, parseArgs } from "./plan/args";
 import { EXIT, buildPlan, planJson } from "./plan/build";
 import { renderReport } from "./plan/report";
+import { OutputDirError } from "./plan/manifests";
 
 /**
  * `npm run plan`: what a stack would create, whether it is compliant, what it would cost, how long its
@@ -29,6 +30,10 @@ main().then(
     (e) => {
         if (e instanceof ConfigError) {
             console.error(e.message);
+            process.exit(EXIT.config);
+        }
+        if (e instanceof OutputDirError) {
+            console.error(`plan: ${e.message}`);
             process.exit(EXIT.config);
         }
         if (e instanceof UsageError) {

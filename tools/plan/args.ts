@@ -48,7 +48,7 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
             throw new UsageError(`unknown argument "${arg}"; allowed: ${[...VALUED, "--allow-replace"].join(", ")}`);
         }
     }
-    const fromFile = values.config?.match(/Pulumi\.([^./]+)\.ya?ml$/)?.[1];
+    const fromFile = values.config !== undefined ? /^Pulumi\.(.+)\.ya?ml$/.exec(values.config.split(/[\\/]/).pop() ?? "")?.[1] : undefined;
     const stack = values.stack ?? fromFile ?? "dev";
     if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {
         throw new UsageError(`--stack "${stack}" is not a stack name (letters, digits, '-', '_', '.')`);

@@ -64,7 +64,11 @@ export async function buildPlan(args: PlanArgs): Promise<Plan> {
         if (!fs.existsSync(args.diff)) {
             throw new UsageError(`--diff file ${args.diff} does not exist`);
         }
-        diff = diffPlans(JSON.parse(fs.readFileSync(args.diff, "utf8")), { resources, cost });
+        const base = JSON.parse(fs.readFileSync(args.diff, "utf8")) as Parameters<typeof diffPlans>[0] & { stack?: string };
+        if (base.stack !== undefined && base.stack !== args.stack) {
+            throw new UsageError(`--diff ${args.diff} is a plan of stack ${base.stack}, not ${args.stack}`);
+        }
+        diff = diffPlans(base, { resources, cost });
     }
 
     const failures: { code: number; reason: string }[] = [];

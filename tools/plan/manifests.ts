@@ -25,21 +25,43 @@ export function renderManifests(manifests: readonly Manifest[]): Record<string, 
     return Object.fromEntries([...byFile].map(([file, ms]) => [file, ms.map((m) => stringify(m, { lineWidth: 0 })).join("---\n")]));
 }
 
+/** Index of the files a plan wrote into its output directory; only these are ever replaced or removed. */
+export const INDEX_FILE = ".plan-manifests.json";
+
+/** Raised when writing would overwrite a file the plan did not write. */
+export class OutputDirError extends Error {}
+
+function previousFiles(dir: string): string[] {
+    try {
+        const index = JSON.parse(fs.readFileSync(path.join(dir, INDEX_FILE), "utf8")) as { files?: unknown };
+        return Array.isArray(index.files) ? index.files.filter((f): f is string => typeof f === "string" && !f.includes("/") && f.endsWith(".yaml")) : [];
+    } catch {
+        return [];
+    }
+}
+
 /**
- * Validates every object and writes them under `dir`. YAML files left there by an earlier plan are
- * removed first, so the directory always shows exactly this plan; nothing else in it is touched.
+ * Validates every object and writes them under `dir`. Files an earlier plan wrote there (listed in
+ * {@link INDEX_FILE}) are replaced or removed, so the directory shows exactly this plan; any other file is
+ * left alone, and the plan refuses to overwrite one.
  */
 export async function writeManifests(manifests: readonly Manifest[], dir: string): Promise<ManifestFiles> {
     const problems = await validateManifests(manifests);
-    fs.mkdirSync(dir, { recursive: true });
-    for (const old of fs.readdirSync(dir).filter((f) => f.endsWith(".yaml"))) {
-        fs.rmSync(path.join(dir, old));
-    }
     const rendered = renderManifests(manifests);
+    const ours = new Set(previousFiles(dir));
+    const foreign = Object.keys(rendered).filter((file) => fs.existsSync(path.join(dir, file)) && !ours.has(file));
+    if (foreign.length > 0) {
+        throw new OutputDirError(`--out ${dir} holds ${foreign.join(", ")}, which an earlier plan did not write; choose an empty or plan-only directory`);
+    }
+    fs.mkdirSync(dir, { recursive: true });
+    for (const old of ours) {
+        fs.rmSync(path.join(dir, old), { force: true });
+    }
     const files: Record<string, number> = {};
     for (const [file, text] of Object.entries(rendered)) {
         fs.writeFileSync(path.join(dir, file), text);
         files[file] = manifests.filter((m) => fileFor(m) === file).length;
     }
+    fs.writeFileSync(path.join(dir, INDEX_FILE), `${JSON.stringify({ files: Object.keys(files) }, null, 2)}\n`);
     return { dir, files, objects: manifests.length, problems };
 }

@@ -34,7 +34,7 @@ export function keySettings(s: Settings): Record<string, string> {
     };
 }
 
-const usd = (n: number) => `$${n.toFixed(2)}`;
+const usd = (n: number) => `${n < 0 ? "-" : ""}$${Math.abs(n).toFixed(2)}`;
 const pad = (text: string, width: number) => text.padEnd(width);
 
 /** The plan as a person reads it. */
