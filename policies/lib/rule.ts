@@ -3,6 +3,7 @@ import type {
     PolicyResourceOptions,
     ResourceValidationPolicy,
     Severity,
+    StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { Props, isRecord, isUnknown, plainProps, strings } from "./values";
@@ -173,13 +174,54 @@ export function resourceRule<C extends object = object>(
                 type: args.type,
                 name: args.name,
                 urn: args.urn,
-                props: plainProps(args.props),
+                props: sharedPlainProps(args.props),
                 opts: args.opts,
-                providerProps: plainProps(args.provider?.props),
+                providerProps: sharedPlainProps(args.provider?.props),
             };
             info.validate(view, (message) => reportViolation(message), configOf<C>(info.configSchema, args.getConfig()));
         },
     };
+}
+
+/**
+ * Plain copies shared by every rule of one evaluation: stack rules all receive the same resources, and
+ * every Kubernetes resource carries its provider's (large) properties, so copying them once per rule
+ * made the stack rules the slowest part of a large plan. Views are read-only by convention.
+ */
+const plainCopies = new WeakMap<object, Props>();
+const stackViews = new WeakMap<object, Stack>();
+
+function sharedPlainProps(value: unknown): Props {
+    if (value === null || typeof value !== "object") {
+        return plainProps(value);
+    }
+    let copy = plainCopies.get(value);
+    if (copy === undefined) {
+        copy = plainProps(value);
+        plainCopies.set(value, copy);
+    }
+    return copy;
+}
+
+function stackView(resources: StackValidationArgs["resources"]): Stack {
+    let stack = stackViews.get(resources);
+    if (stack === undefined) {
+        stack = new Stack(
+            resources.map((r) => ({
+                type: r.type,
+                name: r.name,
+                urn: r.urn,
+                props: sharedPlainProps(r.props),
+                opts: r.opts,
+                providerProps: sharedPlainProps(r.provider?.props),
+                parent: r.parent?.urn,
+                dependencies: r.dependencies.map((d) => d.urn),
+                propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([key, deps]) => [key, deps.map((d) => d.urn)])),
+            })),
+        );
+        stackViews.set(resources, stack);
+    }
+    return stack;
 }
 
 /** A rule judging the whole stack, for checks that relate resources to each other. */
@@ -196,21 +238,7 @@ export function stackRule<C extends object = object>(
         severity: info.severity,
         configSchema: info.configSchema,
         validateStack: (args, reportViolation) => {
-            const stack = new Stack(
-                args.resources.map((r) => ({
-                    type: r.type,
-                    name: r.name,
-                    urn: r.urn,
-                    props: plainProps(r.props),
-                    opts: r.opts,
-                    providerProps: plainProps(r.provider?.props),
-                    parent: r.parent?.urn,
-                    dependencies: r.dependencies.map((d) => d.urn),
-                    propertyDependencies: Object.fromEntries(
-                        Object.entries(r.propertyDependencies ?? {}).map(([key, deps]) => [key, deps.map((d) => d.urn)]),
-                    ),
-                })),
-            );
+            const stack = stackView(args.resources);
             info.validate(stack, (message, urn) => reportViolation(message, urn), configOf<C>(info.configSchema, args.getConfig()));
         },
     };

@@ -4,16 +4,18 @@ import type { RecordedResource } from "../../mocks/run";
 import { costByComponent } from "../estimate";
 import type { Plan } from "./build";
 
-/** The component a registration belongs to, grouped for people: every `service-*` is "services". */
+/** A top-level component's name as people read it: every `service-*` is "services", every `secrets-*` "service secrets". */
+export function groupName(topLevelName: string): string {
+    return topLevelName.replace(/^service-.*/, "services").replace(/^secrets-.*/, "service secrets");
+}
+
+/** The component a registration belongs to, grouped for people. */
 export function componentOf(r: RecordedResource, byUrn: ReadonlyMap<string, RecordedResource>): string {
     let top = r;
     while (top.parent && byUrn.has(top.parent)) {
         top = byUrn.get(top.parent) as RecordedResource;
     }
-    if (top.type.startsWith("pulumi:providers:")) {
-        return "providers";
-    }
-    return top.name.replace(/^service-.*/, "services").replace(/^secrets-.*/, "service secrets");
+    return top.type.startsWith("pulumi:providers:") ? "providers" : groupName(top.name);
 }
 
 /** One line of the key settings of each component, for the inventory. */
@@ -65,8 +67,12 @@ export function renderReport(plan: Plan): string {
     }
 
     out.push("", `Estimated cost: ${usd(plan.cost.monthlyUsd)} per month (${plan.cost.region} on-demand prices, 730 h/month, node groups at their desired size)`);
+    const costs = new Map<string, number>();
     for (const c of costByComponent(plan.cost)) {
-        out.push(`  ${pad(c.component, 22)} ${usd(c.monthlyUsd).padStart(10)}`);
+        costs.set(groupName(c.component), (costs.get(groupName(c.component)) ?? 0) + c.monthlyUsd);
+    }
+    for (const [component, monthlyUsd] of [...costs].sort((a, b) => b[1] - a[1])) {
+        out.push(`  ${pad(component, 22)} ${usd(monthlyUsd).padStart(10)}`);
     }
     if (s.budget > 0) {
         out.push(`  ${pad("budget", 22)} ${usd(s.budget).padStart(10)}  ${plan.cost.monthlyUsd > s.budget ? "EXCEEDED" : "within"}`);
