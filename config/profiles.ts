@@ -1,5 +1,6 @@
 import type { Environment } from "./catalog";
 import type { Settings } from "./schema";
+import { deepMerge } from "../lib/merge";
 
 /** Everything a profile may default: all settings except the environment itself and the catalog. */
 export type Profile = Omit<Settings, "environment" | "services" | "region">;
@@ -178,76 +179,32 @@ const prod: Profile = {
 
 
 /**
- * `staging` sits between the two: highly available where that is cheap (three zones, Multi-AZ database
- * and a cache replica on small nodes, two controller replicas, protection on), small where it is not
- * (one NAT gateway, no interface endpoints, a single-instance broker, spot application nodes).
+ * `staging` sits between the two, written as its differences from prod: highly available where that is
+ * cheap (three zones, Multi-AZ database and a cache replica on small nodes, two replicas of the
+ * request-path controllers, protection on), small where it is not (one NAT gateway, no interface
+ * endpoints or read replica, a single-instance broker, burstable and spot nodes).
  */
-const staging: Profile = {
-    budget: 0,
-    protection: { enabled: true },
-    tags: {},
-    network: {
-        cidr: "10.0.0.0/16",
-        availabilityZones: 3,
-        natGateways: "single",
-        interfaceEndpoints: false,
-        reservedCidrs: [],
-    },
+const staging = deepMerge(prod, {
+    network: { natGateways: "single", interfaceEndpoints: false },
     encryption: { keyDeletionWindowDays: 14 },
     logs: { retentionDays: 30 },
     cluster: {
-        version: "1.35",
-        architecture: "arm64",
-        endpointPublicAccess: false,
-        publicAccessCidrs: [],
-        adminRoleArns: [],
-        teams: [],
-        serviceCidr: "172.20.0.0/16",
         logRetentionDays: 30,
         nodeGroups: {
-            system: { instanceTypes: ["t4g.medium"], capacityType: "ON_DEMAND", minSize: 2, desiredSize: 2, maxSize: 3, diskSizeGb: 20 },
+            system: { instanceTypes: ["t4g.medium"], minSize: 2, desiredSize: 2, maxSize: 3, diskSizeGb: 20 },
             apps: { instanceTypes: ["t4g.large", "m6g.large", "m7g.large"], capacityType: "SPOT", minSize: 2, desiredSize: 2, maxSize: 6, diskSizeGb: 30 },
         },
     },
-    database: {
-        enabled: true,
-        engineVersion: "17",
-        instanceClass: "db.t4g.small",
-        allocatedStorageGb: 20,
-        maxAllocatedStorageGb: 100,
-        multiAz: true,
-        readReplicas: 0,
-        backupRetentionDays: 7,
-        deletionProtection: true,
-        performanceInsights: false,
-        databaseName: "platform",
-        masterUsername: "platform_admin",
-    },
-    cache: {
-        enabled: true,
-        engine: "valkey",
-        engineVersion: "8.0",
-        nodeType: "cache.t4g.small",
-        clusterMode: false,
-        shards: 1,
-        replicasPerShard: 1,
-        snapshotRetentionDays: 1,
-    },
-    broker: { enabled: true, engineVersion: "3.13", instanceType: "mq.t3.micro", deploymentMode: "SINGLE_INSTANCE" },
+    database: { instanceClass: "db.t4g.small", allocatedStorageGb: 20, maxAllocatedStorageGb: 100, readReplicas: 0, backupRetentionDays: 7, performanceInsights: false },
+    cache: { nodeType: "cache.t4g.small", snapshotRetentionDays: 1 },
+    broker: { engineVersion: "3.13", instanceType: "mq.t3.micro", deploymentMode: "SINGLE_INSTANCE" },
     secrets: { recoveryWindowDays: 14 },
     addons: {
-        loadBalancerController: { enabled: true, replicas: 2 },
-        externalSecrets: { enabled: true, replicas: 2 },
-        metricsServer: { enabled: true, replicas: 2 },
-        clusterAutoscaler: { enabled: true, replicas: 1 },
-        kubePrometheusStack: { enabled: true, replicas: 1 },
-        fluentBit: { enabled: true, replicas: 1 },
-        certManager: { enabled: true, replicas: 1 },
-        keda: { enabled: true, replicas: 1 },
-        openTelemetryCollector: { enabled: true, replicas: 1 },
+        kubePrometheusStack: { replicas: 1 },
+        certManager: { replicas: 1 },
+        keda: { replicas: 1 },
+        openTelemetryCollector: { replicas: 1 },
     },
-    ingress: { certificateArn: "", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", scheme: "internet-facing" },
-    alerting: { slackChannel: "" },
-};
+}) as Profile;
 
 export const PROFILES: Readonly<Record<Environment, Profile>> = { dev, staging, prod };

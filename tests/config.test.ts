@@ -112,8 +112,9 @@ describe("stack config validation", () => {
         assert.equal(found.length, 3, found.join("\n"));
     });
 
-    it("accepts the dev and prod profiles as they are", () => {
+    it("accepts the dev, staging and prod profiles as they are", () => {
         assert.deepEqual(problems({ environment: "dev" }), []);
+        assert.deepEqual(problems({ environment: "staging" }), []);
         assert.deepEqual(problems({ environment: "prod" }), []);
     });
 

@@ -1,9 +1,9 @@
-import { strict as assert } from "assert";
 import { PlatformPolicy } from "../policies/lib/rule";
 import { UNKNOWN } from "../policies/lib/values";
 import { AWS_DATA_POLICIES } from "../policies/rules/awsData";
 import { AWS_SECURITY_POLICIES } from "../policies/rules/awsSecurity";
-import { RuleCase, caseProblem, coverageProblems, resource } from "../policies/testing";
+import { RuleCase, resource } from "../policies/testing";
+import { describeRuleCases } from "./ruleCases";
 
 const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1f0c5a3e-0000-4000-8000-000000000001";
 const ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/AE9A20934E3C794E68FB5EA4A0357BC6";
@@ -175,16 +175,4 @@ const CASES: Record<string, RuleCase[]> = {
 
 const POLICIES: readonly PlatformPolicy[] = [...AWS_DATA_POLICIES, ...AWS_SECURITY_POLICIES];
 
-describe("policies: AWS data store, key, secret and IAM rules", () => {
-    it("has a compliant and a violating case for every rule", () => {
-        assert.deepEqual(coverageProblems(POLICIES, CASES), []);
-    });
-
-    for (const policy of POLICIES) {
-        describe(policy.name, () => {
-            for (const c of CASES[policy.name] ?? []) {
-                it(`${c.violation ? "reports" : "accepts"} ${c.title}`, () => assert.equal(caseProblem(policy, c), undefined));
-            }
-        });
-    }
-});
+describeRuleCases("policies: AWS data store, key, secret and IAM rules", POLICIES, CASES);

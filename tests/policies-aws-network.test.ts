@@ -4,7 +4,8 @@ import { PlatformPolicy } from "../policies/lib/rule";
 import { UNKNOWN } from "../policies/lib/values";
 import { AWS_NETWORK_POLICIES } from "../policies/rules/awsNetwork";
 import { EKS_POLICIES } from "../policies/rules/eks";
-import { RuleCase, caseProblem, check, coverageProblems, resource } from "../policies/testing";
+import { RuleCase, check, resource } from "../policies/testing";
+import { describeRuleCases } from "./ruleCases";
 
 const VPC_ID = "vpc-0a1b2c3d4e5f60718";
 const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1f0c5a3e-0000-4000-8000-000000000001";
@@ -165,19 +166,7 @@ const CASES: Record<string, RuleCase[]> = {
 
 const POLICIES: readonly PlatformPolicy[] = [...AWS_NETWORK_POLICIES, ...EKS_POLICIES];
 
-describe("policies: AWS network and EKS rules", () => {
-    it("has a compliant and a violating case for every rule", () => {
-        assert.deepEqual(coverageProblems(POLICIES, CASES), []);
-    });
-
-    for (const policy of POLICIES) {
-        describe(policy.name, () => {
-            for (const c of CASES[policy.name] ?? []) {
-                it(`${c.violation ? "reports" : "accepts"} ${c.title}`, () => assert.equal(caseProblem(policy, c), undefined));
-            }
-        });
-    }
-
+describeRuleCases("policies: AWS network and EKS rules", POLICIES, CASES, () => {
     it("judges a cluster once: the aws:eks/cluster:Cluster when the component created one", () => {
         const [component, cluster] = componentWithChild({ endpointPublicAccess: true }, { vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } });
         const violations = EKS_POLICIES.flatMap((p) => check(p, [component, cluster]));

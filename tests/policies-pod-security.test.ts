@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { UNKNOWN } from "../policies/lib/values";
 import { POD_SECURITY_POLICIES } from "../policies/rules/podSecurity";
-import { RuleCase, caseProblem, check, compliantContainer, compliantPodSpec, coverageProblems, workload } from "../policies/testing";
+import { RuleCase, check, compliantContainer, compliantPodSpec, workload } from "../policies/testing";
+import { describeRuleCases } from "./ruleCases";
 
 type Obj = Record<string, unknown>;
 
@@ -121,19 +122,7 @@ const CASES: Record<string, RuleCase[]> = {
     ],
 };
 
-describe("policies: Pod Security Standards (restricted)", () => {
-    it("has a compliant and a violating case for every rule", () => {
-        assert.deepEqual(coverageProblems(POD_SECURITY_POLICIES, CASES), []);
-    });
-
-    for (const policy of POD_SECURITY_POLICIES) {
-        describe(policy.name, () => {
-            for (const c of CASES[policy.name] ?? []) {
-                it(`${c.violation ? "reports" : "accepts"} ${c.title}`, () => assert.equal(caseProblem(policy, c), undefined));
-            }
-        });
-    }
-
+describeRuleCases("policies: Pod Security Standards (restricted)", POD_SECURITY_POLICIES, CASES, () => {
     it("judges every workload kind that carries a pod", () => {
         const root = withPaths(compliantPodSpec(), { "securityContext.runAsUser": 0 });
         const kinds = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod"];

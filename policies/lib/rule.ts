@@ -151,6 +151,18 @@ function describe(info: RuleInfo): string {
     return `${info.summary} [${info.controls.join(", ")}]`;
 }
 
+/** What every policy of the pack carries besides its check: identity, controls and documentation. */
+function metadata(info: RuleInfo) {
+    return {
+        name: info.name,
+        description: describe(info),
+        summary: info.summary,
+        controls: info.controls,
+        severity: info.severity,
+        configSchema: info.configSchema,
+    };
+}
+
 /** A rule judging one resource at a time, from its inputs. */
 export function resourceRule<C extends object = object>(
     info: RuleInfo & {
@@ -160,12 +172,7 @@ export function resourceRule<C extends object = object>(
     },
 ): PlatformPolicy {
     return {
-        name: info.name,
-        description: describe(info),
-        summary: info.summary,
-        controls: info.controls,
-        severity: info.severity,
-        configSchema: info.configSchema,
+        ...metadata(info),
         validateResource: (args, reportViolation) => {
             if (!info.appliesTo(args.type)) {
                 return;
@@ -231,12 +238,7 @@ export function stackRule<C extends object = object>(
     },
 ): PlatformPolicy {
     return {
-        name: info.name,
-        description: describe(info),
-        summary: info.summary,
-        controls: info.controls,
-        severity: info.severity,
-        configSchema: info.configSchema,
+        ...metadata(info),
         validateStack: (args, reportViolation) => {
             const stack = stackView(args.resources);
             info.validate(stack, (message, urn) => reportViolation(message, urn), configOf<C>(info.configSchema, args.getConfig()));
