@@ -3,7 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServiceSettings } from "../config/schema";
 import { IrsaRole } from "./irsaRole";
 import { readSecretsStatements } from "../lib/iam";
+import { ingresses } from "./serviceIngress";
 import * as m from "./serviceManifests";
+import { networkPolicies } from "./serviceNetworkPolicies";
 
 /** The manifest builders return plain objects; the Kubernetes schemas (not TypeScript) validate them in tests. */
 function manifest<T>(o: object): T {
@@ -81,7 +83,7 @@ export class Service extends pulumi.ComponentResource {
         const ns = new k8s.core.v1.Namespace(`${name}-namespace`, manifest<k8s.core.v1.NamespaceArgs>(m.namespace(svc)), k8sOpts());
         const inNs = (...more: (pulumi.Resource | undefined)[]) => k8sOpts(ns, ...more);
 
-        for (const p of m.networkPolicies(svc, w)) {
+        for (const p of networkPolicies(svc, w)) {
             const policyName = (p.metadata as { name: string }).name;
             new k8s.networking.v1.NetworkPolicy(`${name}-${policyName}`, manifest<k8s.networking.v1.NetworkPolicyArgs>(p), inNs());
         }
@@ -122,7 +124,7 @@ export class Service extends pulumi.ComponentResource {
                 if (args.addons.prometheus) {
                     new k8s.apiextensions.CustomResource(`${name}-service-monitor`, manifest<k8s.apiextensions.CustomResourceArgs>(m.serviceMonitor(svc)), inNs(args.addons.prometheus, service));
                 }
-                for (const ing of m.ingresses(svc, w)) {
+                for (const ing of ingresses(svc, w)) {
                     const suffix = (ing.metadata as { name: string }).name === svc.name ? "ingress" : "grpc-ingress";
                     new k8s.networking.v1.Ingress(`${name}-${suffix}`, manifest<k8s.networking.v1.IngressArgs>(ing), inNs(service));
                 }

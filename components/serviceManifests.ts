@@ -12,7 +12,7 @@ import { DASHBOARD_LABEL, dashboard } from "./dashboards";
  */
 
 type Input<T> = pulumi.Input<T>;
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
 /** Label that selects a service's pods, and the one every object of the service carries. */
 export const APP_LABEL = "app.kubernetes.io/name";
@@ -80,7 +80,8 @@ export function selector(svc: ServiceSettings): Record<string, string> {
     return { [APP_LABEL]: svc.name };
 }
 
-const meta = (svc: ServiceSettings, name: string, extra: Obj = {}) => ({ name, namespace: svc.name, labels: labels(svc), ...extra });
+/** Metadata of an object of the service: its name, the service's namespace and labels. */
+export const meta = (svc: ServiceSettings, name: string, extra: Obj = {}) => ({ name, namespace: svc.name, labels: labels(svc), ...extra });
 
 /** Replica bounds: a fixed count is both bounds. */
 export function replicaBounds(svc: ServiceSettings, environment: Environment): { min: number; max: number } {
@@ -425,146 +426,4 @@ export function alertRules(svc: ServiceSettings): Obj {
 /** The service's Grafana dashboard, picked up by Grafana's sidecar. */
 export function dashboardConfigMap(svc: ServiceSettings): Obj {
     return { metadata: meta(svc, `${svc.name}-dashboard`, { labels: { ...labels(svc), ...DASHBOARD_LABEL } }), data: { [`${svc.name}.json`]: JSON.stringify(dashboard(svc)) } };
-}
-
-/**
- * The shared ALB routes the service's host and path to it over HTTPS; HTTP only redirects. A gRPC
- * ingress is a second Ingress in the same group, whose target group speaks gRPC (HTTP/2) to the pods and
- * checks their health with the gRPC health service.
- */
-export function ingresses(svc: ServiceSettings, w: ServiceWiring): Obj[] {
-    const out: Obj[] = [];
-    if (svc.ingress) {
-        out.push(ingress(svc, w, svc.name, svc.ingress, HTTP_PORT_NAME, {}));
-    }
-    if (svc.grpc?.ingress) {
-        out.push(
-            ingress(svc, w, `${svc.name}-grpc`, svc.grpc.ingress, GRPC_PORT_NAME, {
-                "alb.ingress.kubernetes.io/backend-protocol-version": "GRPC",
-                "alb.ingress.kubernetes.io/healthcheck-path": "/grpc.health.v1.Health/Check",
-                "alb.ingress.kubernetes.io/success-codes": "0",
-            }),
-        );
-    }
-    return out;
-}
-
-function ingress(svc: ServiceSettings, w: ServiceWiring, name: string, rule: { host: string; path: string }, port: string, extra: Record<string, string>): Obj {
-    return {
-        metadata: meta(svc, name, {
-            annotations: {
-                "alb.ingress.kubernetes.io/scheme": w.ingress.scheme,
-                "alb.ingress.kubernetes.io/target-type": "ip",
-                "alb.ingress.kubernetes.io/group.name": w.ingress.group,
-                "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
-                "alb.ingress.kubernetes.io/ssl-redirect": "443",
-                "alb.ingress.kubernetes.io/certificate-arn": w.ingress.certificateArn,
-                "alb.ingress.kubernetes.io/ssl-policy": w.ingress.sslPolicy,
-                "alb.ingress.kubernetes.io/healthcheck-path": svc.healthPath ?? SERVICE_DEFAULTS.healthPath,
-                "alb.ingress.kubernetes.io/load-balancer-attributes":
-                    "routing.http.drop_invalid_header_fields.enabled=true,routing.http.desync_mitigation_mode=strictest",
-                ...extra,
-            },
-        }),
-        spec: {
-            ingressClassName: "alb",
-            rules: [
-                {
-                    host: rule.host,
-                    http: { paths: [{ path: rule.path, pathType: "Prefix", backend: { service: { name: svc.name, port: { name: port } } } }] },
-                },
-            ],
-        },
-    };
-}
-
-const policy = (svc: ServiceSettings, name: string, spec: Obj): Obj => ({ metadata: meta(svc, name), spec });
-const tcp = (port: number | string) => ({ protocol: "TCP", port });
-const toBlocks = (cidrs: string[], port: number) => ({ to: cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(port)] });
-
-/**
- * Default deny in both directions, then only what the service needs: DNS; its own data ports in the data
- * subnets; HTTPS out of the VPC (AWS APIs) and to the private subnets (interface endpoints); in from its
- * declared callers, from the load balancer's subnets when exposed, and from Prometheus.
- */
-export function networkPolicies(svc: ServiceSettings, w: ServiceWiring): Obj[] {
-    const policies: Obj[] = [
-        policy(svc, "default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
-        policy(svc, "allow-dns", {
-            podSelector: {},
-            policyTypes: ["Egress"],
-            egress: [
-                {
-                    to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-                    ports: [{ protocol: "UDP", port: 53 }, tcp(53)],
-                },
-            ],
-        }),
-        policy(svc, "allow-aws-apis", {
-            podSelector: {},
-            policyTypes: ["Egress"],
-            egress: [
-                { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [w.networks.vpc] } }], ports: [tcp(443)] },
-                toBlocks(w.networks.private, 443),
-            ],
-        }),
-    ];
-    const uses = svc.uses ?? [];
-    const dataEgress: Obj[] = [];
-    if (uses.includes("database")) {
-        dataEgress.push(toBlocks(w.networks.isolated, w.ports.database));
-    }
-    if (uses.includes("cache")) {
-        dataEgress.push(toBlocks(w.networks.isolated, w.ports.cache));
-    }
-    if (uses.includes("broker")) {
-        dataEgress.push(toBlocks(w.networks.private, w.ports.broker));
-    }
-    if (dataEgress.length > 0) {
-        policies.push(policy(svc, "allow-data-stores", { podSelector: selector(svc), policyTypes: ["Egress"], egress: dataEgress }));
-    }
-    if (svc.tracing === true && w.tracing) {
-        const t = w.tracing;
-        policies.push(
-            policy(svc, "allow-tracing", {
-                podSelector: selector(svc),
-                policyTypes: ["Egress"],
-                egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": t.namespace } }, podSelector: { matchLabels: t.podLabels } }], ports: t.ports.map(tcp) }],
-            }),
-        );
-    }
-    if (svc.kind === "web") {
-        const served = [tcp(HTTP_PORT_NAME), ...(svc.grpc ? [tcp(GRPC_PORT_NAME)] : [])];
-        const callers = (svc.callers ?? []).map((caller) => ({
-            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": caller } },
-            podSelector: { matchLabels: { [APP_LABEL]: caller } },
-        }));
-        if (callers.length > 0) {
-            policies.push(policy(svc, "allow-callers", { podSelector: selector(svc), policyTypes: ["Ingress"], ingress: [{ from: callers, ports: served }] }));
-        }
-        if (svc.ingress || svc.grpc?.ingress) {
-            // With IP targets the ALB connects to pods directly, from its addresses in the subnets it lives in.
-            const lbSubnets = w.ingress.scheme === "internal" ? w.networks.private : w.networks.public;
-            policies.push(
-                policy(svc, "allow-load-balancer", {
-                    podSelector: selector(svc),
-                    policyTypes: ["Ingress"],
-                    ingress: [{ from: lbSubnets.map((cidr) => ({ ipBlock: { cidr } })), ports: served }],
-                }),
-            );
-        }
-        policies.push(
-            policy(svc, "allow-prometheus", {
-                podSelector: selector(svc),
-                policyTypes: ["Ingress"],
-                ingress: [
-                    {
-                        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": w.prometheus.namespace } }, podSelector: { matchLabels: w.prometheus.podLabels } }],
-                        ports: [tcp(HTTP_PORT_NAME)],
-                    },
-                ],
-            }),
-        );
-    }
-    return policies;
 }
