@@ -20,7 +20,7 @@ function planOf(example: string, env: string): Promise<Plan> {
     const key = `${example}/${env}`;
     if (!plans.has(key)) {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), `example-${example}-${env}-`));
-        const next = queue.then(() => buildPlan({ stack: env, config: path.join(EXAMPLES, example, `Pulumi.${env}.yaml`), out, allowReplace: false }));
+        const next = queue.then(() => buildPlan({ stack: env, config: path.join(EXAMPLES, example, `Pulumi.${env}.yaml`), out, allowReplace: false, asOf: KUBERNETES_VERSIONS_AS_OF }));
         queue = next.catch(() => undefined);
         plans.set(key, next);
     }

@@ -20,6 +20,7 @@ describe("plan: parseArgs", () => {
         ["--stack names the stack", ["--stack", "prod"], { stack: "prod" }],
         ["the stack comes from a config file named Pulumi.<stack>.yaml", ["--config", "stacks/eu/Pulumi.staging.yaml"], { stack: "staging", config: "stacks/eu/Pulumi.staging.yaml" }],
         ["a .yml config file names its stack too", ["--config", "Pulumi.qa.yml"], { stack: "qa", config: "Pulumi.qa.yml" }],
+        ["a planned rollout date", ["--as-of", "2027-01-31"], { asOf: "2027-01-31" }],
         ["a stack name with dots is taken whole", ["--config", "stacks/Pulumi.prod.eu.yaml"], { stack: "prod.eu", config: "stacks/Pulumi.prod.eu.yaml" }],
         ["an explicit --stack wins over the config file's name", ["--config", "Pulumi.staging.yaml", "--stack", "prod"], { stack: "prod", config: "Pulumi.staging.yaml" }],
         ["a config file named otherwise leaves the default stack", ["--config", "tmp/custom.yaml"], { config: "tmp/custom.yaml" }],
@@ -36,7 +37,7 @@ describe("plan: parseArgs", () => {
     }
 
     const errors: [string, string[], RegExp][] = [
-        ["an unknown flag", ["--frobnicate"], /^unknown argument "--frobnicate"; allowed: --stack, --config, --json, --out, --diff, --allow-replace$/],
+        ["an unknown flag", ["--frobnicate"], /^unknown argument "--frobnicate"; allowed: --stack, --config, --json, --out, --diff, --as-of, --allow-replace$/],
         ["a positional argument", ["prod"], /^unknown argument "prod"/],
         ["a flag without its value at the end", ["--json"], /^--json needs a value$/],
         ["a flag followed by another flag instead of its value", ["--out", "--allow-replace"], /^--out needs a value$/],

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
+import { KUBERNETES_VERSIONS_AS_OF } from "../config/catalog";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -43,7 +44,8 @@ const tempDir = () => fs.mkdtempSync(path.join(TMP, `${++scratch}-`));
 
 /** Runs `npm run plan` exactly as package.json does, without npm in between. */
 function plan(...args: string[]): Outcome {
-    const r = spawnSync(process.execPath, ["--max-semi-space-size=64", "-r", "ts-node/register/transpile-only", "tools/plan.ts", ...args], {
+    // Version support is judged as of the day the catalog was read, so that these tests do not age.
+    const r = spawnSync(process.execPath, ["--max-semi-space-size=64", "-r", "ts-node/register/transpile-only", "tools/plan.ts", ...args, "--as-of", KUBERNETES_VERSIONS_AS_OF], {
         cwd: ROOT,
         encoding: "utf8",
         timeout: 60_000,
@@ -274,7 +276,7 @@ describe("plan command", function () {
     describe("in process", () => {
         const baseOf = (stack: string) => path.join(path.dirname(shipped[stack].out), "plan.json");
         const run = async (stack: string, overrides: Record<string, unknown>, allowReplace = false) =>
-            planJson(await buildPlan({ stack, config: stackVariant(stack, overrides), out: tempDir(), diff: baseOf(stack), allowReplace })) as unknown as PlanJson;
+            planJson(await buildPlan({ stack, config: stackVariant(stack, overrides), out: tempDir(), diff: baseOf(stack), allowReplace, asOf: KUBERNETES_VERSIONS_AS_OF })) as unknown as PlanJson;
         const nodeGroupCost = (json: PlanJson, group: string) => json.cost.items.filter((i) => i.resource.startsWith(`cluster-${group}`)).reduce((s, i) => s + i.monthlyUsd, 0);
 
         it("refuses a config file that does not exist, as a usage error", async () => {

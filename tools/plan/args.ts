@@ -9,9 +9,11 @@ export interface PlanArgs {
     /** A previous plan's JSON to compare with. */
     readonly diff?: string;
     readonly allowReplace: boolean;
+    /** Judge Kubernetes version support as of this day (YYYY-MM-DD) instead of today, e.g. a planned rollout. */
+    readonly asOf?: string;
 }
 
-export const USAGE = `Usage: npm run plan -- [--stack dev] [--config <file>] [--json <file>] [--out <dir>] [--diff <base.json>] [--allow-replace]
+export const USAGE = `Usage: npm run plan -- [--stack dev] [--config <file>] [--json <file>] [--out <dir>] [--diff <base.json>] [--allow-replace] [--as-of YYYY-MM-DD]
 
   --stack <name>      stack to plan; reads Pulumi.<name>.yaml (default: dev)
   --config <file>     plan this stack config file instead (same format as Pulumi.<stack>.yaml)
@@ -19,13 +21,14 @@ export const USAGE = `Usage: npm run plan -- [--stack dev] [--config <file>] [--
   --out <dir>         where to write the Kubernetes manifests (default: plan/<stack>)
   --diff <base.json>  compare with a plan written by --json (for example the base branch's)
   --allow-replace     do not fail when a change would replace a stateful resource
+  --as-of <date>      judge Kubernetes version support as of this day (default: today)
 
 Exit codes: 0 ok, 1 mandatory policy violation or invalid manifest, 2 bad config or arguments,
 3 a change would replace or delete a stateful resource, 4 the estimate exceeds platform:budget.`;
 
 export class UsageError extends Error {}
 
-const VALUED = ["--stack", "--config", "--json", "--out", "--diff"] as const;
+const VALUED = ["--stack", "--config", "--json", "--out", "--diff", "--as-of"] as const;
 
 /** Parses argv (without node and script). Unknown flags and missing values are errors, not ignored. */
 export function parseArgs(argv: readonly string[]): PlanArgs {
@@ -53,5 +56,9 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
     if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {
         throw new UsageError(`--stack "${stack}" is not a stack name (letters, digits, '-', '_', '.')`);
     }
-    return { stack, config: values.config, json: values.json, out: values.out, diff: values.diff, allowReplace };
+    const asOf = values["as-of"];
+    if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
+        throw new UsageError(`--as-of "${asOf}" is not a date such as 2027-01-31`);
+    }
+    return { stack, config: values.config, json: values.json, out: values.out, diff: values.diff, allowReplace, ...(asOf !== undefined ? { asOf } : {}) };
 }

@@ -54,7 +54,8 @@ export async function buildPlan(args: PlanArgs): Promise<Plan> {
     const run = await timed("program", () => runProgram({ ...stackConfig, stack: args.stack }));
 
     const resources: PlannedResource[] = run.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, inputs: r.inputs }));
-    const violations = await timed("policies", () => evaluatePolicies(run, { environment: settings.environment }));
+    const overrides = args.asOf !== undefined ? { "eks-supported-version": { asOf: args.asOf } } : undefined;
+    const violations = await timed("policies", () => evaluatePolicies(run, { environment: settings.environment, overrides }));
     const cost = await timed("cost", () => estimateCost(run, { region: settings.region }));
     const deploy = await timed("deploy", () => estimateDeploy(run));
     const manifests = await timed("manifests", () => writeManifests(manifestsOf(run.resources), path.resolve(args.out ?? path.join(ROOT, "plan", args.stack))));
