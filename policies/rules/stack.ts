@@ -126,7 +126,9 @@ export const STATEFUL_TYPES = [
     "aws:secretsmanager/secret:Secret",
     "eks:index:Cluster",
     "aws:eks/cluster:Cluster",
-];
+] as const;
+
+export type StatefulType = (typeof STATEFUL_TYPES)[number];
 
 export const statefulResourcesProtected = stackRule({
     name: "stateful-resources-protected",

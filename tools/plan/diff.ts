@@ -47,13 +47,16 @@ export function diffPlans(
         .filter((c) => c.inputs.length > 0);
     const destructive: PlanDiff["destructive"] = [];
     for (const c of changed) {
-        const forcing = forcesReplacement(c.resource.type, c.inputs);
-        if (forcing.length > 0) {
-            destructive.push({ resource: c.resource, action: "replace", inputs: forcing, loss: LOSS[c.resource.type] });
+        const type = c.resource.type;
+        const forcing = forcesReplacement(type, c.inputs);
+        if (forcing.length > 0 && isStateful(type)) {
+            destructive.push({ resource: c.resource, action: "replace", inputs: forcing, loss: LOSS[type] });
         }
     }
-    for (const r of removed.filter((x) => isStateful(x.type))) {
-        destructive.push({ resource: r, action: "delete", inputs: [], loss: LOSS[r.type] });
+    for (const r of removed) {
+        if (isStateful(r.type)) {
+            destructive.push({ resource: r, action: "delete", inputs: [], loss: LOSS[r.type] });
+        }
     }
     const costDeltaUsd = Math.round((head.cost.monthlyUsd - base.cost.monthlyUsd) * 100) / 100;
     return { added, removed, changed, destructive, costDeltaUsd };
