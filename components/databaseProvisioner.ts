@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IrsaRole } from "./irsaRole";
+import { ALLOW_DNS_SPEC, DEFAULT_DENY_SPEC, WAIT_FOR_READY, externalSecretSpec, podsIn, secretStoreSpec } from "./kubernetesSpecs";
 import { readSecretsStatements } from "../lib/iam";
 import { databaseIdentifier, provisionCommand } from "../lib/sql";
 
@@ -68,17 +69,8 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
         );
         const policy = (suffix: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec) =>
             new k8s.networking.v1.NetworkPolicy(`${name}-${suffix}`, { metadata: { name: suffix, namespace: PROVISIONER_NAMESPACE, labels }, spec }, k8sOpts(ns));
-        policy("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-        policy("allow-dns", {
-            podSelector: {},
-            policyTypes: ["Egress"],
-            egress: [
-                {
-                    to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-                    ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
-                },
-            ],
-        });
+        policy("default-deny", DEFAULT_DENY_SPEC);
+        policy("allow-dns", ALLOW_DNS_SPEC);
         policy("allow-database", {
             podSelector: {},
             policyTypes: ["Egress"],
@@ -109,7 +101,7 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
                 apiVersion: "external-secrets.io/v1",
                 kind: "SecretStore",
                 metadata: { name: SA, namespace: PROVISIONER_NAMESPACE, labels },
-                spec: { provider: { aws: { service: "SecretsManager", region: args.region, auth: { jwt: { serviceAccountRef: { name: SA } } } } } },
+                spec: secretStoreSpec(args.region, SA),
             },
             k8sOpts(ns, sa, args.externalSecrets),
         );
@@ -119,13 +111,8 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
                 {
                     apiVersion: "external-secrets.io/v1",
                     kind: "ExternalSecret",
-                    metadata: { name: target, namespace: PROVISIONER_NAMESPACE, labels, annotations: { "pulumi.com/waitFor": "condition=Ready" } },
-                    spec: {
-                        refreshInterval: "1h",
-                        secretStoreRef: { kind: "SecretStore", name: SA },
-                        target: { name: target, creationPolicy: "Owner" },
-                        data: data.map((d) => ({ secretKey: d.secretKey, remoteRef: { key: d.key, property: d.property } })),
-                    },
+                    metadata: { name: target, namespace: PROVISIONER_NAMESPACE, labels, annotations: WAIT_FOR_READY },
+                    spec: externalSecretSpec({ kind: "SecretStore", name: SA }, target, { data }),
                 },
                 k8sOpts(ns, store, args.externalSecrets),
             );
@@ -193,7 +180,7 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
                 policyTypes: ["Ingress"],
                 ingress: [
                     {
-                        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": pods.namespace } }, podSelector: { matchLabels: pods.podLabels } }],
+                        from: [podsIn(pods.namespace, pods.podLabels)],
                         ports: [{ protocol: "TCP", port: EXPORTER_PORT }],
                     },
                 ],

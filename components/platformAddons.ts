@@ -7,6 +7,7 @@ import { GRAFANA_ADMIN_SECRET, SLACK_WEBHOOK_SECRET } from "./addons/kubePrometh
 import { platformRuleGroups, prometheusRule } from "./alertRules";
 import { GeneratedSecret } from "./generatedSecret";
 import { HelmAddon } from "./helmAddon";
+import { externalSecretSpec } from "./kubernetesSpecs";
 
 /** Name of the ClusterSecretStore that add-on namespaces read platform secrets through. */
 export const CLUSTER_SECRET_STORE = "platform-secrets";
@@ -143,12 +144,7 @@ export class PlatformAddons extends pulumi.ComponentResource {
                             apiVersion: "external-secrets.io/v1",
                             kind: "ExternalSecret",
                             metadata: { name: target, namespace: "monitoring" },
-                            spec: {
-                                refreshInterval: "1h",
-                                secretStoreRef: { kind: "ClusterSecretStore", name: CLUSTER_SECRET_STORE },
-                                target: { name: target, creationPolicy: "Owner" },
-                                dataFrom: [{ extract: { key: secretName } }],
-                            },
+                            spec: externalSecretSpec({ kind: "ClusterSecretStore", name: CLUSTER_SECRET_STORE }, target, { extract: secretName }),
                         },
                         { ...k8sOpts, dependsOn: [eso, monitoring] },
                     );

@@ -3,6 +3,7 @@ import type { Environment } from "../config/catalog";
 import type { ServiceSettings } from "../config/schema";
 import { cpuMillis, formatCpu } from "../lib/quantity";
 import { prometheusRule, serviceRuleGroups } from "./alertRules";
+import { WAIT_FOR_READY, externalSecretSpec, secretStoreSpec } from "./kubernetesSpecs";
 import { DASHBOARD_LABEL, dashboard } from "./dashboards";
 
 /**
@@ -181,7 +182,7 @@ export function secretStore(svc: ServiceSettings, w: ServiceWiring): Obj {
         apiVersion: "external-secrets.io/v1",
         kind: "SecretStore",
         metadata: meta(svc, svc.name),
-        spec: { provider: { aws: { service: "SecretsManager", region: w.region, auth: { jwt: { serviceAccountRef: { name: svc.name } } } } } },
+        spec: secretStoreSpec(w.region, svc.name),
     };
 }
 
@@ -190,8 +191,8 @@ export function secretStore(svc: ServiceSettings, w: ServiceWiring): Obj {
  * with credentials is assembled by External Secrets' template, so no secret value passes through Pulumi.
  */
 export function externalSecret(svc: ServiceSettings, w: ServiceWiring): Obj {
-    const data: { secretKey: string; remoteRef: { key: Input<string>; property: string } }[] = [];
-    const ref = (secretKey: string, key: Input<string>, property: string) => data.push({ secretKey, remoteRef: { key, property } });
+    const data: { secretKey: string; key: Input<string>; property: string }[] = [];
+    const ref = (secretKey: string, key: Input<string>, property: string) => data.push({ secretKey, key, property });
     if (w.database) {
         ref("DATABASE_USERNAME", w.database.secretName, "username");
         ref("DATABASE_PASSWORD", w.database.secretName, "password");
@@ -221,13 +222,8 @@ export function externalSecret(svc: ServiceSettings, w: ServiceWiring): Obj {
         apiVersion: "external-secrets.io/v1",
         kind: "ExternalSecret",
         // Pulumi waits until the Secret exists, so workloads never start without their credentials.
-        metadata: meta(svc, secretName(svc), { annotations: { "pulumi.com/waitFor": "condition=Ready" } }),
-        spec: {
-            refreshInterval: "1h",
-            secretStoreRef: { kind: "SecretStore", name: svc.name },
-            target: { name: secretName(svc), creationPolicy: "Owner", ...(template ? { template } : {}) },
-            data,
-        },
+        metadata: meta(svc, secretName(svc), { annotations: WAIT_FOR_READY }),
+        spec: externalSecretSpec({ kind: "SecretStore", name: svc.name }, secretName(svc), { data }, template),
     };
 }
 

@@ -1,4 +1,5 @@
 import type { ServiceSettings } from "../config/schema";
+import { ALLOW_DNS_SPEC, DEFAULT_DENY_SPEC, podsIn } from "./kubernetesSpecs";
 import { APP_LABEL, GRPC_PORT_NAME, HTTP_PORT_NAME, Obj, ServiceWiring, meta, selector } from "./serviceManifests";
 
 /**
@@ -17,17 +18,8 @@ const toBlocks = (cidrs: string[], port: number) => ({ to: cidrs.map((cidr) => (
  */
 export function networkPolicies(svc: ServiceSettings, w: ServiceWiring): Obj[] {
     const policies: Obj[] = [
-        policy(svc, "default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
-        policy(svc, "allow-dns", {
-            podSelector: {},
-            policyTypes: ["Egress"],
-            egress: [
-                {
-                    to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-                    ports: [{ protocol: "UDP", port: 53 }, tcp(53)],
-                },
-            ],
-        }),
+        policy(svc, "default-deny", DEFAULT_DENY_SPEC),
+        policy(svc, "allow-dns", ALLOW_DNS_SPEC),
         policy(svc, "allow-aws-apis", {
             podSelector: {},
             policyTypes: ["Egress"],
@@ -57,16 +49,13 @@ export function networkPolicies(svc: ServiceSettings, w: ServiceWiring): Obj[] {
             policy(svc, "allow-tracing", {
                 podSelector: selector(svc),
                 policyTypes: ["Egress"],
-                egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": t.namespace } }, podSelector: { matchLabels: t.podLabels } }], ports: t.ports.map(tcp) }],
+                egress: [{ to: [podsIn(t.namespace, t.podLabels)], ports: t.ports.map(tcp) }],
             }),
         );
     }
     if (svc.kind === "web") {
         const served = [tcp(HTTP_PORT_NAME), ...(svc.grpc ? [tcp(GRPC_PORT_NAME)] : [])];
-        const callers = (svc.callers ?? []).map((caller) => ({
-            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": caller } },
-            podSelector: { matchLabels: { [APP_LABEL]: caller } },
-        }));
+        const callers = (svc.callers ?? []).map((caller) => podsIn(caller, { [APP_LABEL]: caller }));
         if (callers.length > 0) {
             policies.push(policy(svc, "allow-callers", { podSelector: selector(svc), policyTypes: ["Ingress"], ingress: [{ from: callers, ports: served }] }));
         }
@@ -87,7 +76,7 @@ export function networkPolicies(svc: ServiceSettings, w: ServiceWiring): Obj[] {
                 policyTypes: ["Ingress"],
                 ingress: [
                     {
-                        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": w.prometheus.namespace } }, podSelector: { matchLabels: w.prometheus.podLabels } }],
+                        from: [podsIn(w.prometheus.namespace, w.prometheus.podLabels)],
                         ports: [tcp(HTTP_PORT_NAME)],
                     },
                 ],

@@ -7,22 +7,19 @@ import { manifestsOf } from "../lib/kubernetes";
 import { ProgramRun } from "../mocks/run";
 import { evaluatePolicies } from "../policies/offline";
 import { Plan, buildPlan } from "../tools/plan/build";
-import { ROOT, json, ofType, one } from "./harness";
+import { ROOT, enqueue, json, ofType, one } from "./harness";
 
 type AnyObj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const EXAMPLES = path.join(ROOT, "examples");
 const plans = new Map<string, Promise<Plan>>();
-let queue: Promise<unknown> = Promise.resolve();
 
 /** The plan of one example stack file, built once (plans run one at a time: the Pulumi runtime is global). */
 function planOf(example: string, env: string): Promise<Plan> {
     const key = `${example}/${env}`;
     if (!plans.has(key)) {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), `example-${example}-${env}-`));
-        const next = queue.then(() => buildPlan({ stack: env, config: path.join(EXAMPLES, example, `Pulumi.${env}.yaml`), out, allowReplace: false, asOf: KUBERNETES_VERSIONS_AS_OF }));
-        queue = next.catch(() => undefined);
-        plans.set(key, next);
+        plans.set(key, enqueue(() => buildPlan({ stack: env, config: path.join(EXAMPLES, example, `Pulumi.${env}.yaml`), out, allowReplace: false, asOf: KUBERNETES_VERSIONS_AS_OF })));
     }
     return plans.get(key) as Promise<Plan>;
 }

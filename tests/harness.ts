@@ -8,8 +8,8 @@ export const ROOT = path.resolve(__dirname, "..");
 const cache = new Map<string, Promise<ProgramRun>>();
 let queue: Promise<unknown> = Promise.resolve();
 
-/** Runs are sequential (Pulumi's runtime is global); this chains them. */
-function enqueue<T>(fn: () => Promise<T>): Promise<T> {
+/** Runs are sequential (Pulumi's runtime is global); this chains them, across test files too. */
+export function enqueue<T>(fn: () => Promise<T>): Promise<T> {
     const next = queue.then(fn, fn);
     queue = next.catch(() => undefined);
     return next;
