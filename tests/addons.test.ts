@@ -1,30 +1,14 @@
 import { strict as assert } from "assert";
-import { ADDONS, AddonFacts } from "../components/addons";
+import { ADDONS } from "../components/addons";
 import { AUTOSCALER_IMAGE_TAGS } from "../components/addons/clusterAutoscaler";
 import { KUBERNETES_VERSIONS } from "../config/catalog";
 import { wildcardProblems } from "../lib/iam";
+import { addonFacts } from "./addonFacts";
 import { json, ofType, one, stackRun, variantRun } from "./harness";
 
 type AnyObj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const facts = (over: Partial<AddonFacts> = {}): AddonFacts => ({
-    clusterName: "platform-dev",
-    region: "eu-west-1",
-    accountId: "111122223333",
-    partition: "aws",
-    vpcId: "vpc-0123",
-    kubernetesVersion: "1.35",
-    replicas: 2,
-    highlyAvailable: false,
-    roleArn: "arn:aws:iam::111122223333:role/addon",
-    secretPrefix: "platform/dev",
-    secretsKmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/k",
-    containerLogGroup: "/aws/eks/platform-dev/containers",
-    logRetentionDays: 14,
-    slackChannel: "",
-    monitoring: true,
-    ...over,
-});
+const facts = addonFacts;
 
 describe("add-ons", () => {
     it("pin every chart to an exact version", () => {

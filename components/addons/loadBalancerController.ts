@@ -25,6 +25,13 @@ const ELB_WRITE_OWN = [
 /**
  * AWS Load Balancer Controller: turns Ingresses into ALBs (ingress class `alb`). Its webhook for Services of
  * type LoadBalancer is off: the platform exposes applications through Ingress only.
+ *
+ * Its IAM policy follows the controller's own `docs/install/iam_policy.json` at the chart's app version
+ * (chart 1.17.1 ships controller v2.17.1) statement by statement, with one narrowing: where upstream names
+ * a resource type in any region and account (`arn:aws:<service>:*:*:…`), the grant here is limited to this
+ * stack's region and account, since the controller only manages load balancers and security groups in the
+ * region it is configured for (`region` below) and in its own account. Upstream's `*` resources stay `*`:
+ * those actions authorise against several resource types, or none. A test compares the two policies.
  */
 export const loadBalancerController: AddonDefinition = {
     name: "aws-load-balancer-controller",
@@ -34,13 +41,15 @@ export const loadBalancerController: AddonDefinition = {
     namespace: "kube-system",
     serviceAccount: "aws-load-balancer-controller",
     policy: (f): PolicyStatement[] => {
-        const tagged = { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } };
-        const requestTagged = { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } };
-        const lbArns = [
-            `arn:${f.partition}:elasticloadbalancing:${f.region}:${f.accountId}:loadbalancer/app/*/*`,
-            `arn:${f.partition}:elasticloadbalancing:${f.region}:${f.accountId}:loadbalancer/net/*/*`,
-            `arn:${f.partition}:elasticloadbalancing:${f.region}:${f.accountId}:targetgroup/*/*`,
-        ];
+        const elb = (path: string) => `arn:${f.partition}:elasticloadbalancing:${f.region}:${f.accountId}:${path}`;
+        const securityGroups = `arn:${f.partition}:ec2:${f.region}:${f.accountId}:security-group/*`;
+        const loadBalancersAndGroups = [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")];
+        const listenersAndRules = [elb("listener/net/*/*/*"), elb("listener/app/*/*/*"), elb("listener-rule/net/*/*/*"), elb("listener-rule/app/*/*/*")];
+        // The cluster tag marks what the controller owns: present on the resource for changes, present in a
+        // creating request's tags, and absent from a request that edits tags (so ownership cannot be claimed).
+        const owned = { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" };
+        const claimsOwnership = { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" };
+        const keepsOwnership = { "aws:RequestTag/elbv2.k8s.aws/cluster": "true", ...owned };
         return [
             { Sid: "CreateServiceLinkedRole", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } } },
             { Sid: "Discover", Effect: "Allow", Action: [...EC2_READ, ...ELB_READ], Resource: "*" },
@@ -50,16 +59,27 @@ export const loadBalancerController: AddonDefinition = {
                 Action: ["cognito-idp:DescribeUserPoolClient", "acm:ListCertificates", "acm:DescribeCertificate", "iam:ListServerCertificates", "iam:GetServerCertificate", "waf-regional:GetWebACL", "waf-regional:GetWebACLForResource", "waf-regional:AssociateWebACL", "waf-regional:DisassociateWebACL", "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL", "shield:GetSubscriptionState", "shield:DescribeProtection", "shield:CreateProtection", "shield:DeleteProtection"],
                 Resource: "*",
             },
+            // Rules on the nodes' security groups, which the controller does not own, to let ALB traffic in.
             { Sid: "SecurityGroupRules", Effect: "Allow", Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], Resource: "*" },
             { Sid: "CreateSecurityGroup", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: "*" },
-            { Sid: "TagNewSecurityGroups", Effect: "Allow", Action: "ec2:CreateTags", Resource: `arn:${f.partition}:ec2:*:*:security-group/*`, Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" }, ...requestTagged } },
-            { Sid: "OwnSecurityGroups", Effect: "Allow", Action: ["ec2:CreateTags", "ec2:DeleteTags", "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"], Resource: "*", Condition: tagged },
-            { Sid: "CreateLoadBalancers", Effect: "Allow", Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"], Resource: "*", Condition: requestTagged },
+            { Sid: "TagNewSecurityGroups", Effect: "Allow", Action: "ec2:CreateTags", Resource: securityGroups, Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" }, Null: claimsOwnership } },
+            { Sid: "TagOwnSecurityGroups", Effect: "Allow", Action: ["ec2:CreateTags", "ec2:DeleteTags"], Resource: securityGroups, Condition: { Null: keepsOwnership } },
+            { Sid: "OwnSecurityGroups", Effect: "Allow", Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"], Resource: "*", Condition: { Null: owned } },
+            { Sid: "CreateLoadBalancers", Effect: "Allow", Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"], Resource: "*", Condition: { Null: claimsOwnership } },
             { Sid: "Listeners", Effect: "Allow", Action: ["elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule"], Resource: "*" },
-            { Sid: "TagOwn", Effect: "Allow", Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"], Resource: lbArns, Condition: tagged },
-            { Sid: "TagOnCreate", Effect: "Allow", Action: "elasticloadbalancing:AddTags", Resource: lbArns, Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"] }, ...requestTagged } },
-            { Sid: "ModifyOwn", Effect: "Allow", Action: ELB_WRITE_OWN, Resource: "*", Condition: tagged },
-            { Sid: "Targets", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: `arn:${f.partition}:elasticloadbalancing:${f.region}:${f.accountId}:targetgroup/*/*` },
+            { Sid: "TagOwnLoadBalancers", Effect: "Allow", Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"], Resource: loadBalancersAndGroups, Condition: { Null: keepsOwnership } },
+            // Listeners and rules are tagged on creation and on every reconcile (feature gate
+            // ListenerRulesTagging, on by default); upstream grants this without conditions.
+            { Sid: "TagListenersAndRules", Effect: "Allow", Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"], Resource: listenersAndRules },
+            { Sid: "ModifyOwn", Effect: "Allow", Action: ELB_WRITE_OWN, Resource: "*", Condition: { Null: owned } },
+            {
+                Sid: "TagOnCreate",
+                Effect: "Allow",
+                Action: "elasticloadbalancing:AddTags",
+                Resource: loadBalancersAndGroups,
+                Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"] }, Null: claimsOwnership },
+            },
+            { Sid: "Targets", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: elb("targetgroup/*/*") },
             { Sid: "ListenerSettings", Effect: "Allow", Action: ["elasticloadbalancing:SetWebAcl", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities"], Resource: "*" },
         ];
     },
