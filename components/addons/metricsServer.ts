@@ -5,7 +5,7 @@ export const metricsServer: AddonDefinition = {
     name: "metrics-server",
     chart: "metrics-server",
     repository: "https://kubernetes-sigs.github.io/metrics-server/",
-    version: "3.14.0",
+    version: "3.13.1",
     namespace: "kube-system",
     values: (f) => ({
         replicas: f.replicas,
