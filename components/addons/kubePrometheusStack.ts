@@ -39,6 +39,30 @@ export function alertmanagerConfig(slackChannel: string): Record<string, unknown
 }
 
 /**
+ * Grafana's own RBAC, replacing the chart's: its templates grant the sidecars get/list/watch on ConfigMaps
+ * and Secrets alike, cluster-wide unless `rbac.namespaced` (templates/clusterrole.yaml, role.yaml), which
+ * would let Grafana read every Secret in the cluster. Dashboards are ConfigMaps in each service's
+ * namespace, so the sidecar still searches every namespace, with a ClusterRole that names ConfigMaps only.
+ */
+function grafanaSidecarRbac(release: string, namespace: string): Record<string, unknown>[] {
+    const rbac = "rbac.authorization.k8s.io";
+    // The chart names Grafana's service account `grafana.fullname`: `<release>-grafana` for a release whose
+    // name does not contain "grafana" (charts/grafana/templates/_helpers.tpl).
+    const serviceAccount = `${release}-grafana`;
+    const name = `${serviceAccount}-configmaps`;
+    return [
+        { apiVersion: `${rbac}/v1`, kind: "ClusterRole", metadata: { name }, rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] }] },
+        {
+            apiVersion: `${rbac}/v1`,
+            kind: "ClusterRoleBinding",
+            metadata: { name },
+            roleRef: { apiGroup: rbac, kind: "ClusterRole", name },
+            subjects: [{ kind: "ServiceAccount", name: serviceAccount, namespace }],
+        },
+    ];
+}
+
+/**
  * kube-prometheus-stack: Prometheus, Alertmanager and Grafana. Prometheus picks up every ServiceMonitor
  * and PrometheusRule in the cluster, not only the chart's own. Grafana's admin login comes from Secrets
  * Manager through External Secrets. With `highlyAvailable`, Prometheus and Alertmanager run two replicas
@@ -88,7 +112,14 @@ export const kubePrometheusStack: AddonDefinition = {
                 nodeSelector: SYSTEM_NODES,
                 resources: controllerResources("100m", "128Mi", "200m", "256Mi"),
                 persistence: f.highlyAvailable ? { enabled: true, storageClassName: "gp3", size: "10Gi" } : { enabled: false },
-                sidecar: { dashboards: { enabled: true, searchNamespace: "ALL" } },
+                // No chart RBAC (it would include Secrets); the ConfigMap-only role above instead, and both
+                // sidecars read ConfigMaps only, so they never ask for what they may not read.
+                rbac: { create: false },
+                extraObjects: grafanaSidecarRbac(kubePrometheusStack.name, kubePrometheusStack.namespace),
+                sidecar: {
+                    dashboards: { enabled: true, searchNamespace: "ALL", resource: "configmap" },
+                    datasources: { resource: "configmap" },
+                },
             },
             "kube-state-metrics": { nodeSelector: SYSTEM_NODES },
         };
