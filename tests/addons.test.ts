@@ -50,7 +50,7 @@ describe("add-ons", () => {
         }
 
         const fb = ADDONS.fluentBit.values(facts()) as AnyObj;
-        assert.deepEqual([fb.cloudWatchLogs.logGroupName, fb.cloudWatchLogs.autoCreateGroup, fb.cloudWatchLogs.logRetentionDays], ["/aws/eks/platform-dev/containers", false, 14]);
+        assert.deepEqual([fb.cloudWatchLogs.logGroupName, fb.cloudWatchLogs.autoCreateGroup], ["/aws/eks/platform-dev/containers", false]);
 
         const dev = ADDONS.kubePrometheusStack.values(facts()) as AnyObj;
         const prod = ADDONS.kubePrometheusStack.values(facts({ highlyAvailable: true })) as AnyObj;

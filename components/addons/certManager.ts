@@ -7,14 +7,20 @@ export const certManager: AddonDefinition = {
     repository: "https://charts.jetstack.io",
     version: "v1.21.1",
     namespace: "cert-manager",
-    values: (f) => ({
-        crds: { enabled: true, keep: true },
-        replicaCount: f.replicas,
-        podDisruptionBudget: { enabled: f.replicas > 1, maxUnavailable: 1 },
-        nodeSelector: SYSTEM_NODES,
-        resources: controllerResources("50m", "128Mi", "200m", "256Mi"),
-        webhook: { replicaCount: f.replicas, nodeSelector: SYSTEM_NODES, resources: controllerResources("25m", "64Mi", "100m", "128Mi") },
-        cainjector: { replicaCount: f.replicas, nodeSelector: SYSTEM_NODES, resources: controllerResources("25m", "128Mi", "100m", "256Mi") },
-        prometheus: { enabled: true, servicemonitor: { enabled: false } },
-    }),
+    values: (f) => {
+        // Each of the three Deployments has its own budget in the chart (`podDisruptionBudget`,
+        // `webhook.podDisruptionBudget`, `cainjector.podDisruptionBudget`). Without the webhook's, a node
+        // drain may evict every replica at once, and the API server then refuses cert-manager objects.
+        const disruptionBudget = { enabled: f.replicas > 1, maxUnavailable: 1 };
+        return {
+            crds: { enabled: true, keep: true },
+            replicaCount: f.replicas,
+            podDisruptionBudget: disruptionBudget,
+            nodeSelector: SYSTEM_NODES,
+            resources: controllerResources("50m", "128Mi", "200m", "256Mi"),
+            webhook: { replicaCount: f.replicas, podDisruptionBudget: disruptionBudget, nodeSelector: SYSTEM_NODES, resources: controllerResources("25m", "64Mi", "100m", "128Mi") },
+            cainjector: { replicaCount: f.replicas, podDisruptionBudget: disruptionBudget, nodeSelector: SYSTEM_NODES, resources: controllerResources("25m", "128Mi", "100m", "256Mi") },
+            prometheus: { enabled: true, servicemonitor: { enabled: false } },
+        };
+    },
 };

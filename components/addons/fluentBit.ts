@@ -25,8 +25,10 @@ export const fluentBit: AddonDefinition = {
             region: f.region,
             logGroupName: f.containerLogGroup,
             logStreamPrefix: "container-",
+            // The platform creates the group, with its retention and KMS key. The chart's `logRetentionDays`
+            // (the plugin's `log_retention_days`) only sets the retention of a group the plugin creates itself
+            // (docs.fluentbit.io, outputs/cloudwatch), so it is left out rather than set to no effect.
             autoCreateGroup: false,
-            logRetentionDays: f.logRetentionDays,
         },
         firehose: { enabled: false },
         kinesis: { enabled: false },

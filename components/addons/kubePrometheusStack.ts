@@ -112,6 +112,9 @@ export const kubePrometheusStack: AddonDefinition = {
                 nodeSelector: SYSTEM_NODES,
                 resources: controllerResources("100m", "128Mi", "200m", "256Mi"),
                 persistence: f.highlyAvailable ? { enabled: true, storageClassName: "gp3", size: "10Gi" } : { enabled: false },
+                // A ReadWriteOnce volume attaches to one node: a rolling update's new pod, scheduled on another
+                // node, would wait for the old pod's volume forever. Replace the pod instead.
+                ...(f.highlyAvailable ? { deploymentStrategy: { type: "Recreate" } } : {}),
                 // No chart RBAC (it would include Secrets); the ConfigMap-only role above instead, and both
                 // sidecars read ConfigMaps only, so they never ask for what they may not read.
                 rbac: { create: false },

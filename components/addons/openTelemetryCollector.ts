@@ -49,7 +49,10 @@ export const openTelemetryCollector: AddonDefinition = {
             receivers: { otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${OTLP_GRPC_PORT}` }, http: { endpoint: `0.0.0.0:${OTLP_HTTP_PORT}` } } } },
             processors: { batch: {}, memory_limiter: { check_interval: "5s", limit_percentage: 80, spike_limit_percentage: 25 } },
             exporters: { awsxray: { region: f.region } },
-            service: { pipelines: { traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["awsxray"] } } },
+            // The chart's default logs and metrics pipelines print whatever arrives to the `debug` exporter;
+            // null deletes a chart default in Helm, and @pulumi/kubernetes passes nulls through since 4.30
+            // (pulumi/pulumi-kubernetes#4293).
+            service: { pipelines: { traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["awsxray"] }, logs: null, metrics: null } },
         },
     }),
 };
