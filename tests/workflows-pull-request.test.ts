@@ -3,6 +3,46 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { MARKER, readPlanFile, renderComment } from "../tools/prComment";
+import { loadWorkflow, runsOf, stepsOf, uses, workflowText } from "./support/workflows";
+
+const wf = loadWorkflow("pull-request.yml");
+
+describe("pull-request.yml (offline, fork-safe)", () => {
+    it("runs on pull requests", () => {
+        assert.ok("pull_request" in wf.on);
+    });
+
+    it("uses no secrets and no OIDC token, so that a fork's pull request gets the same checks", () => {
+        assert.doesNotMatch(workflowText("pull-request.yml"), /secrets\./);
+        assert.doesNotMatch(workflowText("pull-request.yml"), /id-token/);
+        assert.ok(!stepsOf(wf).some((s) => uses(s, "aws-actions/configure-aws-credentials") || uses(s, "pulumi/actions")));
+    });
+
+    it("installs with npm ci, runs npm test and the offline plan", () => {
+        const runs = runsOf(wf).join("\n");
+        assert.match(runs, /^\s*npm ci$/m);
+        assert.match(runs, /^\s*npm test$/m);
+        assert.match(runs, /npm run plan -- .*--json/);
+        assert.match(runs, /--diff "\$RUNNER_TEMP\/base-\$stack\.json"/, "the pull request is planned against its base");
+    });
+
+    it("renders the comment even when a plan fails, and keeps going so the artifact is uploaded", () => {
+        const plan = stepsOf(wf).find((s) => s.id === "plan");
+        assert.ok(plan?.run);
+        assert.match(plan.run, /npm run pr-comment -- .*> "\$RUNNER_TEMP\/comment\.md" \\\n\s+\|\| echo/);
+        const upload = stepsOf(wf).find((s) => uses(s, "actions/upload-artifact"));
+        assert.equal(upload?.if, "always()");
+    });
+
+    it("uploads the comment and the plans, and no pull request number for anyone to trust", () => {
+        const upload = stepsOf(wf).find((s) => uses(s, "actions/upload-artifact"));
+        const download = stepsOf(loadWorkflow("pull-request-comment.yml")).find((s) => uses(s, "actions/download-artifact"));
+        assert.ok(upload && download);
+        assert.equal(upload.with?.name, download.with?.name);
+        assert.match(String(upload.with?.path), /comment\.md/);
+        assert.doesNotMatch(workflowText("pull-request.yml"), /pr-number|pull_request\.number }} >/);
+    });
+});
 
 describe("pr-comment: plans that are not there", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pr-comment-"));
