@@ -1,4 +1,4 @@
-import type { ProgramRun, RecordedResource } from "../../mocks/run";
+import type { ProgramRun, RecordedResource } from "../../offline/run";
 
 /**
  * Lookups over one recorded program run that the cost and deploy-time estimators share: resources by URN,

@@ -1,0 +1,425 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Environment } from "../../../config/catalog";
+import type { ServiceSettings } from "../../../config/schema";
+import { cpuMillis, formatCpu } from "../../../lib/quantity";
+import { prometheusRule, serviceRuleGroups } from "../../observability/alertRules";
+import { WAIT_FOR_READY, externalSecretSpec, secretStoreSpec } from "../../../lib/kubernetesSpecs";
+import { DASHBOARD_LABEL, dashboard } from "../../observability/dashboards";
+
+/**
+ * Kubernetes manifests of one catalog service, as plain objects built from settings and the AWS
+ * endpoints it is wired to. Nothing here creates a resource, so every manifest can be validated against
+ * the Kubernetes schemas and inspected in tests without running Pulumi.
+ */
+
+type Input<T> = pulumi.Input<T>;
+export type Obj = Record<string, unknown>;
+
+/** Label that selects a service's pods, and the one every object of the service carries. */
+export const APP_LABEL = "app.kubernetes.io/name";
+/** Namespaces of catalog services carry this label; policies require each to deny by default. */
+export const TENANT_LABEL = "platform.io/tenant";
+/** Pods run as this user unless the catalog says otherwise: numeric, so the kubelet can verify non-root. */
+export const DEFAULT_RUN_AS_USER = 10001;
+/** Name of the port every web container serves on. */
+export const HTTP_PORT_NAME = "http";
+/** Name of the gRPC port, when a service has one. */
+export const GRPC_PORT_NAME = "grpc";
+/** Port the Kubernetes Service exposes to other pods. */
+export const SERVICE_PORT = 80;
+/** Secrets Manager JSON property of each generated application secret. */
+export const APP_SECRET_PROPERTY = "value";
+
+/** Everything outside the catalog entry that a service's manifests refer to. */
+export interface ServiceWiring {
+    readonly region: Input<string>;
+    readonly environment: Environment;
+    /** IRSA role the service account assumes. */
+    readonly roleArn: Input<string>;
+    readonly database?: {
+        readonly host: Input<string>;
+        readonly readerHost: Input<string>;
+        readonly port: Input<number>;
+        /** The service's own logical database. */
+        readonly name: string;
+        /** Secrets Manager name of the service's role credentials (`{ username, password }`). */
+        readonly secretName: Input<string>;
+    };
+    readonly cache?: { readonly host: Input<string>; readonly port: number; readonly secretName: Input<string> };
+    readonly broker?: { readonly amqpsEndpoint: Input<string>; readonly secretName: Input<string> };
+    /** Secrets Manager name of each application secret, by declared name. */
+    readonly appSecrets: Record<string, Input<string>>;
+    /** The CIDR blocks the network policies open. */
+    readonly networks: {
+        readonly vpc: string;
+        readonly public: string[];
+        readonly private: string[];
+        readonly isolated: string[];
+    };
+    readonly ports: { readonly database: number; readonly cache: number; readonly broker: number };
+    readonly ingress: {
+        readonly certificateArn: string;
+        readonly sslPolicy: string;
+        readonly scheme: string;
+        /** ALB ingress group shared by every service of the stack: one ALB per stack. */
+        readonly group: string;
+    };
+    /** Namespace and pod labels of Prometheus, which scrapes the service. */
+    readonly prometheus: { readonly namespace: string; readonly podLabels: Record<string, string> };
+    /** Where traces go, for services with `tracing`. */
+    readonly tracing?: { readonly namespace: string; readonly podLabels: Record<string, string>; readonly endpoint: string; readonly ports: number[] };
+}
+
+/** Catalog defaults for what an entry may leave out. */
+export const SERVICE_DEFAULTS = { cpu: "100m", memory: "128Mi", healthPath: "/healthz", replicas: { dev: 1, staging: 2, prod: 2 } } as const;
+
+export function labels(svc: ServiceSettings): Record<string, string> {
+    return { [APP_LABEL]: svc.name, "app.kubernetes.io/component": svc.kind, "app.kubernetes.io/part-of": "platform" };
+}
+
+export function selector(svc: ServiceSettings): Record<string, string> {
+    return { [APP_LABEL]: svc.name };
+}
+
+/** Metadata of an object of the service: its name, the service's namespace and labels. */
+export const meta = (svc: ServiceSettings, name: string, extra: Obj = {}) => ({ name, namespace: svc.name, labels: labels(svc), ...extra });
+
+/** Replica bounds: a fixed count is both bounds. */
+export function replicaBounds(svc: ServiceSettings, environment: Environment): { min: number; max: number } {
+    const r = svc.replicas ?? SERVICE_DEFAULTS.replicas[environment];
+    return typeof r === "number" ? { min: r, max: r } : r;
+}
+
+/** True when something other than the Deployment decides the replica count. */
+export function isAutoscaled(svc: ServiceSettings, environment: Environment): boolean {
+    const { min, max } = replicaBounds(svc, environment);
+    return svc.kind !== "cron" && (svc.queue !== undefined || max > min);
+}
+
+/** Environment variable name of an application secret: `stripe-api-key` → `STRIPE_API_KEY`. */
+export function secretEnvName(secret: string): string {
+    return secret.toUpperCase().replace(/-/g, "_");
+}
+
+export const configMapName = (svc: ServiceSettings) => `${svc.name}-config`;
+export const secretName = (svc: ServiceSettings) => `${svc.name}-secrets`;
+
+export function namespace(svc: ServiceSettings): Obj {
+    return {
+        metadata: {
+            name: svc.name,
+            labels: {
+                ...labels(svc),
+                [TENANT_LABEL]: "true",
+                "pod-security.kubernetes.io/enforce": "restricted",
+                "pod-security.kubernetes.io/enforce-version": "latest",
+                "pod-security.kubernetes.io/warn": "restricted",
+                "pod-security.kubernetes.io/audit": "restricted",
+            },
+        },
+    };
+}
+
+export function serviceAccount(svc: ServiceSettings, w: ServiceWiring): Obj {
+    return {
+        metadata: meta(svc, svc.name, { annotations: { "eks.amazonaws.com/role-arn": w.roleArn } }),
+        // The application never calls the Kubernetes API; the IRSA token is projected separately.
+        automountServiceAccountToken: false,
+    };
+}
+
+/** Plain settings and AWS endpoints; nothing secret. */
+export function configMap(svc: ServiceSettings, w: ServiceWiring): Obj {
+    const data: Record<string, Input<string>> = { ...(svc.env ?? {}) };
+    data.AWS_REGION = w.region;
+    if (w.database) {
+        data.DATABASE_HOST = w.database.host;
+        // Only services that ask for the replica wait for it (its creation adds a quarter of an hour).
+        if (svc.readReplica === true) {
+            data.DATABASE_READER_HOST = w.database.readerHost;
+        }
+        data.DATABASE_PORT = pulumi.output(w.database.port).apply(String);
+        data.DATABASE_NAME = w.database.name;
+        data.DATABASE_SSLMODE = "require";
+    }
+    if (w.cache) {
+        data.CACHE_HOST = w.cache.host;
+        data.CACHE_PORT = String(w.cache.port);
+        data.CACHE_TLS = "true";
+    }
+    if (w.broker) {
+        data.BROKER_URL = w.broker.amqpsEndpoint;
+    }
+    if (svc.tracing === true && w.tracing) {
+        data.OTEL_EXPORTER_OTLP_ENDPOINT = w.tracing.endpoint;
+        data.OTEL_EXPORTER_OTLP_PROTOCOL = "grpc";
+        data.OTEL_TRACES_EXPORTER = "otlp";
+        data.OTEL_SERVICE_NAME = svc.name;
+        data.OTEL_RESOURCE_ATTRIBUTES = `deployment.environment=${w.environment},k8s.namespace.name=${svc.name}`;
+    }
+    return { metadata: meta(svc, configMapName(svc)), data };
+}
+
+/** Secret keys the ExternalSecret materialises, by environment variable name. */
+export function secretKeys(svc: ServiceSettings, w: ServiceWiring): string[] {
+    const keys: string[] = [];
+    if (w.database) {
+        keys.push("DATABASE_USERNAME", "DATABASE_PASSWORD");
+    }
+    if (w.cache) {
+        keys.push("CACHE_AUTH_TOKEN");
+    }
+    if (w.broker) {
+        keys.push("BROKER_USERNAME", "BROKER_PASSWORD", "BROKER_AMQP_URL");
+    }
+    keys.push(...(svc.secrets ?? []).map(secretEnvName));
+    return keys;
+}
+
+/** Reads only this service's secrets, as its own service account (ESO's JWT auth through IRSA). */
+export function secretStore(svc: ServiceSettings, w: ServiceWiring): Obj {
+    return {
+        apiVersion: "external-secrets.io/v1",
+        kind: "SecretStore",
+        metadata: meta(svc, svc.name),
+        spec: secretStoreSpec(w.region, svc.name),
+    };
+}
+
+/**
+ * Materialises the service's credentials from Secrets Manager and refreshes them hourly. The broker URL
+ * with credentials is assembled by External Secrets' template, so no secret value passes through Pulumi.
+ */
+export function externalSecret(svc: ServiceSettings, w: ServiceWiring): Obj {
+    const data: { secretKey: string; key: Input<string>; property: string }[] = [];
+    const ref = (secretKey: string, key: Input<string>, property: string) => data.push({ secretKey, key, property });
+    if (w.database) {
+        ref("DATABASE_USERNAME", w.database.secretName, "username");
+        ref("DATABASE_PASSWORD", w.database.secretName, "password");
+    }
+    if (w.cache) {
+        ref("CACHE_AUTH_TOKEN", w.cache.secretName, "authToken");
+    }
+    if (w.broker) {
+        ref("BROKER_USERNAME", w.broker.secretName, "username");
+        ref("BROKER_PASSWORD", w.broker.secretName, "password");
+    }
+    for (const name of svc.secrets ?? []) {
+        ref(secretEnvName(name), w.appSecrets[name], APP_SECRET_PROPERTY);
+    }
+    const template = w.broker
+        ? {
+              engineVersion: "v2",
+              mergePolicy: "Merge",
+              data: {
+                  BROKER_AMQP_URL: pulumi
+                      .output(w.broker.amqpsEndpoint)
+                      .apply((url) => url.replace("amqps://", "amqps://{{ .BROKER_USERNAME }}:{{ .BROKER_PASSWORD }}@")),
+              },
+          }
+        : undefined;
+    return {
+        apiVersion: "external-secrets.io/v1",
+        kind: "ExternalSecret",
+        // Pulumi waits until the Secret exists, so workloads never start without their credentials.
+        metadata: meta(svc, secretName(svc), { annotations: WAIT_FOR_READY }),
+        spec: externalSecretSpec({ kind: "SecretStore", name: svc.name }, secretName(svc), { data }, template),
+    };
+}
+
+function resources(svc: ServiceSettings): Obj {
+    const cpu = svc.cpu ?? SERVICE_DEFAULTS.cpu;
+    const memory = svc.memory ?? SERVICE_DEFAULTS.memory;
+    // Memory limit equals the request (no overcommit, predictable OOM); CPU may burst to twice its request.
+    return { requests: { cpu, memory }, limits: { cpu: formatCpu(cpuMillis(cpu) * 2), memory } };
+}
+
+/** The container of the service: restricted security context, read-only root with a writable /tmp. */
+export function container(svc: ServiceSettings, w: ServiceWiring): Obj {
+    const env = secretKeys(svc, w).map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secretName(svc), key } } }));
+    const web = svc.kind === "web";
+    // A gRPC service is probed with the gRPC health protocol (grpc.health.v1), which needs the port number.
+    const check = svc.grpc ? { grpc: { port: svc.grpc.port } } : { httpGet: { path: svc.healthPath ?? SERVICE_DEFAULTS.healthPath, port: HTTP_PORT_NAME } };
+    const probe = (extra: Obj) => ({ ...check, ...extra });
+    const ports = [
+        { name: HTTP_PORT_NAME, containerPort: svc.port, protocol: "TCP" },
+        ...(svc.grpc ? [{ name: GRPC_PORT_NAME, containerPort: svc.grpc.port, protocol: "TCP" }] : []),
+    ];
+    return {
+        name: svc.name,
+        image: svc.image,
+        ...(svc.command ? { command: svc.command } : {}),
+        ...(web ? { ports } : {}),
+        envFrom: [{ configMapRef: { name: configMapName(svc) } }],
+        ...(env.length > 0 ? { env } : {}),
+        resources: resources(svc),
+        ...(web
+            ? {
+                  startupProbe: probe({ periodSeconds: 2, failureThreshold: 30 }),
+                  readinessProbe: probe({ periodSeconds: 5, failureThreshold: 3 }),
+                  livenessProbe: probe({ periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 }),
+              }
+            : {}),
+        securityContext: {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            capabilities: { drop: ["ALL"] },
+        },
+        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+    };
+}
+
+/** Pod spec shared by Deployments and CronJobs. */
+export function podSpec(svc: ServiceSettings, w: ServiceWiring): Obj {
+    return {
+        serviceAccountName: svc.name,
+        automountServiceAccountToken: false,
+        securityContext: {
+            runAsNonRoot: true,
+            runAsUser: DEFAULT_RUN_AS_USER,
+            runAsGroup: DEFAULT_RUN_AS_USER,
+            fsGroup: DEFAULT_RUN_AS_USER,
+            seccompProfile: { type: "RuntimeDefault" },
+        },
+        nodeSelector: { "platform.io/node-group": "apps" },
+        containers: [container(svc, w)],
+        volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+        terminationGracePeriodSeconds: 30,
+        ...(svc.kind === "cron"
+            ? { restartPolicy: "Never" }
+            : {
+                  topologySpreadConstraints: ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
+                      maxSkew: 1,
+                      topologyKey,
+                      whenUnsatisfiable: "ScheduleAnyway",
+                      labelSelector: { matchLabels: selector(svc) },
+                  })),
+              }),
+    };
+}
+
+export function deployment(svc: ServiceSettings, w: ServiceWiring): Obj {
+    const { min } = replicaBounds(svc, w.environment);
+    return {
+        metadata: meta(svc, svc.name),
+        spec: {
+            replicas: min,
+            selector: { matchLabels: selector(svc) },
+            // Surge first, never go below the current count: a rollout keeps full capacity.
+            strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+            revisionHistoryLimit: 5,
+            template: { metadata: { labels: labels(svc) }, spec: podSpec(svc, w) },
+        },
+    };
+}
+
+export function cronJob(svc: ServiceSettings, w: ServiceWiring): Obj {
+    return {
+        metadata: meta(svc, svc.name),
+        spec: {
+            schedule: svc.schedule,
+            timeZone: "Etc/UTC",
+            concurrencyPolicy: "Forbid",
+            startingDeadlineSeconds: 300,
+            successfulJobsHistoryLimit: 3,
+            failedJobsHistoryLimit: 3,
+            jobTemplate: {
+                metadata: { labels: labels(svc) },
+                spec: { backoffLimit: 2, template: { metadata: { labels: labels(svc) }, spec: podSpec(svc, w) } },
+            },
+        },
+    };
+}
+
+export function service(svc: ServiceSettings): Obj {
+    return {
+        metadata: meta(svc, svc.name),
+        spec: {
+            type: "ClusterIP",
+            selector: selector(svc),
+            ports: [
+                { name: HTTP_PORT_NAME, port: SERVICE_PORT, targetPort: HTTP_PORT_NAME, protocol: "TCP" },
+                ...(svc.grpc ? [{ name: GRPC_PORT_NAME, port: svc.grpc.port, targetPort: GRPC_PORT_NAME, protocol: "TCP", appProtocol: "kubernetes.io/h2c" }] : []),
+            ],
+        },
+    };
+}
+
+export function horizontalPodAutoscaler(svc: ServiceSettings, w: ServiceWiring): Obj {
+    const { min, max } = replicaBounds(svc, w.environment);
+    const utilization = (name: string, averageUtilization: number) => ({ type: "Resource", resource: { name, target: { type: "Utilization", averageUtilization } } });
+    return {
+        metadata: meta(svc, svc.name),
+        spec: {
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: svc.name },
+            minReplicas: min,
+            maxReplicas: max,
+            metrics: [utilization("cpu", svc.autoscaling?.cpu ?? AUTOSCALING_DEFAULTS.cpu), utilization("memory", svc.autoscaling?.memory ?? AUTOSCALING_DEFAULTS.memory)],
+        },
+    };
+}
+
+/** Default HPA targets, in percent of requests. */
+export const AUTOSCALING_DEFAULTS = { cpu: 70, memory: 80 } as const;
+
+/** KEDA scaling on the RabbitMQ queue's length, with credentials from the service's own Secret. */
+export function scaledObject(svc: ServiceSettings, w: ServiceWiring): Obj[] {
+    const { min, max } = replicaBounds(svc, w.environment);
+    const queue = svc.queue as { name: string; targetLength: number };
+    return [
+        {
+            apiVersion: "keda.sh/v1alpha1",
+            kind: "TriggerAuthentication",
+            metadata: meta(svc, `${svc.name}-rabbitmq`),
+            spec: { secretTargetRef: [{ parameter: "host", name: secretName(svc), key: "BROKER_AMQP_URL" }] },
+        },
+        {
+            apiVersion: "keda.sh/v1alpha1",
+            kind: "ScaledObject",
+            metadata: meta(svc, svc.name),
+            spec: {
+                scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: svc.name },
+                minReplicaCount: min,
+                maxReplicaCount: max,
+                triggers: [
+                    {
+                        type: "rabbitmq",
+                        metadata: { protocol: "amqp", mode: "QueueLength", queueName: queue.name, value: String(queue.targetLength) },
+                        authenticationRef: { name: `${svc.name}-rabbitmq` },
+                    },
+                    // With a CPU target too, KEDA scales to whichever of the two asks for more replicas.
+                    ...(svc.autoscaling?.cpu !== undefined ? [{ type: "cpu", metricType: "Utilization", metadata: { value: String(svc.autoscaling.cpu) } }] : []),
+                ],
+            },
+        },
+    ];
+}
+
+/** Allows one voluntary disruption at any time, so node drains never block. */
+export function podDisruptionBudget(svc: ServiceSettings): Obj {
+    return { metadata: meta(svc, svc.name), spec: { maxUnavailable: 1, selector: { matchLabels: selector(svc) } } };
+}
+
+export function serviceMonitor(svc: ServiceSettings): Obj {
+    return {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        metadata: meta(svc, svc.name),
+        spec: {
+            selector: { matchLabels: selector(svc) },
+            namespaceSelector: { matchNames: [svc.name] },
+            endpoints: [{ port: HTTP_PORT_NAME, path: "/metrics", interval: "30s" }],
+        },
+    };
+}
+
+/** The service's alert rules, evaluated by Prometheus. */
+export function alertRules(svc: ServiceSettings): Obj {
+    return prometheusRule(svc.name, svc.name, serviceRuleGroups(svc), labels(svc));
+}
+
+/** The service's Grafana dashboard, picked up by Grafana's sidecar. */
+export function dashboardConfigMap(svc: ServiceSettings): Obj {
+    return { metadata: meta(svc, `${svc.name}-dashboard`, { labels: { ...labels(svc), ...DASHBOARD_LABEL } }), data: { [`${svc.name}.json`]: JSON.stringify(dashboard(svc)) } };
+}

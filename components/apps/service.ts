@@ -1,0 +1,143 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceSettings } from "../../config/schema";
+import { IrsaRole } from "../security/irsaRole";
+import { readSecretsStatements } from "../../lib/iam";
+import { ingresses } from "./manifests/ingress";
+import * as m from "./manifests/workload";
+import { networkPolicies } from "./manifests/networkPolicies";
+
+/** The manifest builders return plain objects; the Kubernetes schemas (not TypeScript) validate them in tests. */
+function manifest<T>(o: object): T {
+    return o as unknown as T;
+}
+
+/** Add-on releases a service's objects wait for; absent when the add-on is disabled. */
+export interface ServiceAddons {
+    /** Installs the ALB ingress controller; every object of the service depends on it, so destroy removes ALBs first. */
+    readonly loadBalancerController?: pulumi.Resource;
+    /** Brings the SecretStore and ExternalSecret CRDs. */
+    readonly externalSecrets?: pulumi.Resource;
+    /** Brings the ServiceMonitor CRD. */
+    readonly prometheus?: pulumi.Resource;
+    /** Brings the ScaledObject CRD. */
+    readonly keda?: pulumi.Resource;
+}
+
+export interface ServiceArgs {
+    /** The catalog entry. Required. */
+    readonly settings: ServiceSettings;
+    /** AWS endpoints, networks and ingress settings the manifests refer to (the role ARN is filled in here). */
+    readonly wiring: Omit<m.ServiceWiring, "roleArn">;
+    /** ARNs of exactly the secrets this service may read. Required. */
+    readonly secretArns: pulumi.Input<string>[];
+    readonly secretsKmsKeyArn: pulumi.Input<string>;
+    readonly oidcProviderArn: pulumi.Input<string>;
+    readonly oidcIssuerUrl: pulumi.Input<string>;
+    readonly provider: k8s.Provider;
+    readonly addons: ServiceAddons;
+    /** Resources the workload must wait for, such as its database provisioning job. Defaults to none. */
+    readonly workloadDependsOn?: pulumi.Resource[];
+}
+
+/**
+ * One catalog service: its namespace (Pod Security `restricted`, deny-by-default network policies), a
+ * service account with an IRSA role reading exactly its own secrets, those secrets materialised by
+ * External Secrets, its configuration, and its workload with autoscaling, a disruption budget,
+ * monitoring and, when exposed, an ALB ingress.
+ */
+export class Service extends pulumi.ComponentResource {
+    public readonly namespace: string;
+    public readonly roleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:apps:Service", name, {}, opts);
+        const svc = args.settings;
+        const env = args.wiring.environment;
+        const base = args.addons.loadBalancerController ? [args.addons.loadBalancerController] : [];
+        const k8sOpts = (...dependsOn: (pulumi.Resource | undefined)[]): pulumi.CustomResourceOptions => ({
+            parent: this,
+            provider: args.provider,
+            dependsOn: [...base, ...dependsOn.filter((d): d is pulumi.Resource => d !== undefined)],
+        });
+
+        const role = new IrsaRole(
+            `${name}-irsa`,
+            {
+                oidcProviderArn: args.oidcProviderArn,
+                oidcIssuerUrl: args.oidcIssuerUrl,
+                namespace: svc.name,
+                serviceAccount: svc.name,
+                // AWS rejects a policy without statements, so a service with no secrets gets no policy at all.
+                statements:
+                    args.secretArns.length === 0
+                        ? undefined
+                        : pulumi
+                              .all([pulumi.all(args.secretArns), args.secretsKmsKeyArn, args.wiring.region])
+                              .apply(([arns, key, region]) => readSecretsStatements(arns, key, region)),
+            },
+            { parent: this },
+        );
+        const w: m.ServiceWiring = { ...args.wiring, roleArn: role.roleArn };
+
+        const ns = new k8s.core.v1.Namespace(`${name}-namespace`, manifest<k8s.core.v1.NamespaceArgs>(m.namespace(svc)), k8sOpts());
+        const inNs = (...more: (pulumi.Resource | undefined)[]) => k8sOpts(ns, ...more);
+
+        for (const p of networkPolicies(svc, w)) {
+            const policyName = (p.metadata as { name: string }).name;
+            new k8s.networking.v1.NetworkPolicy(`${name}-${policyName}`, manifest<k8s.networking.v1.NetworkPolicyArgs>(p), inNs());
+        }
+        const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, manifest<k8s.core.v1.ServiceAccountArgs>(m.serviceAccount(svc, w)), inNs());
+        const config = new k8s.core.v1.ConfigMap(`${name}-config`, manifest<k8s.core.v1.ConfigMapArgs>(m.configMap(svc, w)), inNs());
+
+        const waits: pulumi.Resource[] = [sa, config, ...(args.workloadDependsOn ?? [])];
+        if (m.secretKeys(svc, w).length > 0) {
+            if (!args.addons.externalSecrets) {
+                throw new Error(`Service ${svc.name}: it reads secrets, which needs the External Secrets add-on`);
+            }
+            const store = new k8s.apiextensions.CustomResource(`${name}-secret-store`, manifest<k8s.apiextensions.CustomResourceArgs>(m.secretStore(svc, w)), inNs(args.addons.externalSecrets, sa));
+            waits.push(
+                new k8s.apiextensions.CustomResource(`${name}-external-secret`, manifest<k8s.apiextensions.CustomResourceArgs>(m.externalSecret(svc, w)), inNs(args.addons.externalSecrets, store)),
+            );
+        }
+
+        if (svc.kind === "cron") {
+            new k8s.batch.v1.CronJob(`${name}-cronjob`, manifest<k8s.batch.v1.CronJobArgs>(m.cronJob(svc, w)), inNs(...waits));
+        } else {
+            const autoscaled = m.isAutoscaled(svc, env);
+            const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, manifest<k8s.apps.v1.DeploymentArgs>(m.deployment(svc, w)), {
+                ...inNs(...waits),
+                // The autoscaler owns the replica count once the Deployment exists.
+                ignoreChanges: autoscaled ? ["spec.replicas"] : [],
+            });
+            new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, manifest<k8s.policy.v1.PodDisruptionBudgetArgs>(m.podDisruptionBudget(svc)), inNs(deployment));
+            if (svc.queue !== undefined) {
+                for (const obj of m.scaledObject(svc, w)) {
+                    const kind = (obj.kind as string).toLowerCase();
+                    new k8s.apiextensions.CustomResource(`${name}-${kind}`, manifest<k8s.apiextensions.CustomResourceArgs>(obj), inNs(args.addons.keda, deployment));
+                }
+            } else if (autoscaled) {
+                new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, manifest<k8s.autoscaling.v2.HorizontalPodAutoscalerArgs>(m.horizontalPodAutoscaler(svc, w)), inNs(deployment));
+            }
+            if (svc.kind === "web") {
+                const service = new k8s.core.v1.Service(`${name}-service`, manifest<k8s.core.v1.ServiceArgs>(m.service(svc)), inNs());
+                if (args.addons.prometheus) {
+                    new k8s.apiextensions.CustomResource(`${name}-service-monitor`, manifest<k8s.apiextensions.CustomResourceArgs>(m.serviceMonitor(svc)), inNs(args.addons.prometheus, service));
+                }
+                for (const ing of ingresses(svc, w)) {
+                    const suffix = (ing.metadata as { name: string }).name === svc.name ? "ingress" : "grpc-ingress";
+                    new k8s.networking.v1.Ingress(`${name}-${suffix}`, manifest<k8s.networking.v1.IngressArgs>(ing), inNs(service));
+                }
+            }
+        }
+
+        if (args.addons.prometheus) {
+            new k8s.apiextensions.CustomResource(`${name}-alerts`, manifest<k8s.apiextensions.CustomResourceArgs>(m.alertRules(svc)), inNs(args.addons.prometheus));
+            new k8s.core.v1.ConfigMap(`${name}-dashboard`, manifest<k8s.core.v1.ConfigMapArgs>(m.dashboardConfigMap(svc)), inNs());
+        }
+
+        this.namespace = svc.name;
+        this.roleArn = role.roleArn;
+        this.registerOutputs({ namespace: this.namespace, roleArn: this.roleArn });
+    }
+}
