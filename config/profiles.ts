@@ -208,3 +208,21 @@ const staging = deepMerge(prod, {
 }) as Profile;
 
 export const PROFILES: Readonly<Record<Environment, Profile>> = { dev, staging, prod };
+
+/** What the environment alone decides: differences that no stack config key exposes. */
+export interface EnvironmentSwitches {
+    /** Export the PostgreSQL and upgrade logs to CloudWatch Logs. */
+    readonly exportDatabaseLogs: boolean;
+    /** Add-ons run as in prod: two Prometheus and Alertmanager replicas, persistent volumes, longer retention. */
+    readonly highlyAvailableAddons: boolean;
+    /** Replicas of each postgres exporter; two keep metrics flowing through a node drain. */
+    readonly databaseExporterReplicas: number;
+    /** Replicas of a service whose catalog entry gives none. */
+    readonly serviceReplicas: number;
+}
+
+export const ENVIRONMENT_SWITCHES: Readonly<Record<Environment, EnvironmentSwitches>> = {
+    dev: { exportDatabaseLogs: false, highlyAvailableAddons: false, databaseExporterReplicas: 1, serviceReplicas: 1 },
+    staging: { exportDatabaseLogs: false, highlyAvailableAddons: false, databaseExporterReplicas: 2, serviceReplicas: 2 },
+    prod: { exportDatabaseLogs: true, highlyAvailableAddons: true, databaseExporterReplicas: 2, serviceReplicas: 2 },
+};

@@ -14,6 +14,11 @@ export function podsIn(namespace: string, labels: Record<string, string>): Recor
     return { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } }, podSelector: { matchLabels: labels } };
 }
 
+/** Egress to one TCP port on any address of some subnets. */
+export function toSubnets(cidrs: readonly string[], port: number): { to: { ipBlock: { cidr: string } }[]; ports: { protocol: string; port: number }[] } {
+    return { to: cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port }] };
+}
+
 /** Lets every pod of the namespace resolve names through the cluster DNS (CoreDNS in kube-system). */
 export const ALLOW_DNS_SPEC = {
     podSelector: {},

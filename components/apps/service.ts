@@ -6,6 +6,8 @@ import { readSecretsStatements } from "../../lib/iam";
 import { ingresses } from "./manifests/ingress";
 import * as m from "./manifests/workload";
 import { networkPolicies } from "./manifests/networkPolicies";
+import { ServiceSecretRefs, serviceWiring } from "./wiring";
+import type { DataEndpoints } from "../data/endpoints";
 
 /** The manifest builders return plain objects; the Kubernetes schemas (not TypeScript) validate them in tests. */
 function manifest<T>(o: object): T {
@@ -24,13 +26,18 @@ export interface ServiceAddons {
     readonly keda?: pulumi.Resource;
 }
 
+/** What every service of the stack is wired to alike: networks, ingress, monitoring and tracing. */
+export type PlatformWiring = Omit<m.ServiceWiring, "roleArn" | "data">;
+
 export interface ServiceArgs {
     /** The catalog entry. Required. */
     readonly settings: ServiceSettings;
-    /** AWS endpoints, networks and ingress settings the manifests refer to (the role ARN is filled in here). */
-    readonly wiring: Omit<m.ServiceWiring, "roleArn">;
-    /** ARNs of exactly the secrets this service may read. Required. */
-    readonly secretArns: pulumi.Input<string>[];
+    /** Networks, ingress, monitoring and tracing settings the manifests refer to. Required. */
+    readonly platform: PlatformWiring;
+    /** The stack's data stores; the service is wired to those it uses. Required. */
+    readonly endpoints: DataEndpoints;
+    /** The secrets the service owns. Required. */
+    readonly secrets: ServiceSecretRefs;
     readonly secretsKmsKeyArn: pulumi.Input<string>;
     readonly oidcProviderArn: pulumi.Input<string>;
     readonly oidcIssuerUrl: pulumi.Input<string>;
@@ -53,7 +60,7 @@ export class Service extends pulumi.ComponentResource {
     constructor(name: string, args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:apps:Service", name, {}, opts);
         const svc = args.settings;
-        const env = args.wiring.environment;
+        const data = serviceWiring(svc, args.endpoints, args.secrets);
         const base = args.addons.loadBalancerController ? [args.addons.loadBalancerController] : [];
         const k8sOpts = (...dependsOn: (pulumi.Resource | undefined)[]): pulumi.CustomResourceOptions => ({
             parent: this,
@@ -70,15 +77,15 @@ export class Service extends pulumi.ComponentResource {
                 serviceAccount: svc.name,
                 // AWS rejects a policy without statements, so a service with no secrets gets no policy at all.
                 statements:
-                    args.secretArns.length === 0
+                    data.secretArns.length === 0
                         ? undefined
                         : pulumi
-                              .all([pulumi.all(args.secretArns), args.secretsKmsKeyArn, args.wiring.region])
+                              .all([pulumi.all(data.secretArns), args.secretsKmsKeyArn, args.platform.region])
                               .apply(([arns, key, region]) => readSecretsStatements(arns, key, region)),
             },
             { parent: this },
         );
-        const w: m.ServiceWiring = { ...args.wiring, roleArn: role.roleArn };
+        const w: m.ServiceWiring = { ...args.platform, data, roleArn: role.roleArn };
 
         const ns = new k8s.core.v1.Namespace(`${name}-namespace`, manifest<k8s.core.v1.NamespaceArgs>(m.namespace(svc)), k8sOpts());
         const inNs = (...more: (pulumi.Resource | undefined)[]) => k8sOpts(ns, ...more);
@@ -91,7 +98,7 @@ export class Service extends pulumi.ComponentResource {
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, manifest<k8s.core.v1.ConfigMapArgs>(m.configMap(svc, w)), inNs());
 
         const waits: pulumi.Resource[] = [sa, config, ...(args.workloadDependsOn ?? [])];
-        if (m.secretKeys(svc, w).length > 0) {
+        if (m.secretKeys(w).length > 0) {
             if (!args.addons.externalSecrets) {
                 throw new Error(`Service ${svc.name}: it reads secrets, which needs the External Secrets add-on`);
             }
@@ -104,7 +111,7 @@ export class Service extends pulumi.ComponentResource {
         if (svc.kind === "cron") {
             new k8s.batch.v1.CronJob(`${name}-cronjob`, manifest<k8s.batch.v1.CronJobArgs>(m.cronJob(svc, w)), inNs(...waits));
         } else {
-            const autoscaled = m.isAutoscaled(svc, env);
+            const autoscaled = m.isAutoscaled(svc, w.defaultReplicas);
             const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, manifest<k8s.apps.v1.DeploymentArgs>(m.deployment(svc, w)), {
                 ...inNs(...waits),
                 // The autoscaler owns the replica count once the Deployment exists.

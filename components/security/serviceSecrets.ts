@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { DataStore } from "../data/endpoints";
 import { GeneratedSecret } from "./generatedSecret";
 
 export interface ServiceSecretsArgs {
@@ -6,11 +7,13 @@ export interface ServiceSecretsArgs {
     readonly namePrefix: string;
     /** Application secret names the service declares. Defaults to none. */
     readonly secretNames?: string[];
-    /** Create credentials for the service's own database role. Defaults to false. */
+    /** Name of the service's own database role, whose credentials are generated. Defaults to none (no database credentials). */
     readonly databaseUser?: string;
+    /** ARN of the customer-managed KMS key that encrypts the secrets. Required. */
     readonly kmsKeyArn: pulumi.Input<string>;
+    /** Days a deleted secret can still be restored (0 deletes at once). Required. */
     readonly recoveryWindowInDays: number;
-    /** Defaults to false. */
+    /** Guards the secrets against deletion by Pulumi. Defaults to false. */
     readonly protect?: boolean;
 }
 
@@ -26,12 +29,15 @@ export class ServiceSecrets extends pulumi.ComponentResource {
     public readonly databaseSecretArn?: pulumi.Output<string>;
     /** Name of the database credentials secret, which the database provisioning job reads. */
     public readonly databaseSecretName?: pulumi.Output<string>;
+    /** The service's own credentials for each store it has them for (today the database). */
+    public readonly storeSecretArns: Partial<Record<DataStore, pulumi.Output<string>>>;
 
     constructor(name: string, args: ServiceSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:security:ServiceSecrets", name, {}, opts);
         const common = { kmsKeyArn: args.kmsKeyArn, recoveryWindowInDays: args.recoveryWindowInDays, protect: args.protect ?? false };
 
         this.appSecretArns = {};
+        this.storeSecretArns = {};
         for (const secret of args.secretNames ?? []) {
             const s = new GeneratedSecret(
                 `${name}-${secret}`,
@@ -54,6 +60,7 @@ export class ServiceSecrets extends pulumi.ComponentResource {
             );
             this.databaseSecretArn = db.arn;
             this.databaseSecretName = db.name;
+            this.storeSecretArns.database = db.arn;
         }
         this.registerOutputs({ appSecretArns: this.appSecretArns, databaseSecretArn: this.databaseSecretArn });
     }

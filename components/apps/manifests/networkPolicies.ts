@@ -1,5 +1,5 @@
 import type { ServiceSettings } from "../../../config/schema";
-import { ALLOW_DNS_SPEC, DEFAULT_DENY_SPEC, podsIn } from "../../../lib/kubernetesSpecs";
+import { ALLOW_DNS_SPEC, DEFAULT_DENY_SPEC, podsIn, toSubnets } from "../../../lib/kubernetesSpecs";
 import { APP_LABEL, GRPC_PORT_NAME, HTTP_PORT_NAME, Obj, ServiceWiring, meta, selector } from "./workload";
 
 /**
@@ -9,7 +9,6 @@ import { APP_LABEL, GRPC_PORT_NAME, HTTP_PORT_NAME, Obj, ServiceWiring, meta, se
 
 const policy = (svc: ServiceSettings, name: string, spec: Obj): Obj => ({ metadata: meta(svc, name), spec });
 const tcp = (port: number | string) => ({ protocol: "TCP", port });
-const toBlocks = (cidrs: string[], port: number) => ({ to: cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(port)] });
 
 /**
  * Default deny in both directions, then only what the service needs: DNS; its own data ports in the data
@@ -25,23 +24,12 @@ export function networkPolicies(svc: ServiceSettings, w: ServiceWiring): Obj[] {
             policyTypes: ["Egress"],
             egress: [
                 { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [w.networks.vpc] } }], ports: [tcp(443)] },
-                toBlocks(w.networks.private, 443),
+                toSubnets(w.networks.private, 443),
             ],
         }),
     ];
-    const uses = svc.uses ?? [];
-    const dataEgress: Obj[] = [];
-    if (uses.includes("database")) {
-        dataEgress.push(toBlocks(w.networks.isolated, w.ports.database));
-    }
-    if (uses.includes("cache")) {
-        dataEgress.push(toBlocks(w.networks.isolated, w.ports.cache));
-    }
-    if (uses.includes("broker")) {
-        dataEgress.push(toBlocks(w.networks.private, w.ports.broker));
-    }
-    if (dataEgress.length > 0) {
-        policies.push(policy(svc, "allow-data-stores", { podSelector: selector(svc), policyTypes: ["Egress"], egress: dataEgress }));
+    if (w.data.egress.length > 0) {
+        policies.push(policy(svc, "allow-data-stores", { podSelector: selector(svc), policyTypes: ["Egress"], egress: w.data.egress }));
     }
     if (svc.tracing === true && w.tracing) {
         const t = w.tracing;

@@ -5,6 +5,7 @@ import { cpuMillis, formatCpu } from "../../../lib/quantity";
 import { prometheusRule, serviceRuleGroups } from "../../observability/alertRules";
 import { WAIT_FOR_READY, externalSecretSpec, secretStoreSpec } from "../../../lib/kubernetesSpecs";
 import { DASHBOARD_LABEL, dashboard } from "../../observability/dashboards";
+import { BROKER_URL_WITH_CREDENTIALS, DataWiring } from "../wiring";
 
 /**
  * Kubernetes manifests of one catalog service, as plain objects built from settings and the AWS
@@ -27,36 +28,23 @@ export const HTTP_PORT_NAME = "http";
 export const GRPC_PORT_NAME = "grpc";
 /** Port the Kubernetes Service exposes to other pods. */
 export const SERVICE_PORT = 80;
-/** Secrets Manager JSON property of each generated application secret. */
-export const APP_SECRET_PROPERTY = "value";
 
 /** Everything outside the catalog entry that a service's manifests refer to. */
 export interface ServiceWiring {
     readonly region: Input<string>;
     readonly environment: Environment;
+    /** Replicas of a service whose catalog entry gives none. */
+    readonly defaultReplicas: number;
     /** IRSA role the service account assumes. */
     readonly roleArn: Input<string>;
-    readonly database?: {
-        readonly host: Input<string>;
-        readonly readerHost: Input<string>;
-        readonly port: Input<number>;
-        /** The service's own logical database. */
-        readonly name: string;
-        /** Secrets Manager name of the service's role credentials (`{ username, password }`). */
-        readonly secretName: Input<string>;
-    };
-    readonly cache?: { readonly host: Input<string>; readonly port: number; readonly secretName: Input<string> };
-    readonly broker?: { readonly amqpsEndpoint: Input<string>; readonly secretName: Input<string> };
-    /** Secrets Manager name of each application secret, by declared name. */
-    readonly appSecrets: Record<string, Input<string>>;
+    /** Settings, credentials and egress of the data stores the service uses. */
+    readonly data: DataWiring;
     /** The CIDR blocks the network policies open. */
     readonly networks: {
         readonly vpc: string;
         readonly public: string[];
         readonly private: string[];
-        readonly isolated: string[];
     };
-    readonly ports: { readonly database: number; readonly cache: number; readonly broker: number };
     readonly ingress: {
         readonly certificateArn: string;
         readonly sslPolicy: string;
@@ -71,7 +59,7 @@ export interface ServiceWiring {
 }
 
 /** Catalog defaults for what an entry may leave out. */
-export const SERVICE_DEFAULTS = { cpu: "100m", memory: "128Mi", healthPath: "/healthz", replicas: { dev: 1, staging: 2, prod: 2 } } as const;
+export const SERVICE_DEFAULTS = { cpu: "100m", memory: "128Mi", healthPath: "/healthz" } as const;
 
 export function labels(svc: ServiceSettings): Record<string, string> {
     return { [APP_LABEL]: svc.name, "app.kubernetes.io/component": svc.kind, "app.kubernetes.io/part-of": "platform" };
@@ -85,20 +73,15 @@ export function selector(svc: ServiceSettings): Record<string, string> {
 export const meta = (svc: ServiceSettings, name: string, extra: Obj = {}) => ({ name, namespace: svc.name, labels: labels(svc), ...extra });
 
 /** Replica bounds: a fixed count is both bounds. */
-export function replicaBounds(svc: ServiceSettings, environment: Environment): { min: number; max: number } {
-    const r = svc.replicas ?? SERVICE_DEFAULTS.replicas[environment];
+export function replicaBounds(svc: ServiceSettings, defaultReplicas: number): { min: number; max: number } {
+    const r = svc.replicas ?? defaultReplicas;
     return typeof r === "number" ? { min: r, max: r } : r;
 }
 
 /** True when something other than the Deployment decides the replica count. */
-export function isAutoscaled(svc: ServiceSettings, environment: Environment): boolean {
-    const { min, max } = replicaBounds(svc, environment);
+export function isAutoscaled(svc: ServiceSettings, defaultReplicas: number): boolean {
+    const { min, max } = replicaBounds(svc, defaultReplicas);
     return svc.kind !== "cron" && (svc.queue !== undefined || max > min);
-}
-
-/** Environment variable name of an application secret: `stripe-api-key` → `STRIPE_API_KEY`. */
-export function secretEnvName(secret: string): string {
-    return secret.toUpperCase().replace(/-/g, "_");
 }
 
 export const configMapName = (svc: ServiceSettings) => `${svc.name}-config`;
@@ -132,24 +115,7 @@ export function serviceAccount(svc: ServiceSettings, w: ServiceWiring): Obj {
 export function configMap(svc: ServiceSettings, w: ServiceWiring): Obj {
     const data: Record<string, Input<string>> = { ...(svc.env ?? {}) };
     data.AWS_REGION = w.region;
-    if (w.database) {
-        data.DATABASE_HOST = w.database.host;
-        // Only services that ask for the replica wait for it (its creation adds a quarter of an hour).
-        if (svc.readReplica === true) {
-            data.DATABASE_READER_HOST = w.database.readerHost;
-        }
-        data.DATABASE_PORT = pulumi.output(w.database.port).apply(String);
-        data.DATABASE_NAME = w.database.name;
-        data.DATABASE_SSLMODE = "require";
-    }
-    if (w.cache) {
-        data.CACHE_HOST = w.cache.host;
-        data.CACHE_PORT = String(w.cache.port);
-        data.CACHE_TLS = "true";
-    }
-    if (w.broker) {
-        data.BROKER_URL = w.broker.amqpsEndpoint;
-    }
+    Object.assign(data, w.data.env);
     if (svc.tracing === true && w.tracing) {
         data.OTEL_EXPORTER_OTLP_ENDPOINT = w.tracing.endpoint;
         data.OTEL_EXPORTER_OTLP_PROTOCOL = "grpc";
@@ -161,19 +127,8 @@ export function configMap(svc: ServiceSettings, w: ServiceWiring): Obj {
 }
 
 /** Secret keys the ExternalSecret materialises, by environment variable name. */
-export function secretKeys(svc: ServiceSettings, w: ServiceWiring): string[] {
-    const keys: string[] = [];
-    if (w.database) {
-        keys.push("DATABASE_USERNAME", "DATABASE_PASSWORD");
-    }
-    if (w.cache) {
-        keys.push("CACHE_AUTH_TOKEN");
-    }
-    if (w.broker) {
-        keys.push("BROKER_USERNAME", "BROKER_PASSWORD", "BROKER_AMQP_URL");
-    }
-    keys.push(...(svc.secrets ?? []).map(secretEnvName));
-    return keys;
+export function secretKeys(w: ServiceWiring): string[] {
+    return w.data.secretKeys.map((k) => k.env);
 }
 
 /** Reads only this service's secrets, as its own service account (ESO's JWT auth through IRSA). */
@@ -191,33 +146,9 @@ export function secretStore(svc: ServiceSettings, w: ServiceWiring): Obj {
  * with credentials is assembled by External Secrets' template, so no secret value passes through Pulumi.
  */
 export function externalSecret(svc: ServiceSettings, w: ServiceWiring): Obj {
-    const data: { secretKey: string; key: Input<string>; property: string }[] = [];
-    const ref = (secretKey: string, key: Input<string>, property: string) => data.push({ secretKey, key, property });
-    if (w.database) {
-        ref("DATABASE_USERNAME", w.database.secretName, "username");
-        ref("DATABASE_PASSWORD", w.database.secretName, "password");
-    }
-    if (w.cache) {
-        ref("CACHE_AUTH_TOKEN", w.cache.secretName, "authToken");
-    }
-    if (w.broker) {
-        ref("BROKER_USERNAME", w.broker.secretName, "username");
-        ref("BROKER_PASSWORD", w.broker.secretName, "password");
-    }
-    for (const name of svc.secrets ?? []) {
-        ref(secretEnvName(name), w.appSecrets[name], APP_SECRET_PROPERTY);
-    }
-    const template = w.broker
-        ? {
-              engineVersion: "v2",
-              mergePolicy: "Merge",
-              data: {
-                  BROKER_AMQP_URL: pulumi
-                      .output(w.broker.amqpsEndpoint)
-                      .apply((url) => url.replace("amqps://", "amqps://{{ .BROKER_USERNAME }}:{{ .BROKER_PASSWORD }}@")),
-              },
-          }
-        : undefined;
+    const data = w.data.secretKeys.flatMap((k) => ("from" in k ? [{ secretKey: k.env, key: k.from.secretArn, property: k.from.property }] : []));
+    const templated = w.data.secretKeys.flatMap((k) => ("template" in k ? [[k.env, k.template] as const] : []));
+    const template = templated.length > 0 ? { engineVersion: "v2", mergePolicy: "Merge", data: Object.fromEntries(templated) } : undefined;
     return {
         apiVersion: "external-secrets.io/v1",
         kind: "ExternalSecret",
@@ -236,7 +167,7 @@ function resources(svc: ServiceSettings): Obj {
 
 /** The container of the service: restricted security context, read-only root with a writable /tmp. */
 export function container(svc: ServiceSettings, w: ServiceWiring): Obj {
-    const env = secretKeys(svc, w).map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secretName(svc), key } } }));
+    const env = secretKeys(w).map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secretName(svc), key } } }));
     const web = svc.kind === "web";
     // A gRPC service is probed with the gRPC health protocol (grpc.health.v1), which needs the port number.
     const check = svc.grpc ? { grpc: { port: svc.grpc.port } } : { httpGet: { path: svc.healthPath ?? SERVICE_DEFAULTS.healthPath, port: HTTP_PORT_NAME } };
@@ -300,7 +231,7 @@ export function podSpec(svc: ServiceSettings, w: ServiceWiring): Obj {
 }
 
 export function deployment(svc: ServiceSettings, w: ServiceWiring): Obj {
-    const { min } = replicaBounds(svc, w.environment);
+    const { min } = replicaBounds(svc, w.defaultReplicas);
     return {
         metadata: meta(svc, svc.name),
         spec: {
@@ -347,7 +278,7 @@ export function service(svc: ServiceSettings): Obj {
 }
 
 export function horizontalPodAutoscaler(svc: ServiceSettings, w: ServiceWiring): Obj {
-    const { min, max } = replicaBounds(svc, w.environment);
+    const { min, max } = replicaBounds(svc, w.defaultReplicas);
     const utilization = (name: string, averageUtilization: number) => ({ type: "Resource", resource: { name, target: { type: "Utilization", averageUtilization } } });
     return {
         metadata: meta(svc, svc.name),
@@ -365,14 +296,14 @@ export const AUTOSCALING_DEFAULTS = { cpu: 70, memory: 80 } as const;
 
 /** KEDA scaling on the RabbitMQ queue's length, with credentials from the service's own Secret. */
 export function scaledObject(svc: ServiceSettings, w: ServiceWiring): Obj[] {
-    const { min, max } = replicaBounds(svc, w.environment);
+    const { min, max } = replicaBounds(svc, w.defaultReplicas);
     const queue = svc.queue as { name: string; targetLength: number };
     return [
         {
             apiVersion: "keda.sh/v1alpha1",
             kind: "TriggerAuthentication",
             metadata: meta(svc, `${svc.name}-rabbitmq`),
-            spec: { secretTargetRef: [{ parameter: "host", name: secretName(svc), key: "BROKER_AMQP_URL" }] },
+            spec: { secretTargetRef: [{ parameter: "host", name: secretName(svc), key: BROKER_URL_WITH_CREDENTIALS }] },
         },
         {
             apiVersion: "keda.sh/v1alpha1",
