@@ -14,7 +14,7 @@ import { DatabaseProvisioner } from "./components/data/databaseProvisioner";
 import { awsDataEndpoints } from "./components/data/endpoints";
 import { PlatformAddons } from "./components/addons/platformAddons";
 import { PROMETHEUS_PODS } from "./components/addons/kubePrometheusStack";
-import { OTEL_NAMESPACE, OTEL_POD_LABELS, OTEL_SERVICE, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "./components/addons/openTelemetryCollector";
+import { TRACING_TARGET } from "./components/addons/openTelemetryCollector";
 import { PlatformWiring, Service } from "./components/apps/service";
 import { secretPrefix, stackPrefix } from "./lib/naming";
 import { databaseIdentifier } from "./lib/sql";
@@ -67,6 +67,7 @@ const cluster = new Cluster(
     },
     opts,
 );
+const inCluster = { provider: cluster.provider, oidcProviderArn: cluster.oidcProviderArn, oidcIssuerUrl: cluster.oidcIssuerUrl };
 
 // The data stores wait only for the network, so they come up while the control plane does.
 const secretsArgs = { secretsKmsKeyArn: keys.secrets, secretRecoveryWindowInDays: settings.secrets.recoveryWindowDays, protect };
@@ -108,43 +109,29 @@ const broker = !settings.broker.enabled ? undefined : new Broker(
 const endpoints = awsDataEndpoints({ database, cache, broker }, network.subnetCidrs);
 
 const serviceSecrets = Object.fromEntries(
-    settings.services.map((svc) => [
-        svc.name,
-        new ServiceSecrets(
-            `secrets-${svc.name}`,
-            {
-                namePrefix: `${secretsPrefix}/services/${svc.name}`,
-                secretNames: svc.secrets,
-                databaseUser: (svc.uses ?? []).includes("database") ? databaseIdentifier(svc.name) : undefined,
-                kmsKeyArn: keys.secrets,
-                recoveryWindowInDays: settings.secrets.recoveryWindowDays,
-                protect,
-            },
-            opts,
-        ),
-    ]),
+    settings.services.map((svc) => {
+        const databaseUser = (svc.uses ?? []).includes("database") ? databaseIdentifier(svc.name) : undefined;
+        const args = { namePrefix: `${secretsPrefix}/services/${svc.name}`, secretNames: svc.secrets, databaseUser, kmsKeyArn: keys.secrets, recoveryWindowInDays: settings.secrets.recoveryWindowDays, protect };
+        return [svc.name, new ServiceSecrets(`secrets-${svc.name}`, args, opts)];
+    }),
 );
 
 const addons = new PlatformAddons(
     "addons",
     {
         addons: settings.addons,
-        facts: pulumi.all([ctx.accountId, ctx.partition, network.vpcId, cluster.clusterName, keys.secrets]).apply(([accountId, partition, vpc, name, secretsKey]) => ({
-            clusterName: name,
-            region: settings.region,
-            accountId,
-            partition,
-            vpcId: vpc,
+        facts: {
+            ...ctx,
+            clusterName: cluster.clusterName,
+            vpcId: network.vpcId,
             kubernetesVersion: settings.cluster.version,
             highlyAvailable: switches.highlyAvailableAddons,
             secretPrefix: secretsPrefix,
-            secretsKmsKeyArn: secretsKey,
+            secretsKmsKeyArn: keys.secrets,
             logRetentionDays: settings.logs.retentionDays,
             slackChannel: settings.alerting.slackChannel,
-        })),
-        provider: cluster.provider,
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuerUrl: cluster.oidcIssuerUrl,
+        },
+        ...inCluster,
         clusterReady: cluster.ready,
         containerLogGroupName: `/aws/eks/${prefix}/containers`,
         logsKmsKeyArn: keys.logs,
@@ -174,9 +161,7 @@ const provisioner =
                   secretsKmsKeyArn: keys.secrets,
                   region: settings.region,
                   isolatedCidrs: network.subnetCidrs.isolated,
-                  provider: cluster.provider,
-                  oidcProviderArn: cluster.oidcProviderArn,
-                  oidcIssuerUrl: cluster.oidcIssuerUrl,
+                  ...inCluster,
                   externalSecrets: addons.releases.externalSecrets,
                   prometheus: addons.releases.kubePrometheusStack,
                   prometheusPods: PROMETHEUS_PODS,
@@ -193,12 +178,7 @@ const platform: PlatformWiring = {
     networks: { vpc: settings.network.cidr, ...network.subnetCidrs },
     ingress: { ...settings.ingress, group: prefix },
     prometheus: PROMETHEUS_PODS,
-    tracing: {
-        namespace: OTEL_NAMESPACE,
-        podLabels: OTEL_POD_LABELS,
-        endpoint: `http://${OTEL_SERVICE}.${OTEL_NAMESPACE}.svc.cluster.local:${OTLP_GRPC_PORT}`,
-        ports: [OTLP_GRPC_PORT, OTLP_HTTP_PORT],
-    },
+    tracing: TRACING_TARGET,
 };
 for (const svc of settings.services) {
     new Service(
@@ -209,15 +189,8 @@ for (const svc of settings.services) {
             endpoints,
             secrets: serviceSecrets[svc.name],
             secretsKmsKeyArn: keys.secrets,
-            oidcProviderArn: cluster.oidcProviderArn,
-            oidcIssuerUrl: cluster.oidcIssuerUrl,
-            provider: cluster.provider,
-            addons: {
-                loadBalancerController: addons.releases.loadBalancerController,
-                externalSecrets: addons.releases.externalSecrets,
-                prometheus: addons.releases.kubePrometheusStack,
-                keda: addons.releases.keda,
-            },
+            ...inCluster,
+            addons: addons.releases,
             workloadDependsOn: provisioner?.jobs[svc.name] ? [provisioner.jobs[svc.name]] : [],
         },
         opts,

@@ -7,6 +7,13 @@ export const OTLP_GRPC_PORT = 4317;
 export const OTLP_HTTP_PORT = 4318;
 /** Pod label of the collector, for network policies that let services reach it. */
 export const OTEL_POD_LABELS = { "app.kubernetes.io/name": "opentelemetry-collector" };
+/** Where services send traces: the collector's pods, OTLP ports and in-cluster gRPC endpoint. */
+export const TRACING_TARGET = {
+    namespace: OTEL_NAMESPACE,
+    podLabels: OTEL_POD_LABELS,
+    endpoint: `http://${OTEL_SERVICE}.${OTEL_NAMESPACE}.svc.cluster.local:${OTLP_GRPC_PORT}`,
+    ports: [OTLP_GRPC_PORT, OTLP_HTTP_PORT],
+};
 
 /**
  * OpenTelemetry Collector (contrib distribution) receiving OTLP from services that opt in to tracing and

@@ -15,11 +15,14 @@ export const CLUSTER_SECRET_STORE = "platform-secrets";
 /** Pod Security level enforced in each add-on namespace (Fluent Bit reads host log files). */
 const NAMESPACE_POD_SECURITY: Record<string, "privileged" | "baseline"> = { logging: "privileged" };
 
+/** The facts that are the same for every add-on of the stack. */
+type StackFacts = Omit<AddonFacts, "roleArn" | "replicas" | "containerLogGroup" | "monitoring">;
+
 export interface PlatformAddonsArgs {
     /** Which add-ons to install and with how many replicas. Required. */
     readonly addons: Record<AddonKey, { readonly enabled: boolean; readonly replicas: number }>;
     /** Stack facts shared by every add-on (replicas and role are filled in per add-on). Required. */
-    readonly facts: pulumi.Input<Omit<AddonFacts, "roleArn" | "replicas" | "containerLogGroup" | "monitoring">>;
+    readonly facts: { readonly [K in keyof StackFacts]: pulumi.Input<StackFacts[K]> };
     readonly provider: k8s.Provider;
     readonly oidcProviderArn: pulumi.Input<string>;
     readonly oidcIssuerUrl: pulumi.Input<string>;

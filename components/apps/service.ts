@@ -21,7 +21,7 @@ export interface ServiceAddons {
     /** Brings the SecretStore and ExternalSecret CRDs. */
     readonly externalSecrets?: pulumi.Resource;
     /** Brings the ServiceMonitor CRD. */
-    readonly prometheus?: pulumi.Resource;
+    readonly kubePrometheusStack?: pulumi.Resource;
     /** Brings the ScaledObject CRD. */
     readonly keda?: pulumi.Resource;
 }
@@ -128,8 +128,8 @@ export class Service extends pulumi.ComponentResource {
             }
             if (svc.kind === "web") {
                 const service = new k8s.core.v1.Service(`${name}-service`, manifest<k8s.core.v1.ServiceArgs>(m.service(svc)), inNs());
-                if (args.addons.prometheus) {
-                    new k8s.apiextensions.CustomResource(`${name}-service-monitor`, manifest<k8s.apiextensions.CustomResourceArgs>(m.serviceMonitor(svc)), inNs(args.addons.prometheus, service));
+                if (args.addons.kubePrometheusStack) {
+                    new k8s.apiextensions.CustomResource(`${name}-service-monitor`, manifest<k8s.apiextensions.CustomResourceArgs>(m.serviceMonitor(svc)), inNs(args.addons.kubePrometheusStack, service));
                 }
                 for (const ing of ingresses(svc, w)) {
                     const suffix = (ing.metadata as { name: string }).name === svc.name ? "ingress" : "grpc-ingress";
@@ -138,8 +138,8 @@ export class Service extends pulumi.ComponentResource {
             }
         }
 
-        if (args.addons.prometheus) {
-            new k8s.apiextensions.CustomResource(`${name}-alerts`, manifest<k8s.apiextensions.CustomResourceArgs>(m.alertRules(svc)), inNs(args.addons.prometheus));
+        if (args.addons.kubePrometheusStack) {
+            new k8s.apiextensions.CustomResource(`${name}-alerts`, manifest<k8s.apiextensions.CustomResourceArgs>(m.alertRules(svc)), inNs(args.addons.kubePrometheusStack));
             new k8s.core.v1.ConfigMap(`${name}-dashboard`, manifest<k8s.core.v1.ConfigMapArgs>(m.dashboardConfigMap(svc)), inNs());
         }
 
