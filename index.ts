@@ -55,6 +55,7 @@ const cluster = new Cluster(
     {
         ...settings.cluster,
         clusterName: prefix,
+        partition: ctx.partition,
         vpcId: network.vpcId,
         publicSubnetIds: network.publicSubnetIds,
         privateSubnetIds: network.privateSubnetIds,

@@ -1,3 +1,5 @@
+import { isWorkload, podTemplate } from "../policies/lib/kubernetes";
+import { isRecord } from "../policies/lib/values";
 import type { RecordedResource } from "./run";
 
 /** A Kubernetes object as the program would apply it. */
@@ -71,23 +73,16 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*$/;
 
-/** Pod specs inside a workload object. */
+/** The Pulumi type token of an object's kind, as the policies read it: `kubernetes:apps/v1:Deployment`. */
+function typeToken(m: Manifest): string {
+    return `kubernetes:${m.apiVersion.includes("/") ? m.apiVersion : `core/${m.apiVersion}`}:${m.kind}`;
+}
+
+/** Pod specs inside a workload object (for a Pod, its own), found as the policies find them. */
 export function podSpecsOf(m: Manifest): Record<string, unknown>[] {
-    const spec = m.spec as Record<string, any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
-    switch (m.kind) {
-        case "Deployment":
-        case "StatefulSet":
-        case "DaemonSet":
-        case "ReplicaSet":
-        case "Job":
-            return spec?.template?.spec ? [spec.template.spec] : [];
-        case "CronJob":
-            return spec?.jobTemplate?.spec?.template?.spec ? [spec.jobTemplate.spec.template.spec] : [];
-        case "Pod":
-            return spec ? [spec] : [];
-        default:
-            return [];
-    }
+    const type = typeToken(m);
+    const spec = isWorkload(type) ? podTemplate(type, m).spec : undefined;
+    return isRecord(spec) ? [spec] : [];
 }
 
 /** Rules the OpenAPI schemas do not express: name formats, label values, port name lengths. */

@@ -1,10 +1,10 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { UNKNOWN } from "../policies/lib/values";
 import { fakeCall, fakeResource } from "./fakes";
 
-/** What a registered input or output looks like once secrets and references are made printable. */
+/** What a registered input or output looks like once secrets and references are made printable; unknowns print as the policies' {@link UNKNOWN}. */
 export const SECRET = "[secret]";
-export const UNKNOWN = "[unknown]";
 
 /** One resource registration, as the engine would receive it. */
 export interface RecordedResource {

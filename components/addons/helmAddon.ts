@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AddonDefinition, AddonFacts } from "./";
+import { AddonDefinition, AddonFacts } from "./index";
 import { IrsaRole } from "../security/irsaRole";
 
 export interface HelmAddonArgs {
@@ -51,7 +51,7 @@ export class HelmAddon extends pulumi.ComponentResource {
 
         const values = pulumi
             .all([args.facts, roleArn ?? ""])
-            .apply(([facts, arn]) => def.values({ ...(facts as AddonFacts), roleArn: arn === "" ? undefined : arn }));
+            .apply(([facts, arn]) => def.values({ ...(facts as AddonFacts), roleArn: arn === "" ? undefined : arn, serviceAccount: def.serviceAccount }));
 
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,

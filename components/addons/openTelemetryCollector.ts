@@ -1,4 +1,4 @@
-import { AddonDefinition, SYSTEM_NODES, controllerResources } from "./types";
+import { AddonDefinition, irsaServiceAccount, SYSTEM_NODES, controllerResources } from "./types";
 
 /** Namespace and in-cluster address services send OTLP traces to. */
 export const OTEL_NAMESPACE = "observability";
@@ -40,7 +40,7 @@ export const openTelemetryCollector: AddonDefinition = {
         fullnameOverride: OTEL_SERVICE,
         image: { repository: "otel/opentelemetry-collector-contrib" },
         replicaCount: f.replicas,
-        serviceAccount: { create: true, name: OTEL_SERVICE, annotations: { "eks.amazonaws.com/role-arn": f.roleArn } },
+        serviceAccount: irsaServiceAccount(f),
         nodeSelector: SYSTEM_NODES,
         resources: controllerResources("100m", "256Mi", "500m", "512Mi"),
         podDisruptionBudget: { enabled: f.replicas > 1, maxUnavailable: 1 },

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ADDONS, AddonFacts, AddonKey } from "./";
+import type { AddonsSettings } from "../../config/schema";
+import { ADDONS, AddonDefinition, AddonFacts, AddonKey } from "./index";
 import { PLATFORM_SECRETS_PATH } from "./externalSecrets";
 import { GRAFANA_ADMIN_SECRET, SLACK_WEBHOOK_SECRET } from "./kubePrometheusStack";
 import { platformRuleGroups, prometheusRule } from "../observability/alertRules";
@@ -12,15 +13,12 @@ import { externalSecretSpec } from "../../lib/kubernetesSpecs";
 /** Name of the ClusterSecretStore that add-on namespaces read platform secrets through. */
 export const CLUSTER_SECRET_STORE = "platform-secrets";
 
-/** Pod Security level enforced in each add-on namespace (Fluent Bit reads host log files). */
-const NAMESPACE_POD_SECURITY: Record<string, "privileged" | "baseline"> = { logging: "privileged" };
-
 /** The facts that are the same for every add-on of the stack. */
 type StackFacts = Omit<AddonFacts, "roleArn" | "replicas" | "containerLogGroup" | "monitoring">;
 
 export interface PlatformAddonsArgs {
     /** Which add-ons to install and with how many replicas. Required. */
-    readonly addons: Record<AddonKey, { readonly enabled: boolean; readonly replicas: number }>;
+    readonly addons: AddonsSettings;
     /** Stack facts shared by every add-on (replicas and role are filled in per add-on). Required. */
     readonly facts: { readonly [K in keyof StackFacts]: pulumi.Input<StackFacts[K]> };
     readonly provider: k8s.Provider;
@@ -58,12 +56,13 @@ export class PlatformAddons extends pulumi.ComponentResource {
         const slackChannel = args.slackChannel ?? "";
 
         this.namespaces = {};
-        const namespaceOf = (ns: string) => {
+        const namespaceOf = (def: AddonDefinition) => {
+            const ns = def.namespace;
             if (ns === "kube-system") {
                 return undefined;
             }
             if (!this.namespaces[ns]) {
-                const level = NAMESPACE_POD_SECURITY[ns] ?? "baseline";
+                const level = def.podSecurity ?? "baseline";
                 this.namespaces[ns] = new k8s.core.v1.Namespace(
                     `${name}-ns-${ns}`,
                     {
@@ -94,7 +93,7 @@ export class PlatformAddons extends pulumi.ComponentResource {
                 return undefined;
             }
             const def = ADDONS[key];
-            const ns = namespaceOf(def.namespace);
+            const ns = namespaceOf(def);
             const facts = pulumi
                 .output(args.facts)
                 .apply((f) => ({ ...f, replicas: args.addons[key].replicas, containerLogGroup: args.containerLogGroupName, monitoring: enabled("kubePrometheusStack") }));
@@ -139,7 +138,7 @@ export class PlatformAddons extends pulumi.ComponentResource {
                 { ...k8sOpts, dependsOn: [eso] },
             );
             if (enabled("kubePrometheusStack")) {
-                const monitoring = namespaceOf("monitoring") as k8s.core.v1.Namespace;
+                const monitoring = namespaceOf(ADDONS.kubePrometheusStack) as k8s.core.v1.Namespace;
                 const fromPlatformSecret = (resource: string, target: string, secretName: pulumi.Input<string>) =>
                     new k8s.apiextensions.CustomResource(
                         `${name}-${resource}`,

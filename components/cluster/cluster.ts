@@ -3,29 +3,28 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IrsaRole } from "../security/irsaRole";
-import { serviceTrustPolicy } from "../../lib/iam";
+import type { ClusterSettings, NodeGroupSettings } from "../../config/schema";
+import { awsManagedPolicyArn, serviceTrustPolicy } from "../../lib/iam";
+import { NODE_GROUP_LABEL } from "../../lib/kubernetesSpecs";
+import { rejectProblems } from "../../lib/validation";
+import { endpointAccessProblems } from "./validation";
 
 /** The five EKS control-plane log types; CIS EKS 2.1.1 wants all of them. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
-/** Label every node carries, naming its group; add-ons select the system group with it. */
-export const NODE_GROUP_LABEL = "platform.io/node-group";
-
-export interface NodeGroupSpec {
-    /** EC2 instance types; the first is preferred. */
-    readonly instanceTypes: string[];
-    /** `ON_DEMAND` or `SPOT`. */
-    readonly capacityType: "ON_DEMAND" | "SPOT";
-    readonly minSize: number;
-    readonly desiredSize: number;
-    readonly maxSize: number;
-    /** Root volume size in GiB. */
-    readonly diskSizeGb: number;
+/** How the cluster installs one EKS-managed add-on. */
+interface EksAddonExtras {
+    /** The add-on's service account in kube-system and the AWS-managed policy (path below `policy/`) its role gets. */
+    readonly irsa?: { readonly serviceAccount: string; readonly policy: string };
+    /** JSON configuration of the add-on. */
+    readonly configurationValues?: string;
 }
 
 export interface ClusterArgs {
     /** Physical cluster name; fixed per stack because log groups and subnet tags refer to it. Required. */
     readonly clusterName: string;
+    /** AWS partition (`aws`, `aws-cn`, `aws-us-gov`) of the AWS-managed policies' ARNs. Required. */
+    readonly partition: pulumi.Input<string>;
     /** Kubernetes minor version, e.g. `1.35`. Required. */
     readonly version: string;
     readonly vpcId: pulumi.Input<string>;
@@ -40,7 +39,7 @@ export interface ClusterArgs {
     /** IAM role ARNs granted cluster admin through access entries. Defaults to none. */
     readonly adminRoleArns?: string[];
     /** Teams granted edit or view access to some namespaces through access entries. Defaults to none. */
-    readonly teams?: { readonly name: string; readonly roleArn: string; readonly access: "edit" | "view"; readonly namespaces: string[] }[];
+    readonly teams?: ClusterSettings["teams"];
     /** CIDR for Kubernetes service addresses. Defaults to EKS's choice. */
     readonly serviceCidr?: string;
     /** KMS key for envelope encryption of Kubernetes secrets. Required. */
@@ -52,7 +51,7 @@ export interface ClusterArgs {
     /** `arm64` (Graviton) or `x86_64`; picks the AL2023 AMI type of every node group. Defaults to arm64. */
     readonly architecture?: "arm64" | "x86_64";
     /** The small on-demand group for cluster add-ons, and the group for applications. Required. */
-    readonly nodeGroups: { readonly system: NodeGroupSpec; readonly apps: NodeGroupSpec };
+    readonly nodeGroups: { readonly system: NodeGroupSettings; readonly apps: NodeGroupSettings };
     /** Guards the cluster against deletion by Pulumi and by EKS itself. Defaults to false. */
     readonly protect?: boolean;
     /** Tags for launch-template instances and volumes (the provider's default tags do not reach them). */
@@ -81,9 +80,8 @@ export class Cluster extends pulumi.ComponentResource {
         const endpointPublicAccess = args.endpointPublicAccess ?? false;
         const publicAccessCidrs = args.publicAccessCidrs ?? [];
         const protect = args.protect ?? false;
-        if (endpointPublicAccess && publicAccessCidrs.length === 0) {
-            throw new Error(`Cluster ${name}: endpointPublicAccess needs publicAccessCidrs, or EKS opens the endpoint to 0.0.0.0/0`);
-        }
+        rejectProblems(`Cluster ${name}`, endpointAccessProblems({ endpointPublicAccess, publicAccessCidrs }));
+        const accessPolicyArn = (policy: string) => pulumi.interpolate`arn:${args.partition}:eks::aws:cluster-access-policy/${policy}`;
 
         // EKS writes control-plane logs to this group by name; creating it first sets retention and the key.
         const logGroup = new aws.cloudwatch.LogGroup(
@@ -99,7 +97,7 @@ export class Cluster extends pulumi.ComponentResource {
                 type: "STANDARD",
                 accessPolicies: {
                     clusterAdmin: {
-                        policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+                        policyArn: accessPolicyArn("AmazonEKSClusterAdminPolicy"),
                         accessScope: { type: "cluster" },
                     },
                 },
@@ -113,7 +111,7 @@ export class Cluster extends pulumi.ComponentResource {
                 type: "STANDARD",
                 accessPolicies: {
                     [team.access]: {
-                        policyArn: `arn:aws:eks::aws:cluster-access-policy/AmazonEKS${team.access === "edit" ? "Edit" : "View"}Policy`,
+                        policyArn: accessPolicyArn(`AmazonEKS${team.access === "edit" ? "Edit" : "View"}Policy`),
                         accessScope: { type: "namespace", namespaces: team.namespaces },
                     },
                 },
@@ -158,39 +156,44 @@ export class Cluster extends pulumi.ComponentResource {
         const oidcProviderArn = cluster.oidcProviderArn;
         const oidcIssuerUrl = cluster.oidcIssuer.apply((issuer) => (issuer.startsWith("https://") ? issuer : `https://${issuer}`));
 
-        const cniRole = new IrsaRole(
-            `${name}-vpc-cni`,
-            {
-                oidcProviderArn,
-                oidcIssuerUrl,
-                namespace: "kube-system",
-                serviceAccount: "aws-node",
-                managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"],
-            },
-            { parent: this },
-        );
+        /** An EKS-managed add-on; one that calls AWS gets an IRSA role with its vendor's managed policy. */
+        const eksAddon = (addonName: string, suffix: string, extra: EksAddonExtras, dependsOn: pulumi.Resource[] = []) => {
+            const role =
+                extra.irsa &&
+                new IrsaRole(
+                    `${name}-${suffix}`,
+                    {
+                        oidcProviderArn,
+                        oidcIssuerUrl,
+                        namespace: "kube-system",
+                        serviceAccount: extra.irsa.serviceAccount,
+                        awsManagedPolicies: { partition: args.partition, paths: [extra.irsa.policy] },
+                    },
+                    { parent: this },
+                );
+            return new aws.eks.Addon(
+                `${name}-${suffix}`,
+                {
+                    clusterName,
+                    addonName,
+                    serviceAccountRoleArn: role?.roleArn,
+                    configurationValues: extra.configurationValues,
+                    resolveConflictsOnCreate: "OVERWRITE",
+                    resolveConflictsOnUpdate: "OVERWRITE",
+                },
+                { parent: this, dependsOn },
+            );
+        };
         // The CNI goes before compute, so nodes come up Ready; network policy enforcement is on (CIS EKS 4.3.1).
-        const vpcCni = new aws.eks.Addon(
-            `${name}-vpc-cni`,
-            {
-                clusterName,
-                addonName: "vpc-cni",
-                serviceAccountRoleArn: cniRole.roleArn,
-                configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
-                resolveConflictsOnCreate: "OVERWRITE",
-                resolveConflictsOnUpdate: "OVERWRITE",
-            },
-            { parent: this },
-        );
-        const kubeProxy = new aws.eks.Addon(
-            `${name}-kube-proxy`,
-            { clusterName, addonName: "kube-proxy", resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" },
-            { parent: this },
-        );
+        const vpcCni = eksAddon("vpc-cni", "vpc-cni", {
+            irsa: { serviceAccount: "aws-node", policy: "AmazonEKS_CNI_Policy" },
+            configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+        });
+        const kubeProxy = eksAddon("kube-proxy", "kube-proxy", {});
 
         const nodeRole = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")) }, { parent: this });
         for (const policy of ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"]) {
-            new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: `arn:aws:iam::aws:policy/${policy}` }, { parent: this });
+            new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: awsManagedPolicyArn(args.partition, policy) }, { parent: this });
         }
 
         const amiType = architecture === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
@@ -240,33 +243,8 @@ export class Cluster extends pulumi.ComponentResource {
         });
 
         // CoreDNS and the EBS CSI driver run as pods, so they wait for nodes instead of sitting DEGRADED.
-        const coredns = new aws.eks.Addon(
-            `${name}-coredns`,
-            { clusterName, addonName: "coredns", resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" },
-            { parent: this, dependsOn: nodeGroups },
-        );
-        const ebsCsiRole = new IrsaRole(
-            `${name}-ebs-csi`,
-            {
-                oidcProviderArn,
-                oidcIssuerUrl,
-                namespace: "kube-system",
-                serviceAccount: "ebs-csi-controller-sa",
-                managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"],
-            },
-            { parent: this },
-        );
-        const ebsCsi = new aws.eks.Addon(
-            `${name}-ebs-csi`,
-            {
-                clusterName,
-                addonName: "aws-ebs-csi-driver",
-                serviceAccountRoleArn: ebsCsiRole.roleArn,
-                resolveConflictsOnCreate: "OVERWRITE",
-                resolveConflictsOnUpdate: "OVERWRITE",
-            },
-            { parent: this, dependsOn: nodeGroups },
-        );
+        const coredns = eksAddon("coredns", "coredns", {}, nodeGroups);
+        const ebsCsi = eksAddon("aws-ebs-csi-driver", "ebs-csi", { irsa: { serviceAccount: "ebs-csi-controller-sa", policy: "service-role/AmazonEBSCSIDriverPolicy" } }, nodeGroups);
 
         // The provider's inputs depend only on the kubeconfig, which is stable for the cluster's life; a change
         // there would replace every Kubernetes object of the stack.

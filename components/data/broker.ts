@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { rejectProblems } from "../../lib/validation";
 import { GeneratedSecret } from "../security/generatedSecret";
+import { brokerProblems } from "./validation";
 
 export const AMQPS_PORT = 5671;
 export const CONSOLE_PORT = 443;
@@ -45,9 +47,7 @@ export class Broker extends pulumi.ComponentResource {
         super("platform:data:Broker", name, {}, opts);
         const deploymentMode = args.deploymentMode ?? "SINGLE_INSTANCE";
         const protect = args.protect ?? false;
-        if (deploymentMode === "CLUSTER_MULTI_AZ" && args.instanceType === "mq.t3.micro") {
-            throw new Error(`Broker ${name}: deploymentMode CLUSTER_MULTI_AZ cannot use instanceType mq.t3.micro`);
-        }
+        rejectProblems(`Broker ${name}`, brokerProblems({ deploymentMode, instanceType: args.instanceType }));
 
         const sg = new aws.ec2.SecurityGroup(
             `${name}-sg`,

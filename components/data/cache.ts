@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { rejectProblems } from "../../lib/validation";
 import { GeneratedSecret } from "../security/generatedSecret";
+import { cacheProblems } from "./validation";
 
 export const CACHE_PORT = 6379;
 
@@ -58,9 +60,7 @@ export class Cache extends pulumi.ComponentResource {
         const replicasPerShard = args.replicasPerShard ?? 0;
         const snapshotRetentionDays = args.snapshotRetentionDays ?? 0;
         const protect = args.protect ?? false;
-        if (!clusterMode && shards !== 1) {
-            throw new Error(`Cache ${name}: shards (${shards}) needs clusterMode; without it there is one shard`);
-        }
+        rejectProblems(`Cache ${name}`, cacheProblems({ clusterMode, shards }));
         if (args.replicationGroupId.length > 40) {
             throw new Error(`Cache ${name}: replicationGroupId "${args.replicationGroupId}" is longer than 40 characters`);
         }

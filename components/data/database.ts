@@ -1,5 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { rejectProblems } from "../../lib/validation";
+import { databaseProblems } from "./validation";
 
 export const POSTGRES_PORT = 5432;
 
@@ -62,9 +64,7 @@ export class Database extends pulumi.ComponentResource {
         const performanceInsights = args.performanceInsights ?? false;
         const exportLogs = args.exportLogs ?? false;
         const protect = args.protect ?? false;
-        if (readReplicas > 0 && backupRetentionDays < 1) {
-            throw new Error(`Database ${name}: readReplicas needs backupRetentionDays of at least 1`);
-        }
+        rejectProblems(`Database ${name}`, databaseProblems({ readReplicas, backupRetentionDays }));
 
         const sg = new aws.ec2.SecurityGroup(
             `${name}-sg`,
@@ -90,41 +90,45 @@ export class Database extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        // What the primary and its replicas share: storage, network, TLS parameters, upgrades and monitoring.
+        const common = {
+            instanceClass: args.instanceClass,
+            storageType: "gp3",
+            storageEncrypted: true,
+            kmsKeyId: args.storageKmsKeyArn,
+            vpcSecurityGroupIds: [sg.id],
+            parameterGroupName: parameterGroup.name,
+            publiclyAccessible: false,
+            deletionProtection,
+            copyTagsToSnapshot: true,
+            autoMinorVersionUpgrade: true,
+            iamDatabaseAuthenticationEnabled: true,
+            performanceInsightsEnabled: performanceInsights,
+            performanceInsightsKmsKeyId: performanceInsights ? args.storageKmsKeyArn : undefined,
+            performanceInsightsRetentionPeriod: performanceInsights ? 7 : undefined,
+            applyImmediately: false,
+        };
         const primary = new aws.rds.Instance(
             `${name}-primary`,
             {
+                ...common,
                 identifier: args.identifier,
                 engine: "postgres",
                 engineVersion: args.engineVersion,
-                instanceClass: args.instanceClass,
                 allocatedStorage: args.allocatedStorageGb,
                 maxAllocatedStorage: args.maxAllocatedStorageGb ?? args.allocatedStorageGb,
-                storageType: "gp3",
-                storageEncrypted: true,
-                kmsKeyId: args.storageKmsKeyArn,
                 dbName: args.databaseName,
                 username: args.masterUsername,
                 manageMasterUserPassword: true,
                 masterUserSecretKmsKeyId: args.secretsKmsKeyArn,
                 port: POSTGRES_PORT,
                 dbSubnetGroupName: subnetGroup.name,
-                vpcSecurityGroupIds: [sg.id],
-                parameterGroupName: parameterGroup.name,
-                publiclyAccessible: false,
                 multiAz,
                 backupRetentionPeriod: backupRetentionDays,
-                deletionProtection,
                 skipFinalSnapshot: false,
                 finalSnapshotIdentifier: `${args.identifier}-final`,
-                copyTagsToSnapshot: true,
-                autoMinorVersionUpgrade: true,
                 allowMajorVersionUpgrade: false,
-                iamDatabaseAuthenticationEnabled: true,
-                performanceInsightsEnabled: performanceInsights,
-                performanceInsightsKmsKeyId: performanceInsights ? args.storageKmsKeyArn : undefined,
-                performanceInsightsRetentionPeriod: performanceInsights ? 7 : undefined,
                 enabledCloudwatchLogsExports: exportLogs ? ["postgresql", "upgrade"] : [],
-                applyImmediately: false,
             },
             { parent: this, protect },
         );
@@ -133,25 +137,11 @@ export class Database extends pulumi.ComponentResource {
             new aws.rds.Instance(
                 `${name}-replica-${i + 1}`,
                 {
+                    ...common,
                     identifier: `${args.identifier}-replica-${i + 1}`,
                     replicateSourceDb: primary.identifier,
-                    instanceClass: args.instanceClass,
-                    storageType: "gp3",
-                    storageEncrypted: true,
-                    kmsKeyId: args.storageKmsKeyArn,
-                    vpcSecurityGroupIds: [sg.id],
-                    parameterGroupName: parameterGroup.name,
-                    publiclyAccessible: false,
-                    autoMinorVersionUpgrade: true,
-                    deletionProtection,
                     // Replicas hold no data of their own: the primary's backups cover them.
                     skipFinalSnapshot: true,
-                    copyTagsToSnapshot: true,
-                    iamDatabaseAuthenticationEnabled: true,
-                    performanceInsightsEnabled: performanceInsights,
-                    performanceInsightsKmsKeyId: performanceInsights ? args.storageKmsKeyArn : undefined,
-                    performanceInsightsRetentionPeriod: performanceInsights ? 7 : undefined,
-                    applyImmediately: false,
                 },
                 { parent: this, protect },
             ),

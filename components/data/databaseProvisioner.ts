@@ -1,7 +1,20 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IrsaRole } from "../security/irsaRole";
-import { ALLOW_DNS_SPEC, DEFAULT_DENY_SPEC, WAIT_FOR_READY, externalSecretSpec, podsIn, secretStoreSpec } from "../../lib/kubernetesSpecs";
+import {
+    ALLOW_DNS_SPEC,
+    DEFAULT_DENY_SPEC,
+    TENANT_LABEL,
+    WAIT_FOR_READY,
+    externalSecretSpec,
+    irsaAnnotations,
+    onNodeGroup,
+    podsIn,
+    restrictedContainerSecurity,
+    restrictedPodSecurity,
+    secretStoreSpec,
+    toSubnets,
+} from "../../lib/kubernetesSpecs";
 import { readSecretsStatements } from "../../lib/iam";
 import { databaseIdentifier, provisionCommand } from "../../lib/sql";
 
@@ -62,7 +75,7 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
             {
                 metadata: {
                     name: PROVISIONER_NAMESPACE,
-                    labels: { ...labels, "platform.io/tenant": "true", "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" },
+                    labels: { ...labels, [TENANT_LABEL]: "true", "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" },
                 },
             },
             k8sOpts(),
@@ -74,7 +87,7 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
         policy("allow-database", {
             podSelector: {},
             policyTypes: ["Egress"],
-            egress: [{ to: args.isolatedCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: args.port }] }],
+            egress: [toSubnets(args.isolatedCidrs, args.port)],
         });
 
         const role = new IrsaRole(
@@ -92,7 +105,7 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
         );
         const sa = new k8s.core.v1.ServiceAccount(
             `${name}-sa`,
-            { metadata: { name: SA, namespace: PROVISIONER_NAMESPACE, labels, annotations: { "eks.amazonaws.com/role-arn": role.roleArn } }, automountServiceAccountToken: false },
+            { metadata: { name: SA, namespace: PROVISIONER_NAMESPACE, labels, annotations: irsaAnnotations(role.roleArn) }, automountServiceAccountToken: false },
             k8sOpts(ns),
         );
         const store = new k8s.apiextensions.CustomResource(
@@ -142,8 +155,8 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
                                 serviceAccountName: SA,
                                 automountServiceAccountToken: false,
                                 restartPolicy: "OnFailure",
-                                securityContext: { runAsNonRoot: true, runAsUser: 70, runAsGroup: 70, seccompProfile: { type: "RuntimeDefault" } },
-                                nodeSelector: { "platform.io/node-group": "system" },
+                                securityContext: restrictedPodSecurity(70),
+                                nodeSelector: onNodeGroup("system"),
                                 containers: [
                                     {
                                         name: "provision",
@@ -161,7 +174,7 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
                                             fromSecret(target, "SERVICE_PASSWORD"),
                                         ],
                                         resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
-                                        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
+                                        securityContext: restrictedContainerSecurity(),
                                         volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                                     },
                                 ],
@@ -212,8 +225,8 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
                         spec: {
                             serviceAccountName: SA,
                             automountServiceAccountToken: false,
-                            securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
-                            nodeSelector: { "platform.io/node-group": "system" },
+                            securityContext: restrictedPodSecurity(65534),
+                            nodeSelector: onNodeGroup("system"),
                             containers: [
                                 {
                                     name: "exporter",
@@ -227,7 +240,7 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
                                     readinessProbe: { httpGet: { path: "/", port: "metrics" }, periodSeconds: 10 },
                                     livenessProbe: { httpGet: { path: "/", port: "metrics" }, periodSeconds: 20 },
                                     resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
-                                    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
+                                    securityContext: restrictedContainerSecurity(),
                                 },
                             ],
                         },

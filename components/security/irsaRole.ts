@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyStatement, irsaTrustPolicy, issuerHost, policyDocument, wildcardProblems } from "../../lib/iam";
+import { PolicyStatement, awsManagedPolicyArn, irsaTrustPolicy, issuerHost, policyDocument, wildcardProblems } from "../../lib/iam";
 
 export interface IrsaRoleArgs {
     /** ARN of the cluster's IAM OIDC provider. Required. */
@@ -13,8 +13,8 @@ export interface IrsaRoleArgs {
     readonly serviceAccount: string;
     /** Inline permissions, naming exact ARNs. Defaults to none. */
     readonly statements?: pulumi.Input<PolicyStatement[]>;
-    /** AWS-managed policies to attach, for add-ons whose vendor publishes one. Defaults to none. */
-    readonly managedPolicyArns?: string[];
+    /** AWS-managed policies to attach, by path below `policy/` (e.g. `AmazonEKS_CNI_Policy`), for add-ons whose vendor publishes one. Defaults to none. */
+    readonly awsManagedPolicies?: { readonly partition: pulumi.Input<string>; readonly paths: string[] };
 }
 
 /**
@@ -55,9 +55,11 @@ export class IrsaRole extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
-        for (const policyArn of args.managedPolicyArns ?? []) {
-            const policyName = policyArn.split("/").pop();
-            new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: role.name, policyArn }, { parent: this });
+        if (args.awsManagedPolicies !== undefined) {
+            const { partition, paths } = args.awsManagedPolicies;
+            for (const path of paths) {
+                new aws.iam.RolePolicyAttachment(`${name}-${path.split("/").pop()}`, { role: role.name, policyArn: awsManagedPolicyArn(partition, path) }, { parent: this });
+            }
         }
 
         this.roleArn = role.arn;

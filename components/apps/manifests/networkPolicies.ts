@@ -1,22 +1,25 @@
+import type * as k8s from "@pulumi/kubernetes";
 import type { ServiceSettings } from "../../../config/schema";
 import { ALLOW_DNS_SPEC, DEFAULT_DENY_SPEC, podsIn, toSubnets } from "../../../lib/kubernetesSpecs";
-import { APP_LABEL, GRPC_PORT_NAME, HTTP_PORT_NAME, Obj, ServiceWiring, meta, selector } from "./workload";
+import { APP_LABEL, GRPC_PORT_NAME, HTTP_PORT_NAME, ServiceWiring, meta, selector } from "./workload";
+
+type NetworkPolicy = k8s.types.input.networking.v1.NetworkPolicy;
 
 /**
- * Network policies of one catalog service, as plain objects. Everything is denied in both directions,
+ * Network policies of one catalog service, as Kubernetes inputs. Everything is denied in both directions,
  * then only what the service needs is opened.
  */
 
-const policy = (svc: ServiceSettings, name: string, spec: Obj): Obj => ({ metadata: meta(svc, name), spec });
-const tcp = (port: number | string) => ({ protocol: "TCP", port });
+const policy = (svc: ServiceSettings, name: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec): NetworkPolicy => ({ metadata: meta(svc, name), spec });
+const tcp = (port: number | string): k8s.types.input.networking.v1.NetworkPolicyPort => ({ protocol: "TCP", port });
 
 /**
  * Default deny in both directions, then only what the service needs: DNS; its own data ports in the data
  * subnets; HTTPS out of the VPC (AWS APIs) and to the private subnets (interface endpoints); in from its
  * declared callers, from the load balancer's subnets when exposed, and from Prometheus.
  */
-export function networkPolicies(svc: ServiceSettings, w: ServiceWiring): Obj[] {
-    const policies: Obj[] = [
+export function networkPolicies(svc: ServiceSettings, w: ServiceWiring): NetworkPolicy[] {
+    const policies: NetworkPolicy[] = [
         policy(svc, "default-deny", DEFAULT_DENY_SPEC),
         policy(svc, "allow-dns", ALLOW_DNS_SPEC),
         policy(svc, "allow-aws-apis", {

@@ -3,7 +3,16 @@ import type { Environment } from "../../../config/catalog";
 import type { ServiceSettings } from "../../../config/schema";
 import { cpuMillis, formatCpu } from "../../../lib/quantity";
 import { prometheusRule, serviceRuleGroups } from "../../observability/alertRules";
-import { WAIT_FOR_READY, externalSecretSpec, secretStoreSpec } from "../../../lib/kubernetesSpecs";
+import {
+    TENANT_LABEL,
+    WAIT_FOR_READY,
+    externalSecretSpec,
+    irsaAnnotations,
+    onNodeGroup,
+    restrictedContainerSecurity,
+    restrictedPodSecurity,
+    secretStoreSpec,
+} from "../../../lib/kubernetesSpecs";
 import { DASHBOARD_LABEL, dashboard } from "../../observability/dashboards";
 import { BROKER_URL_WITH_CREDENTIALS, DataWiring } from "../wiring";
 
@@ -18,8 +27,6 @@ export type Obj = Record<string, unknown>;
 
 /** Label that selects a service's pods, and the one every object of the service carries. */
 export const APP_LABEL = "app.kubernetes.io/name";
-/** Namespaces of catalog services carry this label; policies require each to deny by default. */
-export const TENANT_LABEL = "platform.io/tenant";
 /** Pods run as this user unless the catalog says otherwise: numeric, so the kubelet can verify non-root. */
 export const DEFAULT_RUN_AS_USER = 10001;
 /** Name of the port every web container serves on. */
@@ -105,7 +112,7 @@ export function namespace(svc: ServiceSettings): Obj {
 
 export function serviceAccount(svc: ServiceSettings, w: ServiceWiring): Obj {
     return {
-        metadata: meta(svc, svc.name, { annotations: { "eks.amazonaws.com/role-arn": w.roleArn } }),
+        metadata: meta(svc, svc.name, { annotations: irsaAnnotations(w.roleArn) }),
         // The application never calls the Kubernetes API; the IRSA token is projected separately.
         automountServiceAccountToken: false,
     };
@@ -191,12 +198,7 @@ export function container(svc: ServiceSettings, w: ServiceWiring): Obj {
                   livenessProbe: probe({ periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 }),
               }
             : {}),
-        securityContext: {
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            runAsNonRoot: true,
-            capabilities: { drop: ["ALL"] },
-        },
+        securityContext: restrictedContainerSecurity(),
         volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
     };
 }
@@ -206,14 +208,8 @@ export function podSpec(svc: ServiceSettings, w: ServiceWiring): Obj {
     return {
         serviceAccountName: svc.name,
         automountServiceAccountToken: false,
-        securityContext: {
-            runAsNonRoot: true,
-            runAsUser: DEFAULT_RUN_AS_USER,
-            runAsGroup: DEFAULT_RUN_AS_USER,
-            fsGroup: DEFAULT_RUN_AS_USER,
-            seccompProfile: { type: "RuntimeDefault" },
-        },
-        nodeSelector: { "platform.io/node-group": "apps" },
+        securityContext: restrictedPodSecurity(DEFAULT_RUN_AS_USER, { fsGroup: true }),
+        nodeSelector: onNodeGroup("apps"),
         containers: [container(svc, w)],
         volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
         terminationGracePeriodSeconds: 30,

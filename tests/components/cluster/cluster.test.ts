@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { CONTROL_PLANE_LOG_TYPES, NODE_GROUP_LABEL } from "../../../components/cluster/cluster";
+import { CONTROL_PLANE_LOG_TYPES } from "../../../components/cluster/cluster";
+import { NODE_GROUP_LABEL } from "../../../lib/kubernetesSpecs";
 import { byUrn, json, ofType, one, stackRun, variantRun } from "../../harness";
 
 describe("cluster", () => {
