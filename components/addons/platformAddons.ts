@@ -188,7 +188,7 @@ export class PlatformAddons extends pulumi.ComponentResource {
         if (prometheus) {
             new k8s.apiextensions.CustomResource(
                 `${name}-platform-alerts`,
-                prometheusRule("platform-alerts", "monitoring", platformRuleGroups(), { "app.kubernetes.io/part-of": "platform" }) as k8s.apiextensions.CustomResourceArgs,
+                prometheusRule("platform-alerts", "monitoring", platformRuleGroups(), { "app.kubernetes.io/part-of": "platform" }),
                 { ...k8sOpts, dependsOn: [prometheus] },
             );
         }

@@ -3,16 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServiceSettings } from "../../config/schema";
 import { IrsaRole } from "../security/irsaRole";
 import { readSecretsStatements } from "../../lib/iam";
-import { ingresses } from "./manifests/ingress";
-import * as m from "./manifests/workload";
-import { networkPolicies } from "./manifests/networkPolicies";
+import * as m from "./manifests";
 import { ServiceSecretRefs, serviceWiring } from "./wiring";
 import type { DataEndpoints } from "../data/endpoints";
-
-/** The manifest builders return plain objects; the Kubernetes schemas (not TypeScript) validate them in tests. */
-function manifest<T>(o: object): T {
-    return o as unknown as T;
-}
 
 /** Add-on releases a service's objects wait for; absent when the add-on is disabled. */
 export interface ServiceAddons {
@@ -87,60 +80,57 @@ export class Service extends pulumi.ComponentResource {
         );
         const w: m.ServiceWiring = { ...args.platform, data, roleArn: role.roleArn };
 
-        const ns = new k8s.core.v1.Namespace(`${name}-namespace`, manifest<k8s.core.v1.NamespaceArgs>(m.namespace(svc)), k8sOpts());
+        const ns = new k8s.core.v1.Namespace(`${name}-namespace`, m.namespace(svc), k8sOpts());
         const inNs = (...more: (pulumi.Resource | undefined)[]) => k8sOpts(ns, ...more);
 
-        for (const p of networkPolicies(svc, w)) {
-            const policyName = (p.metadata as { name: string }).name;
-            new k8s.networking.v1.NetworkPolicy(`${name}-${policyName}`, manifest<k8s.networking.v1.NetworkPolicyArgs>(p), inNs());
+        for (const [policyName, policy] of Object.entries(m.networkPolicies(svc, w))) {
+            new k8s.networking.v1.NetworkPolicy(`${name}-${policyName}`, policy, inNs());
         }
-        const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, manifest<k8s.core.v1.ServiceAccountArgs>(m.serviceAccount(svc, w)), inNs());
-        const config = new k8s.core.v1.ConfigMap(`${name}-config`, manifest<k8s.core.v1.ConfigMapArgs>(m.configMap(svc, w)), inNs());
+        const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, m.serviceAccount(svc, w), inNs());
+        const config = new k8s.core.v1.ConfigMap(`${name}-config`, m.configMap(svc, w), inNs());
 
         const waits: pulumi.Resource[] = [sa, config, ...(args.workloadDependsOn ?? [])];
         if (m.secretKeys(w).length > 0) {
             if (!args.addons.externalSecrets) {
                 throw new Error(`Service ${svc.name}: it reads secrets, which needs the External Secrets add-on`);
             }
-            const store = new k8s.apiextensions.CustomResource(`${name}-secret-store`, manifest<k8s.apiextensions.CustomResourceArgs>(m.secretStore(svc, w)), inNs(args.addons.externalSecrets, sa));
+            const store = new k8s.apiextensions.CustomResource(`${name}-secret-store`, m.secretStore(svc, w), inNs(args.addons.externalSecrets, sa));
             waits.push(
-                new k8s.apiextensions.CustomResource(`${name}-external-secret`, manifest<k8s.apiextensions.CustomResourceArgs>(m.externalSecret(svc, w)), inNs(args.addons.externalSecrets, store)),
+                new k8s.apiextensions.CustomResource(`${name}-external-secret`, m.externalSecret(svc, w), inNs(args.addons.externalSecrets, store)),
             );
         }
 
         if (svc.kind === "cron") {
-            new k8s.batch.v1.CronJob(`${name}-cronjob`, manifest<k8s.batch.v1.CronJobArgs>(m.cronJob(svc, w)), inNs(...waits));
+            new k8s.batch.v1.CronJob(`${name}-cronjob`, m.cronJob(svc, w), inNs(...waits));
         } else {
             const autoscaled = m.isAutoscaled(svc, w.defaultReplicas);
-            const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, manifest<k8s.apps.v1.DeploymentArgs>(m.deployment(svc, w)), {
+            const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, m.deployment(svc, w), {
                 ...inNs(...waits),
                 // The autoscaler owns the replica count once the Deployment exists.
                 ignoreChanges: autoscaled ? ["spec.replicas"] : [],
             });
-            new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, manifest<k8s.policy.v1.PodDisruptionBudgetArgs>(m.podDisruptionBudget(svc)), inNs(deployment));
+            new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, m.podDisruptionBudget(svc), inNs(deployment));
             if (svc.queue !== undefined) {
-                for (const obj of m.scaledObject(svc, w)) {
-                    const kind = (obj.kind as string).toLowerCase();
-                    new k8s.apiextensions.CustomResource(`${name}-${kind}`, manifest<k8s.apiextensions.CustomResourceArgs>(obj), inNs(args.addons.keda, deployment));
+                for (const [suffix, obj] of Object.entries(m.queueScaling(svc, w))) {
+                    new k8s.apiextensions.CustomResource(`${name}-${suffix}`, obj, inNs(args.addons.keda, deployment));
                 }
             } else if (autoscaled) {
-                new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, manifest<k8s.autoscaling.v2.HorizontalPodAutoscalerArgs>(m.horizontalPodAutoscaler(svc, w)), inNs(deployment));
+                new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, m.horizontalPodAutoscaler(svc, w), inNs(deployment));
             }
             if (svc.kind === "web") {
-                const service = new k8s.core.v1.Service(`${name}-service`, manifest<k8s.core.v1.ServiceArgs>(m.service(svc)), inNs());
+                const service = new k8s.core.v1.Service(`${name}-service`, m.service(svc), inNs());
                 if (args.addons.kubePrometheusStack) {
-                    new k8s.apiextensions.CustomResource(`${name}-service-monitor`, manifest<k8s.apiextensions.CustomResourceArgs>(m.serviceMonitor(svc)), inNs(args.addons.kubePrometheusStack, service));
+                    new k8s.apiextensions.CustomResource(`${name}-service-monitor`, m.serviceMonitor(svc), inNs(args.addons.kubePrometheusStack, service));
                 }
-                for (const ing of ingresses(svc, w)) {
-                    const suffix = (ing.metadata as { name: string }).name === svc.name ? "ingress" : "grpc-ingress";
-                    new k8s.networking.v1.Ingress(`${name}-${suffix}`, manifest<k8s.networking.v1.IngressArgs>(ing), inNs(service));
+                for (const [suffix, ingress] of Object.entries(m.ingresses(svc, w))) {
+                    new k8s.networking.v1.Ingress(`${name}-${suffix}`, ingress, inNs(service));
                 }
             }
         }
 
         if (args.addons.kubePrometheusStack) {
-            new k8s.apiextensions.CustomResource(`${name}-alerts`, manifest<k8s.apiextensions.CustomResourceArgs>(m.alertRules(svc)), inNs(args.addons.kubePrometheusStack));
-            new k8s.core.v1.ConfigMap(`${name}-dashboard`, manifest<k8s.core.v1.ConfigMapArgs>(m.dashboardConfigMap(svc)), inNs());
+            new k8s.apiextensions.CustomResource(`${name}-alerts`, m.alertRules(svc), inNs(args.addons.kubePrometheusStack));
+            new k8s.core.v1.ConfigMap(`${name}-dashboard`, m.dashboardConfigMap(svc), inNs());
         }
 
         this.namespace = svc.name;

@@ -1,47 +1,49 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { readSecretsStatements } from "../../lib/iam";
+import { ALLOW_DNS_SPEC, DEFAULT_DENY_SPEC, podsIn, toSubnets } from "../../lib/kubernetesSpecs";
 import { IrsaRole } from "../security/irsaRole";
 import {
-    ALLOW_DNS_SPEC,
-    DEFAULT_DENY_SPEC,
-    TENANT_LABEL,
-    WAIT_FOR_READY,
-    externalSecretSpec,
-    irsaAnnotations,
-    onNodeGroup,
-    podsIn,
-    restrictedContainerSecurity,
-    restrictedPodSecurity,
-    secretStoreSpec,
-    toSubnets,
-} from "../../lib/kubernetesSpecs";
-import { readSecretsStatements } from "../../lib/iam";
-import { databaseIdentifier, provisionCommand } from "../../lib/sql";
-
-/** Namespace of the provisioning jobs; it alone can read the master credentials. */
-export const PROVISIONER_NAMESPACE = "platform-db";
-const SA = "db-provisioner";
-const MASTER_SECRET = "master-credentials";
-/** psql image, pinned; its `postgres` user is uid 70. */
-export const PSQL_IMAGE = "public.ecr.aws/docker/library/postgres:17.6-alpine";
-/** Prometheus postgres exporter, pinned; it runs as nobody (65534). */
-export const EXPORTER_IMAGE = "quay.io/prometheuscommunity/postgres-exporter:v0.17.1";
-export const EXPORTER_PORT = 9187;
+    AdminConnection,
+    EXPORTER_PORT,
+    MASTER_SECRET,
+    PROVISIONER_ACCOUNT,
+    PROVISIONER_NAMESPACE,
+    exporterDeployment,
+    exporterDisruptionBudget,
+    exporterMonitor,
+    exporterService,
+    provisionJob,
+    provisionerAccount,
+    provisionerNamespace,
+    provisionerPolicy,
+    provisionerSecret,
+    provisionerSecretStore,
+    serviceCredentials,
+} from "./provisionerManifests";
 
 export interface DatabaseProvisionerArgs {
-    /** Services that get a role and database, with the Secrets Manager secret of each one's credentials. */
+    /** Services that get a role and database, with the Secrets Manager secret of each one's credentials. Required. */
     readonly services: { readonly name: string; readonly secretArn: pulumi.Input<string> }[];
+    /** Host of the primary. Required. */
     readonly host: pulumi.Input<string>;
+    /** Required. */
     readonly port: pulumi.Input<number>;
-    /** Database the master user connects to. */
+    /** Database the master user connects to. Required. */
     readonly adminDatabase: pulumi.Input<string>;
-    /** ARN of the RDS-managed master secret. */
+    /** ARN of the RDS-managed master secret. Required. */
     readonly masterSecretArn: pulumi.Input<string>;
+    /** ARN of the KMS key that encrypts the secrets read here. Required. */
     readonly secretsKmsKeyArn: pulumi.Input<string>;
+    /** Region of Secrets Manager. Required. */
     readonly region: pulumi.Input<string>;
+    /** Subnets of the database, the only egress the jobs get besides DNS. Required. */
     readonly isolatedCidrs: string[];
+    /** The cluster's Kubernetes provider. Required. */
     readonly provider: k8s.Provider;
+    /** ARN of the cluster's IAM OIDC provider. Required. */
     readonly oidcProviderArn: pulumi.Input<string>;
+    /** Issuer URL of the cluster. Required. */
     readonly oidcIssuerUrl: pulumi.Input<string>;
     /** The External Secrets release, which brings the CRDs used here. Required. */
     readonly externalSecrets: pulumi.Resource;
@@ -68,27 +70,14 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
     constructor(name: string, args: DatabaseProvisionerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:data:DatabaseProvisioner", name, {}, opts);
         const k8sOpts = (...dependsOn: pulumi.Resource[]) => ({ parent: this, provider: args.provider, dependsOn });
-        const labels = { "app.kubernetes.io/name": SA, "app.kubernetes.io/part-of": "platform" };
+        const db: AdminConnection = { host: args.host, port: args.port, adminDatabase: args.adminDatabase };
 
-        const ns = new k8s.core.v1.Namespace(
-            `${name}-namespace`,
-            {
-                metadata: {
-                    name: PROVISIONER_NAMESPACE,
-                    labels: { ...labels, [TENANT_LABEL]: "true", "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" },
-                },
-            },
-            k8sOpts(),
-        );
+        const ns = new k8s.core.v1.Namespace(`${name}-namespace`, provisionerNamespace(), k8sOpts());
         const policy = (suffix: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec) =>
-            new k8s.networking.v1.NetworkPolicy(`${name}-${suffix}`, { metadata: { name: suffix, namespace: PROVISIONER_NAMESPACE, labels }, spec }, k8sOpts(ns));
+            new k8s.networking.v1.NetworkPolicy(`${name}-${suffix}`, provisionerPolicy(suffix, spec), k8sOpts(ns));
         policy("default-deny", DEFAULT_DENY_SPEC);
         policy("allow-dns", ALLOW_DNS_SPEC);
-        policy("allow-database", {
-            podSelector: {},
-            policyTypes: ["Egress"],
-            egress: [toSubnets(args.isolatedCidrs, args.port)],
-        });
+        policy("allow-database", { podSelector: {}, policyTypes: ["Egress"], egress: [toSubnets(args.isolatedCidrs, args.port)] });
 
         const role = new IrsaRole(
             `${name}-irsa`,
@@ -96,181 +85,47 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
                 oidcProviderArn: args.oidcProviderArn,
                 oidcIssuerUrl: args.oidcIssuerUrl,
                 namespace: PROVISIONER_NAMESPACE,
-                serviceAccount: SA,
+                serviceAccount: PROVISIONER_ACCOUNT,
                 statements: pulumi
                     .all([args.masterSecretArn, pulumi.all(args.services.map((s) => s.secretArn)), args.secretsKmsKeyArn, args.region])
                     .apply(([master, services, key, region]) => readSecretsStatements([master, ...services], key, region)),
             },
             { parent: this },
         );
-        const sa = new k8s.core.v1.ServiceAccount(
-            `${name}-sa`,
-            { metadata: { name: SA, namespace: PROVISIONER_NAMESPACE, labels, annotations: irsaAnnotations(role.roleArn) }, automountServiceAccountToken: false },
-            k8sOpts(ns),
-        );
-        const store = new k8s.apiextensions.CustomResource(
-            `${name}-secret-store`,
-            {
-                apiVersion: "external-secrets.io/v1",
-                kind: "SecretStore",
-                metadata: { name: SA, namespace: PROVISIONER_NAMESPACE, labels },
-                spec: secretStoreSpec(args.region, SA),
-            },
-            k8sOpts(ns, sa, args.externalSecrets),
-        );
-        const externalSecret = (suffix: string, target: string, data: { secretKey: string; key: pulumi.Input<string>; property: string }[]) =>
+        const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, provisionerAccount(role.roleArn), k8sOpts(ns));
+        const store = new k8s.apiextensions.CustomResource(`${name}-secret-store`, provisionerSecretStore(args.region), k8sOpts(ns, sa, args.externalSecrets));
+        const login = (suffix: string, target: string, secretArn: pulumi.Input<string>, user: string, password: string) =>
             new k8s.apiextensions.CustomResource(
                 `${name}-${suffix}`,
-                {
-                    apiVersion: "external-secrets.io/v1",
-                    kind: "ExternalSecret",
-                    metadata: { name: target, namespace: PROVISIONER_NAMESPACE, labels, annotations: WAIT_FOR_READY },
-                    spec: externalSecretSpec({ kind: "SecretStore", name: SA }, target, { data }),
-                },
+                provisionerSecret(target, [
+                    { secretKey: user, key: secretArn, property: "username" },
+                    { secretKey: password, key: secretArn, property: "password" },
+                ]),
                 k8sOpts(ns, store, args.externalSecrets),
             );
-        const master = externalSecret("master-credentials", MASTER_SECRET, [
-            { secretKey: "PGUSER", key: args.masterSecretArn, property: "username" },
-            { secretKey: "PGPASSWORD", key: args.masterSecretArn, property: "password" },
-        ]);
+        const master = login("master-credentials", MASTER_SECRET, args.masterSecretArn, "PGUSER", "PGPASSWORD");
 
         this.jobs = {};
         for (const service of args.services) {
-            const target = `${service.name}-credentials`;
-            const credentials = externalSecret(`${service.name}-credentials`, target, [
-                { secretKey: "SERVICE_USERNAME", key: service.secretArn, property: "username" },
-                { secretKey: "SERVICE_PASSWORD", key: service.secretArn, property: "password" },
-            ]);
-            const fromSecret = (secret: string, key: string) => ({ name: key, valueFrom: { secretKeyRef: { name: secret, key } } });
-            this.jobs[service.name] = new k8s.batch.v1.Job(
-                `${name}-${service.name}`,
-                {
-                    metadata: { name: `provision-${service.name}`, namespace: PROVISIONER_NAMESPACE, labels: { ...labels, "platform.io/service": service.name } },
-                    spec: {
-                        backoffLimit: 6,
-                        activeDeadlineSeconds: 900,
-                        template: {
-                            metadata: { labels: { ...labels, "platform.io/service": service.name } },
-                            spec: {
-                                serviceAccountName: SA,
-                                automountServiceAccountToken: false,
-                                restartPolicy: "OnFailure",
-                                securityContext: restrictedPodSecurity(70),
-                                nodeSelector: onNodeGroup("system"),
-                                containers: [
-                                    {
-                                        name: "provision",
-                                        image: PSQL_IMAGE,
-                                        command: provisionCommand(),
-                                        env: [
-                                            { name: "PGHOST", value: args.host },
-                                            { name: "PGPORT", value: pulumi.output(args.port).apply(String) },
-                                            { name: "PGDATABASE", value: args.adminDatabase },
-                                            { name: "PGSSLMODE", value: "require" },
-                                            { name: "SERVICE_DATABASE", value: databaseIdentifier(service.name) },
-                                            fromSecret(MASTER_SECRET, "PGUSER"),
-                                            fromSecret(MASTER_SECRET, "PGPASSWORD"),
-                                            fromSecret(target, "SERVICE_USERNAME"),
-                                            fromSecret(target, "SERVICE_PASSWORD"),
-                                        ],
-                                        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
-                                        securityContext: restrictedContainerSecurity(),
-                                        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                                    },
-                                ],
-                                volumes: [{ name: "tmp", emptyDir: { sizeLimit: "16Mi" } }],
-                            },
-                        },
-                    },
-                },
-                k8sOpts(ns, master, credentials),
-            );
+            const credentials = login(`${service.name}-credentials`, serviceCredentials(service.name), service.secretArn, "SERVICE_USERNAME", "SERVICE_PASSWORD");
+            this.jobs[service.name] = new k8s.batch.v1.Job(`${name}-${service.name}`, provisionJob(service.name, db), k8sOpts(ns, master, credentials));
         }
         if (args.prometheus && args.prometheusPods) {
             const pods = args.prometheusPods;
             policy("allow-prometheus", {
                 podSelector: { matchLabels: { "app.kubernetes.io/name": "postgres-exporter" } },
                 policyTypes: ["Ingress"],
-                ingress: [
-                    {
-                        from: [podsIn(pods.namespace, pods.podLabels)],
-                        ports: [{ protocol: "TCP", port: EXPORTER_PORT }],
-                    },
-                ],
+                ingress: [{ from: [podsIn(pods.namespace, pods.podLabels)], ports: [{ protocol: "TCP", port: EXPORTER_PORT }] }],
             });
             for (const service of args.services) {
-                this.exporter(name, service.name, args, this.jobs[service.name], args.prometheus);
+                // Each exporter waits for its database to exist; Prometheus's release brings the ServiceMonitor CRD.
+                const exporter = `${name}-${service.name}-exporter`;
+                const deployment = new k8s.apps.v1.Deployment(exporter, exporterDeployment(service.name, db, args.exporterReplicas ?? 1), k8sOpts(this.jobs[service.name]));
+                new k8s.policy.v1.PodDisruptionBudget(exporter, exporterDisruptionBudget(service.name), k8sOpts(deployment));
+                const svc = new k8s.core.v1.Service(exporter, exporterService(service.name), k8sOpts(deployment));
+                new k8s.apiextensions.CustomResource(`${exporter}-monitor`, exporterMonitor(service.name), k8sOpts(svc, args.prometheus));
             }
         }
         this.registerOutputs({});
-    }
-
-    /**
-     * A postgres exporter for one service's database, connecting as that service's own role (never the
-     * master user), with a Service and ServiceMonitor so that Prometheus scrapes it.
-     */
-    private exporter(name: string, service: string, args: DatabaseProvisionerArgs, job: k8s.batch.v1.Job, prometheus: pulumi.Resource): void {
-        const labels = { "app.kubernetes.io/name": "postgres-exporter", "app.kubernetes.io/instance": service, "app.kubernetes.io/part-of": "platform" };
-        const opts = (...dependsOn: pulumi.Resource[]) => ({ parent: this, provider: args.provider, dependsOn });
-        const credentials = `${service}-credentials`;
-        const deployment = new k8s.apps.v1.Deployment(
-            `${name}-${service}-exporter`,
-            {
-                metadata: { name: `pg-exporter-${service}`, namespace: PROVISIONER_NAMESPACE, labels },
-                spec: {
-                    replicas: args.exporterReplicas ?? 1,
-                    selector: { matchLabels: labels },
-                    template: {
-                        metadata: { labels },
-                        spec: {
-                            serviceAccountName: SA,
-                            automountServiceAccountToken: false,
-                            securityContext: restrictedPodSecurity(65534),
-                            nodeSelector: onNodeGroup("system"),
-                            containers: [
-                                {
-                                    name: "exporter",
-                                    image: EXPORTER_IMAGE,
-                                    ports: [{ name: "metrics", containerPort: EXPORTER_PORT, protocol: "TCP" }],
-                                    env: [
-                                        { name: "DATA_SOURCE_URI", value: pulumi.interpolate`${args.host}:${args.port}/${databaseIdentifier(service)}?sslmode=require` },
-                                        { name: "DATA_SOURCE_USER", valueFrom: { secretKeyRef: { name: credentials, key: "SERVICE_USERNAME" } } },
-                                        { name: "DATA_SOURCE_PASS", valueFrom: { secretKeyRef: { name: credentials, key: "SERVICE_PASSWORD" } } },
-                                    ],
-                                    readinessProbe: { httpGet: { path: "/", port: "metrics" }, periodSeconds: 10 },
-                                    livenessProbe: { httpGet: { path: "/", port: "metrics" }, periodSeconds: 20 },
-                                    resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
-                                    securityContext: restrictedContainerSecurity(),
-                                },
-                            ],
-                        },
-                    },
-                },
-            },
-            opts(job),
-        );
-        new k8s.policy.v1.PodDisruptionBudget(
-            `${name}-${service}-exporter`,
-            { metadata: { name: `pg-exporter-${service}`, namespace: PROVISIONER_NAMESPACE, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: labels } } },
-            opts(deployment),
-        );
-        const svc = new k8s.core.v1.Service(
-            `${name}-${service}-exporter`,
-            {
-                metadata: { name: `pg-exporter-${service}`, namespace: PROVISIONER_NAMESPACE, labels },
-                spec: { selector: labels, ports: [{ name: "metrics", port: EXPORTER_PORT, targetPort: "metrics", protocol: "TCP" }] },
-            },
-            opts(deployment),
-        );
-        new k8s.apiextensions.CustomResource(
-            `${name}-${service}-exporter-monitor`,
-            {
-                apiVersion: "monitoring.coreos.com/v1",
-                kind: "ServiceMonitor",
-                metadata: { name: `pg-exporter-${service}`, namespace: PROVISIONER_NAMESPACE, labels },
-                spec: { selector: { matchLabels: labels }, namespaceSelector: { matchNames: [PROVISIONER_NAMESPACE] }, endpoints: [{ port: "metrics", interval: "30s" }] },
-            },
-            opts(svc, prometheus),
-        );
     }
 }

@@ -1,3 +1,4 @@
+import type * as k8s from "@pulumi/kubernetes";
 import type { ServiceSettings } from "../../config/schema";
 
 /**
@@ -149,6 +150,6 @@ export function platformRuleGroups(queueDepthThreshold = 1000): RuleGroup[] {
 }
 
 /** A PrometheusRule object holding the groups. */
-export function prometheusRule(name: string, namespace: string, groups: RuleGroup[], labels: Record<string, string> = {}): Record<string, unknown> {
+export function prometheusRule(name: string, namespace: string, groups: RuleGroup[], labels: Record<string, string> = {}): k8s.apiextensions.CustomResourceArgs {
     return { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name, namespace, labels }, spec: { groups } };
 }

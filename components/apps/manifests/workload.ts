@@ -1,100 +1,41 @@
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Environment } from "../../../config/catalog";
 import type { ServiceSettings } from "../../../config/schema";
+import { TENANT_LABEL, irsaAnnotations, onNodeGroup, restrictedContainerSecurity, restrictedPodSecurity } from "../../../lib/kubernetesSpecs";
 import { cpuMillis, formatCpu } from "../../../lib/quantity";
-import { prometheusRule, serviceRuleGroups } from "../../observability/alertRules";
+import { BROKER_URL_WITH_CREDENTIALS } from "../wiring";
 import {
-    TENANT_LABEL,
-    WAIT_FOR_READY,
-    externalSecretSpec,
-    irsaAnnotations,
-    onNodeGroup,
-    restrictedContainerSecurity,
-    restrictedPodSecurity,
-    secretStoreSpec,
-} from "../../../lib/kubernetesSpecs";
-import { DASHBOARD_LABEL, dashboard } from "../../observability/dashboards";
-import { BROKER_URL_WITH_CREDENTIALS, DataWiring } from "../wiring";
+    AUTOSCALING_DEFAULTS,
+    DEFAULT_RUN_AS_USER,
+    GRPC_PORT_NAME,
+    HTTP_PORT_NAME,
+    SERVICE_DEFAULTS,
+    SERVICE_PORT,
+    ServiceWiring,
+    configMapName,
+    labels,
+    meta,
+    replicaBounds,
+    secretName,
+    selector,
+} from "./common";
+import { secretKeys } from "./secrets";
 
 /**
- * Kubernetes manifests of one catalog service, as plain objects built from settings and the AWS
- * endpoints it is wired to. Nothing here creates a resource, so every manifest can be validated against
- * the Kubernetes schemas and inspected in tests without running Pulumi.
+ * The service's namespace, identity, configuration and workload: a Deployment (web and worker) or a
+ * CronJob, its Service, autoscaler and disruption budget, built from the catalog entry and its wiring.
  */
 
-type Input<T> = pulumi.Input<T>;
-export type Obj = Record<string, unknown>;
-
-/** Label that selects a service's pods, and the one every object of the service carries. */
-export const APP_LABEL = "app.kubernetes.io/name";
-/** Pods run as this user unless the catalog says otherwise: numeric, so the kubelet can verify non-root. */
-export const DEFAULT_RUN_AS_USER = 10001;
-/** Name of the port every web container serves on. */
-export const HTTP_PORT_NAME = "http";
-/** Name of the gRPC port, when a service has one. */
-export const GRPC_PORT_NAME = "grpc";
-/** Port the Kubernetes Service exposes to other pods. */
-export const SERVICE_PORT = 80;
-
-/** Everything outside the catalog entry that a service's manifests refer to. */
-export interface ServiceWiring {
-    readonly region: Input<string>;
-    readonly environment: Environment;
-    /** Replicas of a service whose catalog entry gives none. */
-    readonly defaultReplicas: number;
-    /** IRSA role the service account assumes. */
-    readonly roleArn: Input<string>;
-    /** Settings, credentials and egress of the data stores the service uses. */
-    readonly data: DataWiring;
-    /** The CIDR blocks the network policies open. */
-    readonly networks: {
-        readonly vpc: string;
-        readonly public: string[];
-        readonly private: string[];
-    };
-    readonly ingress: {
-        readonly certificateArn: string;
-        readonly sslPolicy: string;
-        readonly scheme: string;
-        /** ALB ingress group shared by every service of the stack: one ALB per stack. */
-        readonly group: string;
-    };
-    /** Namespace and pod labels of Prometheus, which scrapes the service. */
-    readonly prometheus: { readonly namespace: string; readonly podLabels: Record<string, string> };
-    /** Where traces go, for services with `tracing`. */
-    readonly tracing?: { readonly namespace: string; readonly podLabels: Record<string, string>; readonly endpoint: string; readonly ports: number[] };
+/** A setting the catalog requires of this kind of service; its absence means the config was not validated. */
+function required<K extends "port" | "schedule">(svc: ServiceSettings, key: K): NonNullable<ServiceSettings[K]> {
+    const value = svc[key];
+    if (value === undefined) {
+        throw new Error(`Service ${svc.name}: a ${svc.kind} service needs ${key}`);
+    }
+    return value as NonNullable<ServiceSettings[K]>;
 }
 
-/** Catalog defaults for what an entry may leave out. */
-export const SERVICE_DEFAULTS = { cpu: "100m", memory: "128Mi", healthPath: "/healthz" } as const;
-
-export function labels(svc: ServiceSettings): Record<string, string> {
-    return { [APP_LABEL]: svc.name, "app.kubernetes.io/component": svc.kind, "app.kubernetes.io/part-of": "platform" };
-}
-
-export function selector(svc: ServiceSettings): Record<string, string> {
-    return { [APP_LABEL]: svc.name };
-}
-
-/** Metadata of an object of the service: its name, the service's namespace and labels. */
-export const meta = (svc: ServiceSettings, name: string, extra: Obj = {}) => ({ name, namespace: svc.name, labels: labels(svc), ...extra });
-
-/** Replica bounds: a fixed count is both bounds. */
-export function replicaBounds(svc: ServiceSettings, defaultReplicas: number): { min: number; max: number } {
-    const r = svc.replicas ?? defaultReplicas;
-    return typeof r === "number" ? { min: r, max: r } : r;
-}
-
-/** True when something other than the Deployment decides the replica count. */
-export function isAutoscaled(svc: ServiceSettings, defaultReplicas: number): boolean {
-    const { min, max } = replicaBounds(svc, defaultReplicas);
-    return svc.kind !== "cron" && (svc.queue !== undefined || max > min);
-}
-
-export const configMapName = (svc: ServiceSettings) => `${svc.name}-config`;
-export const secretName = (svc: ServiceSettings) => `${svc.name}-secrets`;
-
-export function namespace(svc: ServiceSettings): Obj {
+export function namespace(svc: ServiceSettings): k8s.types.input.core.v1.Namespace {
     return {
         metadata: {
             name: svc.name,
@@ -110,7 +51,7 @@ export function namespace(svc: ServiceSettings): Obj {
     };
 }
 
-export function serviceAccount(svc: ServiceSettings, w: ServiceWiring): Obj {
+export function serviceAccount(svc: ServiceSettings, w: ServiceWiring): k8s.types.input.core.v1.ServiceAccount {
     return {
         metadata: meta(svc, svc.name, { annotations: irsaAnnotations(w.roleArn) }),
         // The application never calls the Kubernetes API; the IRSA token is projected separately.
@@ -119,8 +60,8 @@ export function serviceAccount(svc: ServiceSettings, w: ServiceWiring): Obj {
 }
 
 /** Plain settings and AWS endpoints; nothing secret. */
-export function configMap(svc: ServiceSettings, w: ServiceWiring): Obj {
-    const data: Record<string, Input<string>> = { ...(svc.env ?? {}) };
+export function configMap(svc: ServiceSettings, w: ServiceWiring): k8s.types.input.core.v1.ConfigMap {
+    const data: Record<string, pulumi.Input<string>> = { ...(svc.env ?? {}) };
     data.AWS_REGION = w.region;
     Object.assign(data, w.data.env);
     if (svc.tracing === true && w.tracing) {
@@ -133,39 +74,7 @@ export function configMap(svc: ServiceSettings, w: ServiceWiring): Obj {
     return { metadata: meta(svc, configMapName(svc)), data };
 }
 
-/** Secret keys the ExternalSecret materialises, by environment variable name. */
-export function secretKeys(w: ServiceWiring): string[] {
-    return w.data.secretKeys.map((k) => k.env);
-}
-
-/** Reads only this service's secrets, as its own service account (ESO's JWT auth through IRSA). */
-export function secretStore(svc: ServiceSettings, w: ServiceWiring): Obj {
-    return {
-        apiVersion: "external-secrets.io/v1",
-        kind: "SecretStore",
-        metadata: meta(svc, svc.name),
-        spec: secretStoreSpec(w.region, svc.name),
-    };
-}
-
-/**
- * Materialises the service's credentials from Secrets Manager and refreshes them hourly. The broker URL
- * with credentials is assembled by External Secrets' template, so no secret value passes through Pulumi.
- */
-export function externalSecret(svc: ServiceSettings, w: ServiceWiring): Obj {
-    const data = w.data.secretKeys.flatMap((k) => ("from" in k ? [{ secretKey: k.env, key: k.from.secretArn, property: k.from.property }] : []));
-    const templated = w.data.secretKeys.flatMap((k) => ("template" in k ? [[k.env, k.template] as const] : []));
-    const template = templated.length > 0 ? { engineVersion: "v2", mergePolicy: "Merge", data: Object.fromEntries(templated) } : undefined;
-    return {
-        apiVersion: "external-secrets.io/v1",
-        kind: "ExternalSecret",
-        // Pulumi waits until the Secret exists, so workloads never start without their credentials.
-        metadata: meta(svc, secretName(svc), { annotations: WAIT_FOR_READY }),
-        spec: externalSecretSpec({ kind: "SecretStore", name: svc.name }, secretName(svc), { data }, template),
-    };
-}
-
-function resources(svc: ServiceSettings): Obj {
+function resources(svc: ServiceSettings): k8s.types.input.core.v1.ResourceRequirements {
     const cpu = svc.cpu ?? SERVICE_DEFAULTS.cpu;
     const memory = svc.memory ?? SERVICE_DEFAULTS.memory;
     // Memory limit equals the request (no overcommit, predictable OOM); CPU may burst to twice its request.
@@ -173,21 +82,21 @@ function resources(svc: ServiceSettings): Obj {
 }
 
 /** The container of the service: restricted security context, read-only root with a writable /tmp. */
-export function container(svc: ServiceSettings, w: ServiceWiring): Obj {
-    const env = secretKeys(w).map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secretName(svc), key } } }));
+export function container(svc: ServiceSettings, w: ServiceWiring): k8s.types.input.core.v1.Container {
+    const env = secretKeys(w).map((key): k8s.types.input.core.v1.EnvVar => ({ name: key, valueFrom: { secretKeyRef: { name: secretName(svc), key } } }));
     const web = svc.kind === "web";
     // A gRPC service is probed with the gRPC health protocol (grpc.health.v1), which needs the port number.
     const check = svc.grpc ? { grpc: { port: svc.grpc.port } } : { httpGet: { path: svc.healthPath ?? SERVICE_DEFAULTS.healthPath, port: HTTP_PORT_NAME } };
-    const probe = (extra: Obj) => ({ ...check, ...extra });
-    const ports = [
-        { name: HTTP_PORT_NAME, containerPort: svc.port, protocol: "TCP" },
+    const probe = (extra: k8s.types.input.core.v1.Probe): k8s.types.input.core.v1.Probe => ({ ...check, ...extra });
+    const ports = (): k8s.types.input.core.v1.ContainerPort[] => [
+        { name: HTTP_PORT_NAME, containerPort: required(svc, "port"), protocol: "TCP" },
         ...(svc.grpc ? [{ name: GRPC_PORT_NAME, containerPort: svc.grpc.port, protocol: "TCP" }] : []),
     ];
     return {
         name: svc.name,
         image: svc.image,
         ...(svc.command ? { command: svc.command } : {}),
-        ...(web ? { ports } : {}),
+        ...(web ? { ports: ports() } : {}),
         envFrom: [{ configMapRef: { name: configMapName(svc) } }],
         ...(env.length > 0 ? { env } : {}),
         resources: resources(svc),
@@ -204,7 +113,7 @@ export function container(svc: ServiceSettings, w: ServiceWiring): Obj {
 }
 
 /** Pod spec shared by Deployments and CronJobs. */
-export function podSpec(svc: ServiceSettings, w: ServiceWiring): Obj {
+export function podSpec(svc: ServiceSettings, w: ServiceWiring): k8s.types.input.core.v1.PodSpec {
     return {
         serviceAccountName: svc.name,
         automountServiceAccountToken: false,
@@ -226,7 +135,7 @@ export function podSpec(svc: ServiceSettings, w: ServiceWiring): Obj {
     };
 }
 
-export function deployment(svc: ServiceSettings, w: ServiceWiring): Obj {
+export function deployment(svc: ServiceSettings, w: ServiceWiring): k8s.types.input.apps.v1.Deployment {
     const { min } = replicaBounds(svc, w.defaultReplicas);
     return {
         metadata: meta(svc, svc.name),
@@ -241,11 +150,11 @@ export function deployment(svc: ServiceSettings, w: ServiceWiring): Obj {
     };
 }
 
-export function cronJob(svc: ServiceSettings, w: ServiceWiring): Obj {
+export function cronJob(svc: ServiceSettings, w: ServiceWiring): k8s.types.input.batch.v1.CronJob {
     return {
         metadata: meta(svc, svc.name),
         spec: {
-            schedule: svc.schedule,
+            schedule: required(svc, "schedule"),
             timeZone: "Etc/UTC",
             concurrencyPolicy: "Forbid",
             startingDeadlineSeconds: 300,
@@ -259,7 +168,7 @@ export function cronJob(svc: ServiceSettings, w: ServiceWiring): Obj {
     };
 }
 
-export function service(svc: ServiceSettings): Obj {
+export function service(svc: ServiceSettings): k8s.types.input.core.v1.Service {
     return {
         metadata: meta(svc, svc.name),
         spec: {
@@ -273,9 +182,9 @@ export function service(svc: ServiceSettings): Obj {
     };
 }
 
-export function horizontalPodAutoscaler(svc: ServiceSettings, w: ServiceWiring): Obj {
+export function horizontalPodAutoscaler(svc: ServiceSettings, w: ServiceWiring): k8s.types.input.autoscaling.v2.HorizontalPodAutoscaler {
     const { min, max } = replicaBounds(svc, w.defaultReplicas);
-    const utilization = (name: string, averageUtilization: number) => ({ type: "Resource", resource: { name, target: { type: "Utilization", averageUtilization } } });
+    const utilization = (name: string, averageUtilization: number): k8s.types.input.autoscaling.v2.MetricSpec => ({ type: "Resource", resource: { name, target: { type: "Utilization", averageUtilization } } });
     return {
         metadata: meta(svc, svc.name),
         spec: {
@@ -287,21 +196,24 @@ export function horizontalPodAutoscaler(svc: ServiceSettings, w: ServiceWiring):
     };
 }
 
-/** Default HPA targets, in percent of requests. */
-export const AUTOSCALING_DEFAULTS = { cpu: 70, memory: 80 } as const;
-
-/** KEDA scaling on the RabbitMQ queue's length, with credentials from the service's own Secret. */
-export function scaledObject(svc: ServiceSettings, w: ServiceWiring): Obj[] {
+/**
+ * KEDA scaling on the RabbitMQ queue's length, with credentials from the service's own Secret: its
+ * TriggerAuthentication and ScaledObject, by the suffix of their logical names.
+ */
+export function queueScaling(svc: ServiceSettings, w: ServiceWiring): Record<"triggerauthentication" | "scaledobject", k8s.apiextensions.CustomResourceArgs> {
     const { min, max } = replicaBounds(svc, w.defaultReplicas);
-    const queue = svc.queue as { name: string; targetLength: number };
-    return [
-        {
+    const queue = svc.queue;
+    if (queue === undefined) {
+        throw new Error(`Service ${svc.name}: only a service with a queue scales on one`);
+    }
+    return {
+        triggerauthentication: {
             apiVersion: "keda.sh/v1alpha1",
             kind: "TriggerAuthentication",
             metadata: meta(svc, `${svc.name}-rabbitmq`),
             spec: { secretTargetRef: [{ parameter: "host", name: secretName(svc), key: BROKER_URL_WITH_CREDENTIALS }] },
         },
-        {
+        scaledobject: {
             apiVersion: "keda.sh/v1alpha1",
             kind: "ScaledObject",
             metadata: meta(svc, svc.name),
@@ -320,33 +232,10 @@ export function scaledObject(svc: ServiceSettings, w: ServiceWiring): Obj[] {
                 ],
             },
         },
-    ];
-}
-
-/** Allows one voluntary disruption at any time, so node drains never block. */
-export function podDisruptionBudget(svc: ServiceSettings): Obj {
-    return { metadata: meta(svc, svc.name), spec: { maxUnavailable: 1, selector: { matchLabels: selector(svc) } } };
-}
-
-export function serviceMonitor(svc: ServiceSettings): Obj {
-    return {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "ServiceMonitor",
-        metadata: meta(svc, svc.name),
-        spec: {
-            selector: { matchLabels: selector(svc) },
-            namespaceSelector: { matchNames: [svc.name] },
-            endpoints: [{ port: HTTP_PORT_NAME, path: "/metrics", interval: "30s" }],
-        },
     };
 }
 
-/** The service's alert rules, evaluated by Prometheus. */
-export function alertRules(svc: ServiceSettings): Obj {
-    return prometheusRule(svc.name, svc.name, serviceRuleGroups(svc), labels(svc));
-}
-
-/** The service's Grafana dashboard, picked up by Grafana's sidecar. */
-export function dashboardConfigMap(svc: ServiceSettings): Obj {
-    return { metadata: meta(svc, `${svc.name}-dashboard`, { labels: { ...labels(svc), ...DASHBOARD_LABEL } }), data: { [`${svc.name}.json`]: JSON.stringify(dashboard(svc)) } };
+/** Allows one voluntary disruption at any time, so node drains never block. */
+export function podDisruptionBudget(svc: ServiceSettings): k8s.types.input.policy.v1.PodDisruptionBudget {
+    return { metadata: meta(svc, svc.name), spec: { maxUnavailable: 1, selector: { matchLabels: selector(svc) } } };
 }
