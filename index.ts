@@ -109,12 +109,23 @@ const broker = !settings.broker.enabled ? undefined : new Broker(
 );
 const endpoints = awsDataEndpoints({ database, cache, broker }, network.subnetCidrs);
 
+// Each service's own secrets; its credentials for shared stores come with the store's endpoint.
 const serviceSecrets = Object.fromEntries(
-    settings.services.map((svc) => {
-        const databaseUser = (svc.uses ?? []).includes("database") ? databaseIdentifier(svc.name) : undefined;
-        const args = { namePrefix: `${secretsPrefix}/services/${svc.name}`, secretNames: svc.secrets, databaseUser, kmsKeyArn: keys.secrets, recoveryWindowInDays: settings.secrets.recoveryWindowDays, protect };
-        return [svc.name, new ServiceSecrets(`secrets-${svc.name}`, args, opts)];
-    }),
+    settings.services.map((svc) => [
+        svc.name,
+        new ServiceSecrets(
+            `secrets-${svc.name}`,
+            {
+                namePrefix: `${secretsPrefix}/services/${svc.name}`,
+                secretNames: svc.secrets,
+                databaseUser: (svc.uses ?? []).includes("database") ? databaseIdentifier(svc.name) : undefined,
+                kmsKeyArn: keys.secrets,
+                recoveryWindowInDays: settings.secrets.recoveryWindowDays,
+                protect,
+            },
+            opts,
+        ),
+    ]),
 );
 
 const addons = new PlatformAddons(

@@ -4,12 +4,15 @@ import { AddonDefinition, AddonFacts } from "./index";
 import { IrsaRole } from "../security/irsaRole";
 
 export interface HelmAddonArgs {
+    /** The add-on: chart, pinned version, namespace, values and policy. Required. */
     readonly definition: AddonDefinition;
     /** Facts the values and policy are built from; the role ARN is filled in here. Required. */
     readonly facts: pulumi.Input<Omit<AddonFacts, "roleArn">>;
     /** The cluster's Kubernetes provider. Required. */
     readonly provider: k8s.Provider;
+    /** ARN of the cluster's IAM OIDC provider, for the add-on's IRSA role. Required. */
     readonly oidcProviderArn: pulumi.Input<string>;
+    /** Issuer URL of the cluster. Required. */
     readonly oidcIssuerUrl: pulumi.Input<string>;
     /** What the release must wait for (nodes, CRDs, secrets it reads). Defaults to nothing. */
     readonly dependsOn?: pulumi.Resource[];

@@ -21,19 +21,25 @@ export interface PlatformAddonsArgs {
     readonly addons: AddonsSettings;
     /** Stack facts shared by every add-on (replicas and role are filled in per add-on). Required. */
     readonly facts: { readonly [K in keyof StackFacts]: pulumi.Input<StackFacts[K]> };
+    /** The cluster's Kubernetes provider. Required. */
     readonly provider: k8s.Provider;
+    /** ARN of the cluster's IAM OIDC provider, for the add-ons' IRSA roles. Required. */
     readonly oidcProviderArn: pulumi.Input<string>;
+    /** Issuer URL of the cluster. Required. */
     readonly oidcIssuerUrl: pulumi.Input<string>;
     /** Node groups and core add-ons: releases wait for them so that their pods can schedule. Required. */
     readonly clusterReady: pulumi.Resource[];
     /** Name of the container log group, created here with retention and the logs key. Required. */
     readonly containerLogGroupName: string;
+    /** KMS key that encrypts the container log group. Required. */
     readonly logsKmsKeyArn: pulumi.Input<string>;
+    /** KMS key that encrypts the add-ons' secrets. Required. */
     readonly secretsKmsKeyArn: pulumi.Input<string>;
     /** Secrets Manager prefix of the stack, e.g. `platform/dev`. Required. */
     readonly secretPrefix: string;
     /** Slack channel for alerts; empty for none. Defaults to none. */
     readonly slackChannel?: string;
+    /** Days a deleted add-on secret can still be restored (0 deletes at once). Required. */
     readonly secretRecoveryWindowInDays: number;
     /** Guards the add-ons' secrets against deletion by Pulumi. Defaults to false. */
     readonly protect?: boolean;

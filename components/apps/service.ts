@@ -9,13 +9,13 @@ import type { DataEndpoints } from "../data/endpoints";
 
 /** Add-on releases a service's objects wait for; absent when the add-on is disabled. */
 export interface ServiceAddons {
-    /** Installs the ALB ingress controller; every object of the service depends on it, so destroy removes ALBs first. */
+    /** Installs the ALB ingress controller; every object of the service depends on it, so destroy removes ALBs first. Defaults to none. */
     readonly loadBalancerController?: pulumi.Resource;
-    /** Brings the SecretStore and ExternalSecret CRDs. */
+    /** Brings the SecretStore and ExternalSecret CRDs; required by a service that reads secrets. Defaults to none. */
     readonly externalSecrets?: pulumi.Resource;
-    /** Brings the ServiceMonitor CRD. */
+    /** Brings the ServiceMonitor and PrometheusRule CRDs; without it the service gets no monitoring objects. Defaults to none. */
     readonly kubePrometheusStack?: pulumi.Resource;
-    /** Brings the ScaledObject CRD. */
+    /** Brings the ScaledObject CRD, for a service that scales on a queue. Defaults to none. */
     readonly keda?: pulumi.Resource;
 }
 
@@ -31,10 +31,15 @@ export interface ServiceArgs {
     readonly endpoints: DataEndpoints;
     /** The secrets the service owns. Required. */
     readonly secrets: ServiceSecretRefs;
+    /** KMS key that encrypts the service's secrets; its role may decrypt through Secrets Manager only. Required. */
     readonly secretsKmsKeyArn: pulumi.Input<string>;
+    /** ARN of the cluster's IAM OIDC provider, for the service's IRSA role. Required. */
     readonly oidcProviderArn: pulumi.Input<string>;
+    /** Issuer URL of the cluster. Required. */
     readonly oidcIssuerUrl: pulumi.Input<string>;
+    /** The cluster's Kubernetes provider. Required. */
     readonly provider: k8s.Provider;
+    /** Add-on releases the service's objects wait for. Required (an add-on that is off is absent). */
     readonly addons: ServiceAddons;
     /** Resources the workload must wait for, such as its database provisioning job. Defaults to none. */
     readonly workloadDependsOn?: pulumi.Resource[];

@@ -27,8 +27,11 @@ export interface ClusterArgs {
     readonly partition: pulumi.Input<string>;
     /** Kubernetes minor version, e.g. `1.35`. Required. */
     readonly version: string;
+    /** Required. */
     readonly vpcId: pulumi.Input<string>;
+    /** Subnets for internet-facing load balancers. Required. */
     readonly publicSubnetIds: pulumi.Input<string[]>;
+    /** Subnets of the nodes and the control-plane network interfaces. Required. */
     readonly privateSubnetIds: pulumi.Input<string[]>;
     /** Security group attached to every node besides the EKS cluster group; data stores admit it. Required. */
     readonly workloadSecurityGroupId: pulumi.Input<string>;
@@ -54,7 +57,7 @@ export interface ClusterArgs {
     readonly nodeGroups: { readonly system: NodeGroupSettings; readonly apps: NodeGroupSettings };
     /** Guards the cluster against deletion by Pulumi and by EKS itself. Defaults to false. */
     readonly protect?: boolean;
-    /** Tags for launch-template instances and volumes (the provider's default tags do not reach them). */
+    /** Tags for launch-template instances and volumes (the provider's default tags do not reach them). Defaults to none. */
     readonly tags?: Record<string, string>;
 }
 

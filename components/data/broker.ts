@@ -10,6 +10,7 @@ export const CONSOLE_PORT = 443;
 export interface BrokerArgs {
     /** Broker name. Changing it replaces the broker and loses its queues. Required. */
     readonly brokerName: string;
+    /** Required. */
     readonly vpcId: pulumi.Input<string>;
     /** Private subnets; a single-instance broker uses the first. Required. */
     readonly subnetIds: pulumi.Input<string[]>;
@@ -17,12 +18,15 @@ export interface BrokerArgs {
     readonly clientSecurityGroupId: pulumi.Input<string>;
     /** RabbitMQ version, `3.13` or `4.2`. Required. */
     readonly engineVersion: string;
+    /** Broker instance type, e.g. `mq.m7g.large`. Required. */
     readonly instanceType: string;
     /** `SINGLE_INSTANCE` or `CLUSTER_MULTI_AZ` (three nodes). Defaults to SINGLE_INSTANCE. */
     readonly deploymentMode?: "SINGLE_INSTANCE" | "CLUSTER_MULTI_AZ";
     /** Secrets Manager name for the admin credentials. Required. */
     readonly credentialsSecretName: string;
+    /** KMS key that encrypts the admin credentials secret. Required. */
     readonly secretsKmsKeyArn: pulumi.Input<string>;
+    /** Days a deleted secret can still be restored (0 deletes at once). Required. */
     readonly secretRecoveryWindowInDays: number;
     /** Guards the broker against deletion by Pulumi. Defaults to false. */
     readonly protect?: boolean;

@@ -9,6 +9,7 @@ export const CACHE_PORT = 6379;
 export interface CacheArgs {
     /** ElastiCache replication group ID, at most 40 characters. Changing it replaces the cache. Required. */
     readonly replicationGroupId: string;
+    /** Required. */
     readonly vpcId: pulumi.Input<string>;
     /** Isolated subnets. Required. */
     readonly subnetIds: pulumi.Input<string[]>;
@@ -16,9 +17,11 @@ export interface CacheArgs {
     readonly clientSecurityGroupId: pulumi.Input<string>;
     /** `valkey` or `redis`. Defaults to valkey. */
     readonly engine?: "valkey" | "redis";
+    /** Engine version, e.g. `8.0`. Required. */
     readonly engineVersion: string;
     /** Parameter group family of the engine version, e.g. `valkey8`. Required. */
     readonly parameterFamily: string;
+    /** Node type, e.g. `cache.t4g.micro`. Required. */
     readonly nodeType: string;
     /** Shard the keyspace across node groups. Defaults to false. */
     readonly clusterMode?: boolean;
@@ -30,10 +33,15 @@ export interface CacheArgs {
     readonly snapshotRetentionDays?: number;
     /** Secrets Manager name for the auth token. Required. */
     readonly authSecretName: string;
+    /** KMS key for encryption at rest. Required. */
     readonly storageKmsKeyArn: pulumi.Input<string>;
+    /** KMS key that encrypts the auth token secret. Required. */
     readonly secretsKmsKeyArn: pulumi.Input<string>;
+    /** KMS key that encrypts the slow-log group. Required. */
     readonly logsKmsKeyArn: pulumi.Input<string>;
+    /** Days to keep the slow log. Required. */
     readonly logRetentionInDays: number;
+    /** Days a deleted secret can still be restored (0 deletes at once). Required. */
     readonly secretRecoveryWindowInDays: number;
     /** Guards the replication group against deletion by Pulumi. Defaults to false. */
     readonly protect?: boolean;

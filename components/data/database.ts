@@ -8,6 +8,7 @@ export const POSTGRES_PORT = 5432;
 export interface DatabaseArgs {
     /** RDS identifier of the primary; replicas append `-replica-N`. Changing it replaces the database. Required. */
     readonly identifier: string;
+    /** Required. */
     readonly vpcId: pulumi.Input<string>;
     /** Isolated subnets (no route to the internet). Required. */
     readonly subnetIds: pulumi.Input<string[]>;
@@ -15,14 +16,19 @@ export interface DatabaseArgs {
     readonly clientSecurityGroupId: pulumi.Input<string>;
     /** PostgreSQL major version, e.g. `17`. Required. */
     readonly engineVersion: string;
+    /** RDS instance class of the primary and replicas, e.g. `db.t4g.micro`. Required. */
     readonly instanceClass: string;
+    /** Initial gp3 storage in GiB. Required. */
     readonly allocatedStorageGb: number;
     /** Upper bound for storage autoscaling. Defaults to allocatedStorageGb (no autoscaling). */
     readonly maxAllocatedStorageGb?: number;
+    /** Database created with the instance, which the master user connects to. Required. */
     readonly databaseName: string;
+    /** Master user; its password is created and rotated by RDS. Required. */
     readonly masterUsername: string;
     /** KMS key for storage, Performance Insights and the RDS-managed master secret. Required. */
     readonly storageKmsKeyArn: pulumi.Input<string>;
+    /** KMS key that encrypts the RDS-managed master secret. Required. */
     readonly secretsKmsKeyArn: pulumi.Input<string>;
     /** Defaults to false. */
     readonly multiAz?: boolean;

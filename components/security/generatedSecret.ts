@@ -5,7 +5,7 @@ import * as random from "@pulumi/random";
 export interface GeneratedSecretArgs {
     /** Secrets Manager name, a path such as `platform/dev/cache/auth`. Required: consumers look it up. */
     readonly secretName: string;
-    /** Human description stored with the secret. */
+    /** Human description stored with the secret. Required. */
     readonly description: string;
     /** ARN of the customer-managed KMS key that encrypts the secret. Required. */
     readonly kmsKeyArn: pulumi.Input<string>;
