@@ -1,4 +1,4 @@
-import { AddonDefinition, irsaServiceAccount, SYSTEM_NODES, controllerResources } from "./types";
+import { AddonDefinition, SYSTEM_NODES, controllerResources, irsaServiceAccount } from "./types";
 
 /**
  * Cluster Autoscaler image per Kubernetes minor: the autoscaler must match the control plane's minor

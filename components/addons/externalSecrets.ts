@@ -1,4 +1,4 @@
-import { AddonDefinition, irsaServiceAccount, SYSTEM_NODES, controllerResources } from "./types";
+import { AddonDefinition, SYSTEM_NODES, controllerResources, irsaServiceAccount } from "./types";
 
 /** Secrets Manager prefix (below the stack's) holding secrets of the platform's own add-ons. */
 export const PLATFORM_SECRETS_PATH = "platform";

@@ -1,4 +1,4 @@
-import { AddonDefinition, irsaServiceAccount, controllerResources } from "./types";
+import { AddonDefinition, controllerResources, irsaServiceAccount } from "./types";
 
 /**
  * Fluent Bit (AWS distribution) as a DaemonSet shipping every container's logs to one CloudWatch Logs

@@ -1,5 +1,5 @@
 import type { PolicyStatement } from "../../lib/iam";
-import { AddonDefinition, irsaServiceAccount, SYSTEM_NODES, controllerResources } from "./types";
+import { AddonDefinition, SYSTEM_NODES, controllerResources, irsaServiceAccount } from "./types";
 
 const EC2_READ = [
     "ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones", "ec2:DescribeInternetGateways",

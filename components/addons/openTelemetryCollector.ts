@@ -1,4 +1,4 @@
-import { AddonDefinition, irsaServiceAccount, SYSTEM_NODES, controllerResources } from "./types";
+import { AddonDefinition, SYSTEM_NODES, controllerResources, irsaServiceAccount } from "./types";
 
 /** Namespace and in-cluster address services send OTLP traces to. */
 export const OTEL_NAMESPACE = "observability";
