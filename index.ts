@@ -2,20 +2,20 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "./config";
 import { CACHE_ENGINE_VERSIONS } from "./config/catalog";
-import { Broker } from "./components/broker";
-import { Cache } from "./components/cache";
-import { Cluster } from "./components/cluster";
-import { Database } from "./components/database";
-import { Encryption } from "./components/encryption";
-import { Network } from "./components/network";
-import { DatabaseProvisioner } from "./components/databaseProvisioner";
-import { PlatformAddons } from "./components/platformAddons";
-import { Service } from "./components/service";
-import { ServiceSecrets } from "./components/serviceSecrets";
-import { CACHE_PORT } from "./components/cache";
-import { AMQPS_PORT } from "./components/broker";
-import { POSTGRES_PORT } from "./components/database";
-import { OTEL_NAMESPACE, OTEL_POD_LABELS, OTEL_SERVICE, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "./components/addons/openTelemetryCollector";
+import { ENVIRONMENT_SWITCHES } from "./config/profiles";
+import { Network } from "./components/network/network";
+import { Encryption } from "./components/security/encryption";
+import { ServiceSecrets } from "./components/security/serviceSecrets";
+import { Cluster } from "./components/cluster/cluster";
+import { Broker } from "./components/data/broker";
+import { Cache } from "./components/data/cache";
+import { Database } from "./components/data/database";
+import { DatabaseProvisioner } from "./components/data/databaseProvisioner";
+import { awsDataEndpoints } from "./components/data/endpoints";
+import { PlatformAddons } from "./components/addons/platformAddons";
+import { PROMETHEUS_PODS } from "./components/addons/kubePrometheusStack";
+import { TRACING_TARGET } from "./components/addons/openTelemetryCollector";
+import { PlatformWiring, Service } from "./components/apps/service";
 import { secretPrefix, stackPrefix } from "./lib/naming";
 import { databaseIdentifier } from "./lib/sql";
 
@@ -23,6 +23,7 @@ const settings = loadSettings();
 const prefix = stackPrefix(pulumi.getProject(), pulumi.getStack());
 const secretsPrefix = secretPrefix(pulumi.getProject(), pulumi.getStack());
 const protect = settings.protection.enabled;
+const switches = ENVIRONMENT_SWITCHES[settings.environment];
 
 const provider = new aws.Provider("aws", {
     region: settings.region as aws.Region,
@@ -44,114 +45,71 @@ const keys = encryption.keyArns;
 
 const network = new Network(
     "network",
-    {
-        cidr: settings.network.cidr,
-        availabilityZones: settings.network.availabilityZones,
-        natGateways: settings.network.natGateways,
-        interfaceEndpoints: settings.network.interfaceEndpoints,
-        clusterName: prefix,
-        flowLogRetentionInDays: settings.logs.retentionDays,
-        logsKmsKeyArn: keys.logs,
-        aws: ctx,
-    },
+    { ...settings.network, clusterName: prefix, flowLogRetentionInDays: settings.logs.retentionDays, logsKmsKeyArn: keys.logs, aws: ctx },
     opts,
 );
+const inVpc = { vpcId: network.vpcId, clientSecurityGroupId: network.workloadSecurityGroupId };
 
 const cluster = new Cluster(
     "cluster",
     {
+        ...settings.cluster,
         clusterName: prefix,
-        version: settings.cluster.version,
-        architecture: settings.cluster.architecture,
+        partition: ctx.partition,
         vpcId: network.vpcId,
         publicSubnetIds: network.publicSubnetIds,
         privateSubnetIds: network.privateSubnetIds,
         workloadSecurityGroupId: network.workloadSecurityGroupId,
-        endpointPublicAccess: settings.cluster.endpointPublicAccess,
-        publicAccessCidrs: settings.cluster.publicAccessCidrs,
-        adminRoleArns: settings.cluster.adminRoleArns,
-        teams: settings.cluster.teams,
-        serviceCidr: settings.cluster.serviceCidr,
         secretsKmsKeyArn: keys.eks,
         logsKmsKeyArn: keys.logs,
         logRetentionInDays: settings.cluster.logRetentionDays,
-        nodeGroups: settings.cluster.nodeGroups,
         protect,
         tags: { Project: pulumi.getProject(), Stack: pulumi.getStack(), ...settings.tags },
     },
     opts,
 );
+const inCluster = { provider: cluster.provider, oidcProviderArn: cluster.oidcProviderArn, oidcIssuerUrl: cluster.oidcIssuerUrl };
 
+// The data stores wait only for the network, so they come up while the control plane does.
+const secretsArgs = { secretsKmsKeyArn: keys.secrets, secretRecoveryWindowInDays: settings.secrets.recoveryWindowDays, protect };
 const database = !settings.database.enabled ? undefined : new Database(
     "database",
     {
+        ...settings.database,
+        ...inVpc,
         identifier: `${prefix}-postgres`,
-        vpcId: network.vpcId,
         subnetIds: network.isolatedSubnetIds,
-        clientSecurityGroupId: network.workloadSecurityGroupId,
-        engineVersion: settings.database.engineVersion,
-        instanceClass: settings.database.instanceClass,
-        allocatedStorageGb: settings.database.allocatedStorageGb,
-        maxAllocatedStorageGb: settings.database.maxAllocatedStorageGb,
-        databaseName: settings.database.databaseName,
-        masterUsername: settings.database.masterUsername,
         storageKmsKeyArn: keys.database,
         secretsKmsKeyArn: keys.secrets,
-        multiAz: settings.database.multiAz,
-        readReplicas: settings.database.readReplicas,
-        backupRetentionDays: settings.database.backupRetentionDays,
-        deletionProtection: settings.database.deletionProtection,
-        performanceInsights: settings.database.performanceInsights,
-        exportLogs: settings.environment === "prod",
+        exportLogs: switches.exportDatabaseLogs,
         protect,
     },
     opts,
 );
-
 const cache = !settings.cache.enabled ? undefined : new Cache(
     "cache",
     {
+        ...settings.cache,
+        ...inVpc,
+        ...secretsArgs,
         replicationGroupId: `${prefix}-cache`,
-        vpcId: network.vpcId,
         subnetIds: network.isolatedSubnetIds,
-        clientSecurityGroupId: network.workloadSecurityGroupId,
-        engine: settings.cache.engine,
-        engineVersion: settings.cache.engineVersion,
         parameterFamily: CACHE_ENGINE_VERSIONS[settings.cache.engine][settings.cache.engineVersion],
-        nodeType: settings.cache.nodeType,
-        clusterMode: settings.cache.clusterMode,
-        shards: settings.cache.shards,
-        replicasPerShard: settings.cache.replicasPerShard,
-        snapshotRetentionDays: settings.cache.snapshotRetentionDays,
         authSecretName: `${secretsPrefix}/cache/auth`,
         storageKmsKeyArn: keys.cache,
-        secretsKmsKeyArn: keys.secrets,
         logsKmsKeyArn: keys.logs,
         logRetentionInDays: settings.logs.retentionDays,
-        secretRecoveryWindowInDays: settings.secrets.recoveryWindowDays,
-        protect,
     },
     opts,
 );
-
 const broker = !settings.broker.enabled ? undefined : new Broker(
     "broker",
-    {
-        brokerName: `${prefix}-rabbitmq`,
-        vpcId: network.vpcId,
-        subnetIds: network.privateSubnetIds,
-        clientSecurityGroupId: network.workloadSecurityGroupId,
-        engineVersion: settings.broker.engineVersion,
-        instanceType: settings.broker.instanceType,
-        deploymentMode: settings.broker.deploymentMode,
-        credentialsSecretName: `${secretsPrefix}/broker/admin`,
-        secretsKmsKeyArn: keys.secrets,
-        secretRecoveryWindowInDays: settings.secrets.recoveryWindowDays,
-        protect,
-    },
+    { ...settings.broker, ...inVpc, ...secretsArgs, brokerName: `${prefix}-rabbitmq`, subnetIds: network.privateSubnetIds, credentialsSecretName: `${secretsPrefix}/broker/admin` },
     opts,
 );
+const endpoints = awsDataEndpoints({ database, cache, broker }, network.subnetCidrs);
 
+// Each service's own secrets; its credentials for shared stores come with the store's endpoint.
 const serviceSecrets = Object.fromEntries(
     settings.services.map((svc) => [
         svc.name,
@@ -174,22 +132,18 @@ const addons = new PlatformAddons(
     "addons",
     {
         addons: settings.addons,
-        facts: pulumi.all([ctx.accountId, ctx.partition, network.vpcId, cluster.clusterName, keys.secrets]).apply(([accountId, partition, vpc, name, secretsKey]) => ({
-            clusterName: name,
-            region: settings.region,
-            accountId,
-            partition,
-            vpcId: vpc,
+        facts: {
+            ...ctx,
+            clusterName: cluster.clusterName,
+            vpcId: network.vpcId,
             kubernetesVersion: settings.cluster.version,
-            highlyAvailable: settings.environment === "prod",
+            highlyAvailable: switches.highlyAvailableAddons,
             secretPrefix: secretsPrefix,
-            secretsKmsKeyArn: secretsKey,
+            secretsKmsKeyArn: keys.secrets,
             logRetentionDays: settings.logs.retentionDays,
             slackChannel: settings.alerting.slackChannel,
-        })),
-        provider: cluster.provider,
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuerUrl: cluster.oidcIssuerUrl,
+        },
+        ...inCluster,
         clusterReady: cluster.ready,
         containerLogGroupName: `/aws/eks/${prefix}/containers`,
         logsKmsKeyArn: keys.logs,
@@ -201,10 +155,8 @@ const addons = new PlatformAddons(
     },
     opts,
 );
-const prometheusPods = { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } };
 
-const usesOf = (name: string) => settings.services.find((s) => s.name === name)?.uses ?? [];
-const databaseUsers = settings.services.filter((svc) => usesOf(svc.name).includes("database"));
+const databaseUsers = settings.services.filter((svc) => (svc.uses ?? []).includes("database"));
 const provisioner =
     database && databaseUsers.length > 0 && addons.releases.externalSecrets
         ? new DatabaseProvisioner(
@@ -221,63 +173,36 @@ const provisioner =
                   secretsKmsKeyArn: keys.secrets,
                   region: settings.region,
                   isolatedCidrs: network.subnetCidrs.isolated,
-                  provider: cluster.provider,
-                  oidcProviderArn: cluster.oidcProviderArn,
-                  oidcIssuerUrl: cluster.oidcIssuerUrl,
+                  ...inCluster,
                   externalSecrets: addons.releases.externalSecrets,
                   prometheus: addons.releases.kubePrometheusStack,
-                  prometheusPods,
-                  exporterReplicas: settings.environment === "dev" ? 1 : 2,
+                  prometheusPods: PROMETHEUS_PODS,
+                  exporterReplicas: switches.databaseExporterReplicas,
               },
               opts,
           )
         : undefined;
 
+const platform: PlatformWiring = {
+    region: settings.region,
+    environment: settings.environment,
+    defaultReplicas: switches.serviceReplicas,
+    networks: { vpc: settings.network.cidr, ...network.subnetCidrs },
+    ingress: { ...settings.ingress, group: prefix },
+    prometheus: PROMETHEUS_PODS,
+    tracing: TRACING_TARGET,
+};
 for (const svc of settings.services) {
-    const uses = usesOf(svc.name);
-    const secrets = serviceSecrets[svc.name];
-    const dbSecret = secrets.databaseSecretArn;
     new Service(
         `service-${svc.name}`,
         {
             settings: svc,
-            wiring: {
-                region: settings.region,
-                environment: settings.environment,
-                database:
-                    database && uses.includes("database") && dbSecret
-                        ? { host: database.address, readerHost: database.readerAddress, port: database.port, name: databaseIdentifier(svc.name), secretName: dbSecret }
-                        : undefined,
-                cache: cache && uses.includes("cache") ? { host: cache.endpoint, port: CACHE_PORT, secretName: cache.authSecretArn } : undefined,
-                broker: broker && uses.includes("broker") ? { amqpsEndpoint: broker.amqpsEndpoint, secretName: broker.credentialsSecretArn } : undefined,
-                appSecrets: secrets.appSecretArns,
-                networks: { vpc: settings.network.cidr, ...network.subnetCidrs },
-                ports: { database: POSTGRES_PORT, cache: CACHE_PORT, broker: AMQPS_PORT },
-                ingress: { ...settings.ingress, group: prefix },
-                prometheus: prometheusPods,
-                tracing: {
-                    namespace: OTEL_NAMESPACE,
-                    podLabels: OTEL_POD_LABELS,
-                    endpoint: `http://${OTEL_SERVICE}.${OTEL_NAMESPACE}.svc.cluster.local:${OTLP_GRPC_PORT}`,
-                    ports: [OTLP_GRPC_PORT, OTLP_HTTP_PORT],
-                },
-            },
-            secretArns: [
-                ...Object.values(secrets.appSecretArns),
-                ...(dbSecret ? [dbSecret] : []),
-                ...(cache && uses.includes("cache") ? [cache.authSecretArn] : []),
-                ...(broker && uses.includes("broker") ? [broker.credentialsSecretArn] : []),
-            ],
+            platform,
+            endpoints,
+            secrets: serviceSecrets[svc.name],
             secretsKmsKeyArn: keys.secrets,
-            oidcProviderArn: cluster.oidcProviderArn,
-            oidcIssuerUrl: cluster.oidcIssuerUrl,
-            provider: cluster.provider,
-            addons: {
-                loadBalancerController: addons.releases.loadBalancerController,
-                externalSecrets: addons.releases.externalSecrets,
-                prometheus: addons.releases.kubePrometheusStack,
-                keda: addons.releases.keda,
-            },
+            ...inCluster,
+            addons: addons.releases,
             workloadDependsOn: provisioner?.jobs[svc.name] ? [provisioner.jobs[svc.name]] : [],
         },
         opts,

@@ -69,6 +69,11 @@ function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
     return s;
 }
 
+/** `must have at least 1 item(s)`, `must be at most 5`: a size limit in the words of what it limits. */
+function bound(origin: string, limit: "at least" | "at most", n: number | bigint): string {
+    return origin === "array" ? `must have ${limit} ${n} item(s)` : origin === "string" ? `must have ${limit} ${n} character(s)` : `must be ${limit} ${n}`;
+}
+
 function describe(issue: z.core.$ZodIssue, value: unknown): string {
     switch (issue.code) {
         case "invalid_type":
@@ -76,17 +81,9 @@ function describe(issue: z.core.$ZodIssue, value: unknown): string {
         case "invalid_value":
             return `is not allowed; allowed: ${issue.values.map((v) => String(v)).join(", ")}`;
         case "too_small":
-            return issue.origin === "array"
-                ? `must have at least ${issue.minimum} item(s)`
-                : issue.origin === "string"
-                  ? `must have at least ${issue.minimum} character(s)`
-                  : `must be at least ${issue.minimum}`;
+            return bound(issue.origin, "at least", issue.minimum);
         case "too_big":
-            return issue.origin === "array"
-                ? `must have at most ${issue.maximum} item(s)`
-                : issue.origin === "string"
-                  ? `must have at most ${issue.maximum} character(s)`
-                  : `must be at most ${issue.maximum}`;
+            return bound(issue.origin, "at most", issue.maximum);
         case "invalid_union":
             return "has the wrong shape: expected a number or { min, max }";
         case "invalid_key":

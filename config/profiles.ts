@@ -6,92 +6,6 @@ import { deepMerge } from "../lib/merge";
 export type Profile = Omit<Settings, "environment" | "services" | "region">;
 
 /**
- * `dev` is the cheapest stack that still exercises every part of the platform: two zones, one NAT
- * gateway, spot capacity for applications, burstable data stores without standbys.
- */
-const dev: Profile = {
-    budget: 0,
-    protection: { enabled: false },
-    tags: {},
-    network: {
-        cidr: "10.0.0.0/16",
-        availabilityZones: 2,
-        natGateways: "single",
-        interfaceEndpoints: false,
-        reservedCidrs: [],
-    },
-    encryption: { keyDeletionWindowDays: 7 },
-    logs: { retentionDays: 14 },
-    cluster: {
-        version: "1.35",
-        architecture: "arm64",
-        endpointPublicAccess: false,
-        publicAccessCidrs: [],
-        adminRoleArns: [],
-        teams: [],
-        serviceCidr: "172.20.0.0/16",
-        logRetentionDays: 14,
-        nodeGroups: {
-            system: {
-                instanceTypes: ["t4g.medium"],
-                capacityType: "ON_DEMAND",
-                minSize: 1,
-                desiredSize: 1,
-                maxSize: 2,
-                diskSizeGb: 20,
-            },
-            apps: {
-                instanceTypes: ["t4g.large", "m6g.large", "m7g.large"],
-                capacityType: "SPOT",
-                minSize: 1,
-                desiredSize: 2,
-                maxSize: 4,
-                diskSizeGb: 20,
-            },
-        },
-    },
-    database: {
-        enabled: true,
-        engineVersion: "17",
-        instanceClass: "db.t4g.micro",
-        allocatedStorageGb: 20,
-        maxAllocatedStorageGb: 50,
-        multiAz: false,
-        readReplicas: 0,
-        backupRetentionDays: 1,
-        deletionProtection: false,
-        performanceInsights: false,
-        databaseName: "platform",
-        masterUsername: "platform_admin",
-    },
-    cache: {
-        enabled: true,
-        engine: "valkey",
-        engineVersion: "8.0",
-        nodeType: "cache.t4g.micro",
-        clusterMode: false,
-        shards: 1,
-        replicasPerShard: 0,
-        snapshotRetentionDays: 0,
-    },
-    broker: { enabled: true, engineVersion: "3.13", instanceType: "mq.t3.micro", deploymentMode: "SINGLE_INSTANCE" },
-    secrets: { recoveryWindowDays: 7 },
-    addons: {
-        loadBalancerController: { enabled: true, replicas: 1 },
-        externalSecrets: { enabled: true, replicas: 1 },
-        metricsServer: { enabled: true, replicas: 1 },
-        clusterAutoscaler: { enabled: true, replicas: 1 },
-        kubePrometheusStack: { enabled: true, replicas: 1 },
-        fluentBit: { enabled: true, replicas: 1 },
-        certManager: { enabled: true, replicas: 1 },
-        keda: { enabled: true, replicas: 1 },
-        openTelemetryCollector: { enabled: true, replicas: 1 },
-    },
-    ingress: { certificateArn: "", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", scheme: "internet-facing" },
-    alerting: { slackChannel: "" },
-};
-
-/**
  * `prod` is highly available: three zones with a NAT gateway each, private endpoints for AWS APIs,
  * Multi-AZ data stores with a read replica, a clustered broker, and protection against deletion.
  */
@@ -179,6 +93,39 @@ const prod: Profile = {
 
 
 /**
+ * `dev` is the cheapest stack that still exercises every part of the platform, written as its
+ * differences from prod: two zones, one NAT gateway, spot capacity for applications, burstable data
+ * stores without standbys, one replica of every add-on, no protection.
+ */
+const dev = deepMerge(prod, {
+    protection: { enabled: false },
+    network: { availabilityZones: 2, natGateways: "single", interfaceEndpoints: false },
+    encryption: { keyDeletionWindowDays: 7 },
+    logs: { retentionDays: 14 },
+    cluster: {
+        logRetentionDays: 14,
+        nodeGroups: {
+            system: { instanceTypes: ["t4g.medium"], minSize: 1, desiredSize: 1, maxSize: 2, diskSizeGb: 20 },
+            apps: { instanceTypes: ["t4g.large", "m6g.large", "m7g.large"], capacityType: "SPOT", minSize: 1, desiredSize: 2, maxSize: 4, diskSizeGb: 20 },
+        },
+    },
+    database: {
+        instanceClass: "db.t4g.micro",
+        allocatedStorageGb: 20,
+        maxAllocatedStorageGb: 50,
+        multiAz: false,
+        readReplicas: 0,
+        backupRetentionDays: 1,
+        deletionProtection: false,
+        performanceInsights: false,
+    },
+    cache: { nodeType: "cache.t4g.micro", replicasPerShard: 0, snapshotRetentionDays: 0 },
+    broker: { engineVersion: "3.13", instanceType: "mq.t3.micro", deploymentMode: "SINGLE_INSTANCE" },
+    secrets: { recoveryWindowDays: 7 },
+    addons: Object.fromEntries(Object.keys(prod.addons).map((key) => [key, { replicas: 1 }])),
+}) as Profile;
+
+/**
  * `staging` sits between the two, written as its differences from prod: highly available where that is
  * cheap (three zones, Multi-AZ database and a cache replica on small nodes, two replicas of the
  * request-path controllers, protection on), small where it is not (one NAT gateway, no interface
@@ -208,3 +155,21 @@ const staging = deepMerge(prod, {
 }) as Profile;
 
 export const PROFILES: Readonly<Record<Environment, Profile>> = { dev, staging, prod };
+
+/** What the environment alone decides: differences that no stack config key exposes. */
+export interface EnvironmentSwitches {
+    /** Export the PostgreSQL and upgrade logs to CloudWatch Logs. */
+    readonly exportDatabaseLogs: boolean;
+    /** Add-ons run as in prod: two Prometheus and Alertmanager replicas, persistent volumes, longer retention. */
+    readonly highlyAvailableAddons: boolean;
+    /** Replicas of each postgres exporter; two keep metrics flowing through a node drain. */
+    readonly databaseExporterReplicas: number;
+    /** Replicas of a service whose catalog entry gives none. */
+    readonly serviceReplicas: number;
+}
+
+export const ENVIRONMENT_SWITCHES: Readonly<Record<Environment, EnvironmentSwitches>> = {
+    dev: { exportDatabaseLogs: false, highlyAvailableAddons: false, databaseExporterReplicas: 1, serviceReplicas: 1 },
+    staging: { exportDatabaseLogs: false, highlyAvailableAddons: false, databaseExporterReplicas: 2, serviceReplicas: 2 },
+    prod: { exportDatabaseLogs: true, highlyAvailableAddons: true, databaseExporterReplicas: 2, serviceReplicas: 2 },
+};

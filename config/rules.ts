@@ -1,12 +1,24 @@
 import { CACHE_ENGINE_VERSIONS, NODE_INSTANCE_TYPES } from "./catalog";
-import { ConfigIssue } from "./errors";
+import { ConfigIssue, formatPath } from "./errors";
+import { endpointAccessProblems } from "../components/cluster/validation";
+import { brokerProblems, cacheProblems, databaseProblems } from "../components/data/validation";
+import type { ArgProblem } from "../lib/validation";
 import type { NodeGroupSettings, ServiceSettings, Settings } from "./schema";
 import { formatCidr, isOpenToWorld, isPrivate, overlaps, parseCidr } from "../lib/cidr";
 
 /**
  * Rules that span several keys or depend on the environment. Each returns the issues it finds; none
- * throws, so a user sees every problem in one run.
+ * throws, so a user sees every problem in one run. Rules a component also enforces on its arguments
+ * are the component's own (`validation.ts` beside the component), run here on the config keys of the same name.
  */
+
+/** A component's argument problems as config issues of one section. */
+function asIssues(section: string, problems: readonly ArgProblem[]): ConfigIssue[] {
+    return problems.map((p) => ({ path: [section, p.key], value: p.value, message: p.message }));
+}
+
+/** Names a key of a section as a person writes it: `platform:cluster.endpointPublicAccess`. */
+const keyOf = (section: string) => (key: string) => formatPath([section, key]);
 
 export function checkNetwork(s: Settings): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
@@ -61,13 +73,7 @@ export function checkCluster(s: Settings): ConfigIssue[] {
             message: "is set but platform:cluster.endpointPublicAccess is false; enable the public endpoint or drop the allowlist",
         });
     }
-    if (c.endpointPublicAccess && c.publicAccessCidrs.length === 0) {
-        issues.push({
-            path: ["cluster", "publicAccessCidrs"],
-            value: c.publicAccessCidrs,
-            message: "is empty while platform:cluster.endpointPublicAccess is true, which EKS treats as 0.0.0.0/0; list the networks allowed",
-        });
-    }
+    issues.push(...asIssues("cluster", endpointAccessProblems(c, keyOf("cluster"))));
     c.publicAccessCidrs.forEach((text, i) => {
         if (s.environment === "prod" && isOpenToWorld(text)) {
             issues.push({ path: ["cluster", "publicAccessCidrs", i], value: text, message: "opens the public API endpoint to the whole internet, which prod never allows" });
@@ -128,9 +134,7 @@ export function checkDataStores(s: Settings): ConfigIssue[] {
     if (db.maxAllocatedStorageGb < db.allocatedStorageGb) {
         issues.push({ path: ["database", "maxAllocatedStorageGb"], value: db.maxAllocatedStorageGb, message: `is below platform:database.allocatedStorageGb (${db.allocatedStorageGb})` });
     }
-    if (db.readReplicas > 0 && db.backupRetentionDays < 1) {
-        issues.push({ path: ["database", "backupRetentionDays"], value: db.backupRetentionDays, message: "must be at least 1 when platform:database.readReplicas is set: RDS replicas need backups" });
-    }
+    issues.push(...asIssues("database", databaseProblems(db, keyOf("database"))));
     const cacheVersions = CACHE_ENGINE_VERSIONS[s.cache.engine];
     if (!(s.cache.engineVersion in cacheVersions)) {
         issues.push({
@@ -139,9 +143,7 @@ export function checkDataStores(s: Settings): ConfigIssue[] {
             message: `is not a ${s.cache.engine} version; allowed: ${Object.keys(cacheVersions).join(", ")}`,
         });
     }
-    if (!s.cache.clusterMode && s.cache.shards > 1) {
-        issues.push({ path: ["cache", "shards"], value: s.cache.shards, message: "needs platform:cache.clusterMode true; without cluster mode there is one shard" });
-    }
+    issues.push(...asIssues("cache", cacheProblems(s.cache, keyOf("cache"))));
     const b = s.broker;
     if (b.instanceType === "mq.t3.micro" && b.engineVersion !== "3.13") {
         issues.push({ path: ["broker", "engineVersion"], value: b.engineVersion, message: "does not run on mq.t3.micro; allowed there: 3.13" });
@@ -149,9 +151,7 @@ export function checkDataStores(s: Settings): ConfigIssue[] {
     if (b.engineVersion.startsWith("4.") && !b.instanceType.startsWith("mq.m7g.")) {
         issues.push({ path: ["broker", "instanceType"], value: b.instanceType, message: `cannot run RabbitMQ ${b.engineVersion}; allowed: mq.m7g.medium, mq.m7g.large` });
     }
-    if (b.deploymentMode === "CLUSTER_MULTI_AZ" && b.instanceType === "mq.t3.micro") {
-        issues.push({ path: ["broker", "instanceType"], value: b.instanceType, message: "cannot form a cluster; CLUSTER_MULTI_AZ needs mq.m5 or mq.m7g" });
-    }
+    issues.push(...asIssues("broker", brokerProblems(b)));
     return issues;
 }
 

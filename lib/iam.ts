@@ -3,6 +3,8 @@
  * check least privilege without creating anything.
  */
 
+import * as pulumi from "@pulumi/pulumi";
+
 export interface PolicyStatement {
     readonly Sid?: string;
     readonly Effect: "Allow" | "Deny";
@@ -94,6 +96,11 @@ export function issuerHost(issuerUrl: string): string {
  * Read access to exactly the given Secrets Manager secrets, and the decrypt right on their KMS key that
  * Secrets Manager exercises on the reader's behalf (and only through Secrets Manager).
  */
+/** ARN of an AWS-managed policy, by its path below `policy/`, in the stack's partition. */
+export function awsManagedPolicyArn(partition: pulumi.Input<string>, path: string): pulumi.Output<string> {
+    return pulumi.interpolate`arn:${partition}:iam::aws:policy/${path}`;
+}
+
 export function readSecretsStatements(secretArns: string[], kmsKeyArn: string, region: string): PolicyStatement[] {
     if (secretArns.length === 0) {
         return [];

@@ -10,7 +10,7 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import type { Environment } from "../config/catalog";
-import type { ProgramRun, RecordedResource } from "../mocks/run";
+import type { ProgramRun, RecordedResource } from "../offline/run";
 import { PolicyPackConfigJson, defaultLevel, environmentFromStackName, levelFor, reconcileConfig, stackFromUrn } from "./lib/enforcement";
 import { PlatformPolicy } from "./lib/rule";
 import { POLICIES } from "./pack";

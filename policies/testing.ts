@@ -1,5 +1,5 @@
 import type { Environment } from "../config/catalog";
-import type { ProgramRun, RecordedResource } from "../mocks/run";
+import type { ProgramRun, RecordedResource } from "../offline/run";
 import { PolicyPackConfigJson } from "./lib/enforcement";
 import { PlatformPolicy } from "./lib/rule";
 import { Violation, evaluatePolicies } from "./offline";

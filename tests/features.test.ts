@@ -1,13 +1,13 @@
 import { strict as assert } from "assert";
-import { ALERT_DEFAULTS, platformRuleGroups, serviceRuleGroups } from "../components/alertRules";
+import { ALERT_DEFAULTS, platformRuleGroups, serviceRuleGroups } from "../components/observability/alertRules";
 import { alertmanagerConfig } from "../components/addons/kubePrometheusStack";
-import { dashboard } from "../components/dashboards";
+import { dashboard } from "../components/observability/dashboards";
 import type { ServiceSettings } from "../config/schema";
 import { KUBERNETES_VERSIONS_AS_OF } from "../config/catalog";
 import { STAGING_ADVISORY, environmentFromStackName, levelFor } from "../policies/lib/enforcement";
 import { evaluatePolicies } from "../policies/offline";
-import { manifestsOf, validateManifests } from "../lib/kubernetes";
-import { ProgramRun } from "../mocks/run";
+import { manifestsOf, validateManifests } from "../offline/manifests";
+import { ProgramRun } from "../offline/run";
 import { json, ofType, one, stackRun, variantRun } from "./harness";
 
 type AnyObj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,6 +1,6 @@
 import * as path from "path";
-import { ProgramRun, RecordedResource, runProgram } from "../mocks/run";
-import { readStackConfig } from "../mocks/stackConfig";
+import { ProgramRun, RecordedResource, runProgram } from "../offline/run";
+import { readStackConfig } from "../offline/stackConfig";
 
 /** Repository root. */
 export const ROOT = path.resolve(__dirname, "..");

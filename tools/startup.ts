@@ -3,8 +3,8 @@
  * cost of TypeScript handling at start-up can be compared (`node -r ts-node/register[/transpile-only]`).
  */
 import * as path from "path";
-import { runProgram } from "../mocks/run";
-import { readStackConfig } from "../mocks/stackConfig";
+import { runProgram } from "../offline/run";
+import { readStackConfig } from "../offline/stackConfig";
 
 const stack = process.argv[2] ?? "dev";
 const started = process.hrtime.bigint();

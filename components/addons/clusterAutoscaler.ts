@@ -1,4 +1,4 @@
-import { AddonDefinition, SYSTEM_NODES, controllerResources } from "./types";
+import { AddonDefinition, SYSTEM_NODES, controllerResources, irsaServiceAccount } from "./types";
 
 /**
  * Cluster Autoscaler image per Kubernetes minor: the autoscaler must match the control plane's minor
@@ -55,7 +55,7 @@ export const clusterAutoscaler: AddonDefinition = {
             autoDiscovery: { clusterName: f.clusterName },
             image: { tag },
             replicaCount: f.replicas,
-            rbac: { serviceAccount: { create: true, name: "cluster-autoscaler", annotations: { "eks.amazonaws.com/role-arn": f.roleArn } } },
+            rbac: { serviceAccount: irsaServiceAccount(f) },
             extraArgs: {
                 "balance-similar-node-groups": true,
                 "skip-nodes-with-system-pods": false,

@@ -1,4 +1,4 @@
-import { AddonDefinition, SYSTEM_NODES, controllerResources } from "./types";
+import { AddonDefinition, SYSTEM_NODES, controllerResources, irsaServiceAccount } from "./types";
 
 /** Secrets Manager prefix (below the stack's) holding secrets of the platform's own add-ons. */
 export const PLATFORM_SECRETS_PATH = "platform";
@@ -33,7 +33,7 @@ export const externalSecrets: AddonDefinition = {
     values: (f) => ({
         installCRDs: true,
         replicaCount: f.replicas,
-        serviceAccount: { create: true, name: "external-secrets", annotations: { "eks.amazonaws.com/role-arn": f.roleArn } },
+        serviceAccount: irsaServiceAccount(f),
         nodeSelector: SYSTEM_NODES,
         resources: controllerResources("50m", "128Mi", "200m", "256Mi"),
         podDisruptionBudget: { enabled: f.replicas > 1, maxUnavailable: 1 },

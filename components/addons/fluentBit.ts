@@ -1,4 +1,4 @@
-import { AddonDefinition, controllerResources } from "./types";
+import { AddonDefinition, controllerResources, irsaServiceAccount } from "./types";
 
 /**
  * Fluent Bit (AWS distribution) as a DaemonSet shipping every container's logs to one CloudWatch Logs
@@ -10,6 +10,8 @@ export const fluentBit: AddonDefinition = {
     repository: "https://aws.github.io/eks-charts",
     version: "0.2.0",
     namespace: "logging",
+    // It reads the host's log files, which only the privileged level allows.
+    podSecurity: "privileged",
     serviceAccount: "aws-for-fluent-bit",
     policy: (f) => {
         const group = `arn:${f.partition}:logs:${f.region}:${f.accountId}:log-group:${f.containerLogGroup}`;
@@ -19,7 +21,7 @@ export const fluentBit: AddonDefinition = {
         ];
     },
     values: (f) => ({
-        serviceAccount: { create: true, name: "aws-for-fluent-bit", annotations: { "eks.amazonaws.com/role-arn": f.roleArn } },
+        serviceAccount: irsaServiceAccount(f),
         cloudWatchLogs: {
             enabled: true,
             region: f.region,

@@ -7,6 +7,7 @@ import { kubePrometheusStack } from "./kubePrometheusStack";
 import { loadBalancerController } from "./loadBalancerController";
 import { metricsServer } from "./metricsServer";
 import { openTelemetryCollector } from "./openTelemetryCollector";
+import type { AddonsSettings } from "../../config/schema";
 import type { AddonDefinition } from "./types";
 
 export * from "./types";
@@ -22,6 +23,6 @@ export const ADDONS = {
     certManager,
     keda,
     openTelemetryCollector,
-} satisfies Record<string, AddonDefinition>;
+} satisfies Record<keyof AddonsSettings, AddonDefinition>;
 
 export type AddonKey = keyof typeof ADDONS;

@@ -1,5 +1,7 @@
 import { AddonDefinition, SYSTEM_NODES, controllerResources } from "./types";
 
+/** Namespace and pod labels of Prometheus, for network policies that let it scrape. */
+export const PROMETHEUS_PODS = { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } };
 /** Kubernetes Secret (in the monitoring namespace) that External Secrets fills with Grafana's admin login. */
 export const GRAFANA_ADMIN_SECRET = "grafana-admin";
 /** Kubernetes Secret holding the Slack webhook URL (key `url`), mounted into Alertmanager. */

@@ -1,5 +1,5 @@
 import type { PolicyStatement } from "../../lib/iam";
-import { AddonDefinition, SYSTEM_NODES, controllerResources } from "./types";
+import { AddonDefinition, SYSTEM_NODES, controllerResources, irsaServiceAccount } from "./types";
 
 const EC2_READ = [
     "ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones", "ec2:DescribeInternetGateways",
@@ -89,7 +89,7 @@ export const loadBalancerController: AddonDefinition = {
         region: f.region,
         vpcId: f.vpcId,
         replicaCount: f.replicas,
-        serviceAccount: { create: true, name: "aws-load-balancer-controller", annotations: { "eks.amazonaws.com/role-arn": f.roleArn } },
+        serviceAccount: irsaServiceAccount(f),
         enableServiceMutatorWebhook: false,
         nodeSelector: SYSTEM_NODES,
         resources: controllerResources("100m", "128Mi", "200m", "256Mi"),

@@ -1,4 +1,4 @@
-import { AddonDefinition, SYSTEM_NODES, controllerResources } from "./types";
+import { AddonDefinition, SYSTEM_NODES, controllerResources, irsaServiceAccount } from "./types";
 
 /** Namespace and in-cluster address services send OTLP traces to. */
 export const OTEL_NAMESPACE = "observability";
@@ -7,6 +7,13 @@ export const OTLP_GRPC_PORT = 4317;
 export const OTLP_HTTP_PORT = 4318;
 /** Pod label of the collector, for network policies that let services reach it. */
 export const OTEL_POD_LABELS = { "app.kubernetes.io/name": "opentelemetry-collector" };
+/** Where services send traces: the collector's pods, OTLP ports and in-cluster gRPC endpoint. */
+export const TRACING_TARGET = {
+    namespace: OTEL_NAMESPACE,
+    podLabels: OTEL_POD_LABELS,
+    endpoint: `http://${OTEL_SERVICE}.${OTEL_NAMESPACE}.svc.cluster.local:${OTLP_GRPC_PORT}`,
+    ports: [OTLP_GRPC_PORT, OTLP_HTTP_PORT],
+};
 
 /**
  * OpenTelemetry Collector (contrib distribution) receiving OTLP from services that opt in to tracing and
@@ -33,7 +40,7 @@ export const openTelemetryCollector: AddonDefinition = {
         fullnameOverride: OTEL_SERVICE,
         image: { repository: "otel/opentelemetry-collector-contrib" },
         replicaCount: f.replicas,
-        serviceAccount: { create: true, name: OTEL_SERVICE, annotations: { "eks.amazonaws.com/role-arn": f.roleArn } },
+        serviceAccount: irsaServiceAccount(f),
         nodeSelector: SYSTEM_NODES,
         resources: controllerResources("100m", "256Mi", "500m", "512Mi"),
         podDisruptionBudget: { enabled: f.replicas > 1, maxUnavailable: 1 },

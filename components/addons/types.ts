@@ -1,4 +1,5 @@
 import type { PolicyStatement } from "../../lib/iam";
+import { irsaAnnotations, onNodeGroup } from "../../lib/kubernetesSpecs";
 
 /** Plain facts about the stack that add-on values and policies are built from. */
 export interface AddonFacts {
@@ -14,6 +15,8 @@ export interface AddonFacts {
     readonly highlyAvailable: boolean;
     /** IAM role of the add-on's service account, when it has one. */
     readonly roleArn?: string;
+    /** The add-on's service account (its definition's), when it has one. */
+    readonly serviceAccount?: string;
     /** Secrets Manager prefix of the stack, e.g. `platform/dev`. */
     readonly secretPrefix: string;
     readonly secretsKmsKeyArn: string;
@@ -38,6 +41,8 @@ export interface AddonDefinition {
     /** Exact chart version: a range would let a preview and the following `up` install different charts. */
     readonly version: string;
     readonly namespace: string;
+    /** Pod Security level enforced in the add-on's namespace. Defaults to baseline. */
+    readonly podSecurity?: "baseline" | "privileged";
     /** Service account the chart creates and that the IRSA role is bound to, when the add-on calls AWS. */
     readonly serviceAccount?: string;
     /** Exact-ARN permissions of the service account. */
@@ -46,7 +51,12 @@ export interface AddonDefinition {
 }
 
 /** Node selector keeping add-ons on the system node group. */
-export const SYSTEM_NODES = { "platform.io/node-group": "system" };
+export const SYSTEM_NODES = onNodeGroup("system");
+
+/** Chart values for the add-on's service account: created by the chart, bound to its IRSA role. */
+export function irsaServiceAccount(f: AddonFacts): Record<string, unknown> {
+    return { create: true, name: f.serviceAccount, ...(f.roleArn !== undefined ? { annotations: irsaAnnotations(f.roleArn) } : {}) };
+}
 
 /** Requests and limits for a small controller. */
 export function controllerResources(cpu: string, memory: string, cpuLimit = cpu, memoryLimit = memory): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import type { ProgramRun, RecordedResource } from "../../mocks/run";
+import type { ProgramRun, RecordedResource } from "../../offline/run";
 import { PRICES_AS_OF, PRICE_REGION } from "./prices";
 import { Line, PRICERS, PricingContext, UNPRICED_TYPES, loadBalancerLines } from "./pricers";
 import { INGRESS_TYPE, albIngresses, annotationOf } from "./ingress";

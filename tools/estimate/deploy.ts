@@ -1,4 +1,4 @@
-import type { ProgramRun } from "../../mocks/run";
+import type { ProgramRun } from "../../offline/run";
 import { Scenario, durationOf, secondsOf } from "./durations";
 import { Step, schedule, waitChain } from "./graph";
 import { indexRun, label } from "./resources";

@@ -1,4 +1,4 @@
-import type { RecordedResource } from "../../mocks/run";
+import type { RecordedResource } from "../../offline/run";
 import { albIngressClasses, isAlbIngress } from "./ingress";
 import { RunIndex, booleanAt, chartName, numberAt, stringAt } from "./resources";
 

@@ -1,4 +1,4 @@
-import type { ProgramRun, RecordedResource } from "../../mocks/run";
+import type { ProgramRun, RecordedResource } from "../../offline/run";
 import { inputAt, stringAt } from "./resources";
 
 export const INGRESS_TYPE = "kubernetes:networking.k8s.io/v1:Ingress";

@@ -1,4 +1,4 @@
-import type { RecordedResource } from "../../mocks/run";
+import type { RecordedResource } from "../../offline/run";
 import { KUBERNETES_VERSIONS } from "../../config/catalog";
 import {
     ALB_LCUS,

@@ -1,4 +1,5 @@
-import type { ProgramRun, RecordedResource } from "../../mocks/run";
+import type { ProgramRun, RecordedResource } from "../../offline/run";
+import { at, isFalse, isTrue, isUnknown, num, str } from "../../policies/lib/values";
 
 /**
  * Lookups over one recorded program run that the cost and deploy-time estimators share: resources by URN,
@@ -71,39 +72,29 @@ export function hasDescendantOfType(index: RunIndex, r: RecordedResource, types:
 }
 
 /**
- * Reads a nested input such as `scalingConfig.desiredSize`. Values the engine does not know yet
- * (`[unknown]` in a preview) read as undefined, so callers fall back to their documented default.
+ * Reads a nested input such as `scalingConfig.desiredSize`, as the policies read properties. Values the
+ * engine does not know yet (`[unknown]` in a preview) read as undefined, so callers fall back to their
+ * documented default.
  */
 export function inputAt(r: RecordedResource, path: string): unknown {
-    let value: unknown = r.inputs;
-    for (const key of path.split(".")) {
-        if (value === null || typeof value !== "object") {
-            return undefined;
-        }
-        value = (value as Record<string, unknown>)[key];
-    }
-    return value === "[unknown]" ? undefined : value;
+    const value = at(r.inputs, path);
+    return isUnknown(value) ? undefined : value;
 }
 
 /** A numeric input; numbers that arrive as text (as some provider inputs do) are accepted. */
 export function numberAt(r: RecordedResource, path: string): number | undefined {
-    const value = inputAt(r, path);
-    const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-    return typeof n === "number" && Number.isFinite(n) ? n : undefined;
+    const n = num(inputAt(r, path));
+    return n !== undefined && Number.isFinite(n) ? n : undefined;
 }
 
 export function stringAt(r: RecordedResource, path: string): string | undefined {
-    const value = inputAt(r, path);
-    return typeof value === "string" ? value : undefined;
+    return str(inputAt(r, path));
 }
 
 /** A boolean input; `"true"`/`"false"` text counts, as the providers accept both. */
 export function booleanAt(r: RecordedResource, path: string): boolean | undefined {
     const value = inputAt(r, path);
-    if (typeof value === "boolean") {
-        return value;
-    }
-    return value === "true" ? true : value === "false" ? false : undefined;
+    return isTrue(value) ? true : isFalse(value) ? false : undefined;
 }
 
 export function arrayAt(r: RecordedResource, path: string): unknown[] | undefined {

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import { Manifest, ManifestProblems, validateManifests } from "../../lib/kubernetes";
+import { Manifest, ManifestProblems, validateManifests } from "../../offline/manifests";
 
 export interface ManifestFiles {
     readonly dir: string;

@@ -1,6 +1,6 @@
 import * as path from "path";
 import type { Settings } from "../../config/schema";
-import type { RecordedResource } from "../../mocks/run";
+import type { RecordedResource } from "../../offline/run";
 import { costByComponent } from "../estimate";
 import type { Plan } from "./build";
 

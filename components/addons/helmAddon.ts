@@ -1,0 +1,78 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AddonDefinition, AddonFacts } from "./index";
+import { IrsaRole } from "../security/irsaRole";
+
+export interface HelmAddonArgs {
+    /** The add-on: chart, pinned version, namespace, values and policy. Required. */
+    readonly definition: AddonDefinition;
+    /** Facts the values and policy are built from; the role ARN is filled in here. Required. */
+    readonly facts: pulumi.Input<Omit<AddonFacts, "roleArn">>;
+    /** The cluster's Kubernetes provider. Required. */
+    readonly provider: k8s.Provider;
+    /** ARN of the cluster's IAM OIDC provider, for the add-on's IRSA role. Required. */
+    readonly oidcProviderArn: pulumi.Input<string>;
+    /** Issuer URL of the cluster. Required. */
+    readonly oidcIssuerUrl: pulumi.Input<string>;
+    /** What the release must wait for (nodes, CRDs, secrets it reads). Defaults to nothing. */
+    readonly dependsOn?: pulumi.Resource[];
+    /** Seconds Helm waits for the release's resources to become ready. Defaults to 600. */
+    readonly timeoutSeconds?: number;
+}
+
+/**
+ * One add-on as a Helm release (`helm.v3.Release`): Helm itself installs, upgrades and rolls back the
+ * chart, runs its hooks (which several of these charts rely on) and waits for readiness, so a resource
+ * that depends on the release can rely on the add-on working. The namespace must already exist.
+ */
+export class HelmAddon extends pulumi.ComponentResource {
+    public readonly release: k8s.helm.v3.Release;
+    /** ARN of the add-on's IRSA role, when it calls AWS. */
+    public readonly roleArn?: pulumi.Output<string>;
+
+    constructor(name: string, args: HelmAddonArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:addons:HelmAddon", name, {}, opts);
+        const def = args.definition;
+        const timeout = args.timeoutSeconds ?? 600;
+
+        let roleArn: pulumi.Output<string> | undefined;
+        if (def.serviceAccount !== undefined && def.policy !== undefined) {
+            const policy = def.policy;
+            const role = new IrsaRole(
+                `${name}-irsa`,
+                {
+                    oidcProviderArn: args.oidcProviderArn,
+                    oidcIssuerUrl: args.oidcIssuerUrl,
+                    namespace: def.namespace,
+                    serviceAccount: def.serviceAccount,
+                    statements: pulumi.output(args.facts).apply((f) => policy(f as AddonFacts)),
+                },
+                { parent: this },
+            );
+            roleArn = role.roleArn;
+        }
+
+        const values = pulumi
+            .all([args.facts, roleArn ?? ""])
+            .apply(([facts, arn]) => def.values({ ...(facts as AddonFacts), roleArn: arn === "" ? undefined : arn, serviceAccount: def.serviceAccount }));
+
+        this.release = new k8s.helm.v3.Release(
+            `${name}-release`,
+            {
+                name: def.name,
+                chart: def.chart,
+                version: def.version,
+                repositoryOpts: { repo: def.repository },
+                namespace: def.namespace,
+                createNamespace: false,
+                values,
+                timeout,
+                cleanupOnFail: true,
+                maxHistory: 5,
+            },
+            { parent: this, provider: args.provider, dependsOn: args.dependsOn },
+        );
+        this.roleArn = roleArn;
+        this.registerOutputs({ status: this.release.status });
+    }
+}

@@ -1,0 +1,84 @@
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { Environment } from "../../../config/catalog";
+import type { ServiceSettings } from "../../../config/schema";
+import type { DataWiring } from "../wiring";
+
+/**
+ * What every manifest builder of a catalog service shares: the wiring it is built from, the names and
+ * labels the service's objects agree on, and the catalog's defaults. Builders return `@pulumi/kubernetes`
+ * input types, so the compiler checks every field; nothing here creates a resource.
+ */
+
+/** Everything outside the catalog entry that a service's manifests refer to. */
+export interface ServiceWiring {
+    readonly region: pulumi.Input<string>;
+    readonly environment: Environment;
+    /** Replicas of a service whose catalog entry gives none. */
+    readonly defaultReplicas: number;
+    /** IRSA role the service account assumes. */
+    readonly roleArn: pulumi.Input<string>;
+    /** Settings, credentials and egress of the data stores the service uses. */
+    readonly data: DataWiring;
+    /** The CIDR blocks the network policies open. */
+    readonly networks: {
+        readonly vpc: string;
+        readonly public: string[];
+        readonly private: string[];
+    };
+    readonly ingress: {
+        readonly certificateArn: string;
+        readonly sslPolicy: string;
+        readonly scheme: string;
+        /** ALB ingress group shared by every service of the stack: one ALB per stack. */
+        readonly group: string;
+    };
+    /** Namespace and pod labels of Prometheus, which scrapes the service. */
+    readonly prometheus: { readonly namespace: string; readonly podLabels: Record<string, string> };
+    /** Where traces go, for services with `tracing`. */
+    readonly tracing?: { readonly namespace: string; readonly podLabels: Record<string, string>; readonly endpoint: string; readonly ports: number[] };
+}
+
+/** Label that selects a service's pods, and the one every object of the service carries. */
+export const APP_LABEL = "app.kubernetes.io/name";
+/** Pods run as this user unless the catalog says otherwise: numeric, so the kubelet can verify non-root. */
+export const DEFAULT_RUN_AS_USER = 10001;
+/** Name of the port every web container serves on. */
+export const HTTP_PORT_NAME = "http";
+/** Name of the gRPC port, when a service has one. */
+export const GRPC_PORT_NAME = "grpc";
+/** Port the Kubernetes Service exposes to other pods. */
+export const SERVICE_PORT = 80;
+
+/** Catalog defaults for what an entry may leave out. */
+export const SERVICE_DEFAULTS = { cpu: "100m", memory: "128Mi", healthPath: "/healthz" } as const;
+/** Default HPA targets, in percent of requests. */
+export const AUTOSCALING_DEFAULTS = { cpu: 70, memory: 80 } as const;
+
+export function labels(svc: ServiceSettings): Record<string, string> {
+    return { [APP_LABEL]: svc.name, "app.kubernetes.io/component": svc.kind, "app.kubernetes.io/part-of": "platform" };
+}
+
+export function selector(svc: ServiceSettings): Record<string, string> {
+    return { [APP_LABEL]: svc.name };
+}
+
+/** Metadata of an object of the service: its name, the service's namespace and labels. */
+export function meta(svc: ServiceSettings, name: string, extra: Partial<k8s.types.input.meta.v1.ObjectMeta> = {}): k8s.types.input.meta.v1.ObjectMeta {
+    return { name, namespace: svc.name, labels: labels(svc), ...extra };
+}
+
+/** Replica bounds: a fixed count is both bounds. */
+export function replicaBounds(svc: ServiceSettings, defaultReplicas: number): { min: number; max: number } {
+    const r = svc.replicas ?? defaultReplicas;
+    return typeof r === "number" ? { min: r, max: r } : r;
+}
+
+/** True when something other than the Deployment decides the replica count. */
+export function isAutoscaled(svc: ServiceSettings, defaultReplicas: number): boolean {
+    const { min, max } = replicaBounds(svc, defaultReplicas);
+    return svc.kind !== "cron" && (svc.queue !== undefined || max > min);
+}
+
+export const configMapName = (svc: ServiceSettings): string => `${svc.name}-config`;
+export const secretName = (svc: ServiceSettings): string => `${svc.name}-secrets`;

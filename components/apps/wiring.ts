@@ -1,0 +1,122 @@
+import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceSettings } from "../../config/schema";
+import { DATA_STORES, DataEndpoints, DataStore } from "../data/endpoints";
+import { databaseIdentifier } from "../../lib/sql";
+
+/**
+ * How a service is wired to the data stores it uses: pure, from the stores' endpoints and the service's
+ * own secrets. The service's manifests and IAM role are built from the result alone, so they know nothing
+ * of which backend runs a store or whether its credentials are shared.
+ */
+
+type Input<T> = pulumi.Input<T>;
+
+/** The secrets one service owns (Secrets Manager ARNs), as `ServiceSecrets` exposes them. */
+export interface ServiceSecretRefs {
+    /** ARN of each application secret, by declared name. Required. */
+    readonly appSecretArns: Readonly<Record<string, Input<string>>>;
+    /** The service's own credentials for a store; a store it has none for lends its shared ones. Required. */
+    readonly storeSecretArns: Readonly<Partial<Record<DataStore, Input<string>>>>;
+}
+
+/** One key of the service's Kubernetes Secret: read from a secret's JSON property, or templated from other keys. */
+export type SecretKey =
+    | { readonly env: string; readonly from: { readonly secretArn: Input<string>; readonly property: string } }
+    | { readonly env: string; readonly template: Input<string> };
+
+/** What the data stores give one service. */
+export interface DataWiring {
+    /** Plain settings (hosts, ports, TLS) for the service's ConfigMap, in order. */
+    readonly env: Record<string, Input<string>>;
+    /** Keys of the service's Secret, in the order they become environment variables. */
+    readonly secretKeys: SecretKey[];
+    /** Egress rules the service's network policy opens to its stores. */
+    readonly egress: k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
+    /** ARNs of exactly the secrets the service reads: its IAM role is granted these and no others. */
+    readonly secretArns: Input<string>[];
+}
+
+/** Environment variables each store's credentials become, and the JSON property of the secret each is read from. */
+export const STORE_SECRET_KEYS: Readonly<Record<DataStore, Readonly<Record<string, string>>>> = {
+    database: { DATABASE_USERNAME: "username", DATABASE_PASSWORD: "password" },
+    cache: { CACHE_AUTH_TOKEN: "authToken" },
+    broker: { BROKER_USERNAME: "username", BROKER_PASSWORD: "password" },
+};
+/** The broker URL with credentials, assembled by External Secrets so that no secret passes through Pulumi. */
+export const BROKER_URL_WITH_CREDENTIALS = "BROKER_AMQP_URL";
+/** Secrets Manager JSON property of each generated application secret. */
+export const APP_SECRET_PROPERTY = "value";
+
+/** Environment variable name of an application secret: `stripe-api-key` → `STRIPE_API_KEY`. */
+export function secretEnvName(secret: string): string {
+    return secret.toUpperCase().replace(/-/g, "_");
+}
+
+/** The plain settings one store gives a service, by environment variable. */
+function storeEnv(svc: ServiceSettings, store: DataStore, endpoints: DataEndpoints): Record<string, Input<string>> {
+    switch (store) {
+        case "database": {
+            const db = endpoints.database!;
+            return {
+                DATABASE_HOST: db.host,
+                // Only services that ask for the replica wait for it (its creation adds a quarter of an hour).
+                ...(svc.readReplica === true ? { DATABASE_READER_HOST: db.readerHost } : {}),
+                DATABASE_PORT: pulumi.output(db.port).apply(String),
+                DATABASE_NAME: databaseIdentifier(svc.name),
+                DATABASE_SSLMODE: db.tls ? "require" : "disable",
+            };
+        }
+        case "cache": {
+            const cache = endpoints.cache!;
+            return { CACHE_HOST: cache.host, CACHE_PORT: pulumi.output(cache.port).apply(String), CACHE_TLS: String(cache.tls) };
+        }
+        case "broker":
+            return { BROKER_URL: endpoints.broker!.url };
+    }
+}
+
+/**
+ * Wires one service to the stores it uses, in the fixed order database, cache, broker: their settings,
+ * the credentials it reads (its own where it has them, else the store's shared ones), the egress it needs
+ * and the secrets its role may read. Throws when a store it uses is absent or offers it no credentials.
+ */
+export function serviceWiring(svc: ServiceSettings, endpoints: DataEndpoints, secrets: ServiceSecretRefs): DataWiring {
+    const uses = svc.uses ?? [];
+    const wiring: { env: Record<string, Input<string>>; secretKeys: SecretKey[]; egress: DataWiring["egress"]; storeArns: Input<string>[] } = {
+        env: {},
+        secretKeys: [],
+        egress: [],
+        storeArns: [],
+    };
+    for (const store of DATA_STORES.filter((s) => uses.includes(s))) {
+        const endpoint = endpoints[store];
+        if (endpoint === undefined) {
+            throw new Error(`Service ${svc.name}: it uses the ${store}, which this stack does not run`);
+        }
+        const secretArn = secrets.storeSecretArns[store] ?? endpoint.sharedSecretArn;
+        if (secretArn === undefined) {
+            throw new Error(`Service ${svc.name}: the ${store} offers no credentials, shared or its own`);
+        }
+        Object.assign(wiring.env, storeEnv(svc, store, endpoints));
+        for (const [env, property] of Object.entries(STORE_SECRET_KEYS[store])) {
+            wiring.secretKeys.push({ env, from: { secretArn, property } });
+        }
+        if (store === "broker") {
+            const userinfo = `{{ .BROKER_USERNAME }}:{{ .BROKER_PASSWORD }}@`;
+            wiring.secretKeys.push({ env: BROKER_URL_WITH_CREDENTIALS, template: pulumi.output(endpoints.broker!.url).apply((url) => url.replace("://", `://${userinfo}`)) });
+        }
+        wiring.egress.push(endpoint.egress);
+        wiring.storeArns.push(secretArn);
+    }
+    const appArns: Input<string>[] = [];
+    for (const name of svc.secrets ?? []) {
+        const secretArn = secrets.appSecretArns[name];
+        if (secretArn === undefined) {
+            throw new Error(`Service ${svc.name}: no secret was created for ${name}`);
+        }
+        wiring.secretKeys.push({ env: secretEnvName(name), from: { secretArn, property: APP_SECRET_PROPERTY } });
+        appArns.push(secretArn);
+    }
+    return { env: wiring.env, secretKeys: wiring.secretKeys, egress: wiring.egress, secretArns: [...appArns, ...wiring.storeArns] };
+}

@@ -1,0 +1,195 @@
+import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    TENANT_LABEL,
+    WAIT_FOR_READY,
+    externalSecretSpec,
+    irsaAnnotations,
+    onNodeGroup,
+    restrictedContainerSecurity,
+    restrictedPodSecurity,
+    secretStoreSpec,
+} from "../../lib/kubernetesSpecs";
+import { databaseIdentifier, provisionCommand } from "../../lib/sql";
+
+/**
+ * Kubernetes objects of the database provisioner, built from plain values: its namespace, identity and
+ * secrets, one provisioning Job per service, and one postgres exporter per service database. Nothing here
+ * creates a resource.
+ */
+
+type Input<T> = pulumi.Input<T>;
+
+/** Namespace of the provisioning jobs; it alone can read the master credentials. */
+export const PROVISIONER_NAMESPACE = "platform-db";
+/** Service account of the jobs and exporters, bound to the role that reads the credentials. */
+export const PROVISIONER_ACCOUNT = "db-provisioner";
+/** Kubernetes Secret holding the master user's login. */
+export const MASTER_SECRET = "master-credentials";
+/** psql image, pinned; its `postgres` user is uid 70. */
+export const PSQL_IMAGE = "public.ecr.aws/docker/library/postgres:17.6-alpine";
+/** Prometheus postgres exporter, pinned; it runs as nobody (65534). */
+export const EXPORTER_IMAGE = "quay.io/prometheuscommunity/postgres-exporter:v0.17.1";
+export const EXPORTER_PORT = 9187;
+
+/** Where the jobs connect: the primary, and the database the master user logs in to. */
+export interface AdminConnection {
+    readonly host: Input<string>;
+    readonly port: Input<number>;
+    readonly adminDatabase: Input<string>;
+}
+
+/** One value of an ExternalSecret: a property of a Secrets Manager secret. */
+export interface SecretValue {
+    readonly secretKey: string;
+    readonly key: Input<string>;
+    readonly property: string;
+}
+
+export const PROVISIONER_LABELS = { "app.kubernetes.io/name": PROVISIONER_ACCOUNT, "app.kubernetes.io/part-of": "platform" };
+const inNamespace = (name: string, extra: Partial<k8s.types.input.meta.v1.ObjectMeta> = {}) => ({ name, namespace: PROVISIONER_NAMESPACE, labels: PROVISIONER_LABELS, ...extra });
+
+/** Kubernetes Secret with one service's database login, which its job and exporter read. */
+export const serviceCredentials = (service: string): string => `${service}-credentials`;
+
+export function provisionerNamespace(): k8s.types.input.core.v1.Namespace {
+    return {
+        metadata: {
+            name: PROVISIONER_NAMESPACE,
+            labels: { ...PROVISIONER_LABELS, [TENANT_LABEL]: "true", "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" },
+        },
+    };
+}
+
+export function provisionerPolicy(name: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec): k8s.types.input.networking.v1.NetworkPolicy {
+    return { metadata: inNamespace(name), spec };
+}
+
+export function provisionerAccount(roleArn: Input<string>): k8s.types.input.core.v1.ServiceAccount {
+    return { metadata: inNamespace(PROVISIONER_ACCOUNT, { annotations: irsaAnnotations(roleArn) }), automountServiceAccountToken: false };
+}
+
+/** Reads Secrets Manager as the provisioner's account, through its IRSA role. */
+export function provisionerSecretStore(region: Input<string>): k8s.apiextensions.CustomResourceArgs {
+    return { apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: inNamespace(PROVISIONER_ACCOUNT), spec: secretStoreSpec(region, PROVISIONER_ACCOUNT) };
+}
+
+/** Materialises some secret properties as the Kubernetes Secret `target`; Pulumi waits until it exists. */
+export function provisionerSecret(target: string, data: SecretValue[]): k8s.apiextensions.CustomResourceArgs {
+    return {
+        apiVersion: "external-secrets.io/v1",
+        kind: "ExternalSecret",
+        metadata: inNamespace(target, { annotations: WAIT_FOR_READY }),
+        spec: externalSecretSpec({ kind: "SecretStore", name: PROVISIONER_ACCOUNT }, target, { data }),
+    };
+}
+
+const fromSecret = (secret: string, key: string): k8s.types.input.core.v1.EnvVar => ({ name: key, valueFrom: { secretKeyRef: { name: secret, key } } });
+
+/** The idempotent Job that gives one service its role and database, as the master user. */
+export function provisionJob(service: string, db: AdminConnection): k8s.types.input.batch.v1.Job {
+    const labels = { ...PROVISIONER_LABELS, "platform.io/service": service };
+    return {
+        metadata: { name: `provision-${service}`, namespace: PROVISIONER_NAMESPACE, labels },
+        spec: {
+            backoffLimit: 6,
+            activeDeadlineSeconds: 900,
+            template: {
+                metadata: { labels },
+                spec: {
+                    serviceAccountName: PROVISIONER_ACCOUNT,
+                    automountServiceAccountToken: false,
+                    restartPolicy: "OnFailure",
+                    securityContext: restrictedPodSecurity(70),
+                    nodeSelector: onNodeGroup("system"),
+                    containers: [
+                        {
+                            name: "provision",
+                            image: PSQL_IMAGE,
+                            command: provisionCommand(),
+                            env: [
+                                { name: "PGHOST", value: db.host },
+                                { name: "PGPORT", value: pulumi.output(db.port).apply(String) },
+                                { name: "PGDATABASE", value: db.adminDatabase },
+                                { name: "PGSSLMODE", value: "require" },
+                                { name: "SERVICE_DATABASE", value: databaseIdentifier(service) },
+                                fromSecret(MASTER_SECRET, "PGUSER"),
+                                fromSecret(MASTER_SECRET, "PGPASSWORD"),
+                                fromSecret(serviceCredentials(service), "SERVICE_USERNAME"),
+                                fromSecret(serviceCredentials(service), "SERVICE_PASSWORD"),
+                            ],
+                            resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+                            securityContext: restrictedContainerSecurity(),
+                            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                        },
+                    ],
+                    volumes: [{ name: "tmp", emptyDir: { sizeLimit: "16Mi" } }],
+                },
+            },
+        },
+    };
+}
+
+/** Pod labels of one service's exporter. */
+export const exporterLabels = (service: string): Record<string, string> => ({
+    "app.kubernetes.io/name": "postgres-exporter",
+    "app.kubernetes.io/instance": service,
+    "app.kubernetes.io/part-of": "platform",
+});
+
+const exporterMeta = (service: string) => ({ name: `pg-exporter-${service}`, namespace: PROVISIONER_NAMESPACE, labels: exporterLabels(service) });
+
+/** A postgres exporter connecting to one service's database as that service's own role, never the master user. */
+export function exporterDeployment(service: string, db: AdminConnection, replicas: number): k8s.types.input.apps.v1.Deployment {
+    const labels = exporterLabels(service);
+    const credentials = serviceCredentials(service);
+    return {
+        metadata: exporterMeta(service),
+        spec: {
+            replicas,
+            selector: { matchLabels: labels },
+            template: {
+                metadata: { labels },
+                spec: {
+                    serviceAccountName: PROVISIONER_ACCOUNT,
+                    automountServiceAccountToken: false,
+                    securityContext: restrictedPodSecurity(65534),
+                    nodeSelector: onNodeGroup("system"),
+                    containers: [
+                        {
+                            name: "exporter",
+                            image: EXPORTER_IMAGE,
+                            ports: [{ name: "metrics", containerPort: EXPORTER_PORT, protocol: "TCP" }],
+                            env: [
+                                { name: "DATA_SOURCE_URI", value: pulumi.interpolate`${db.host}:${db.port}/${databaseIdentifier(service)}?sslmode=require` },
+                                { name: "DATA_SOURCE_USER", valueFrom: { secretKeyRef: { name: credentials, key: "SERVICE_USERNAME" } } },
+                                { name: "DATA_SOURCE_PASS", valueFrom: { secretKeyRef: { name: credentials, key: "SERVICE_PASSWORD" } } },
+                            ],
+                            readinessProbe: { httpGet: { path: "/", port: "metrics" }, periodSeconds: 10 },
+                            livenessProbe: { httpGet: { path: "/", port: "metrics" }, periodSeconds: 20 },
+                            resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+                            securityContext: restrictedContainerSecurity(),
+                        },
+                    ],
+                },
+            },
+        },
+    };
+}
+
+export function exporterDisruptionBudget(service: string): k8s.types.input.policy.v1.PodDisruptionBudget {
+    return { metadata: exporterMeta(service), spec: { maxUnavailable: 1, selector: { matchLabels: exporterLabels(service) } } };
+}
+
+export function exporterService(service: string): k8s.types.input.core.v1.Service {
+    return { metadata: exporterMeta(service), spec: { selector: exporterLabels(service), ports: [{ name: "metrics", port: EXPORTER_PORT, targetPort: "metrics", protocol: "TCP" }] } };
+}
+
+export function exporterMonitor(service: string): k8s.apiextensions.CustomResourceArgs {
+    return {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        metadata: exporterMeta(service),
+        spec: { selector: { matchLabels: exporterLabels(service) }, namespaceSelector: { matchNames: [PROVISIONER_NAMESPACE] }, endpoints: [{ port: "metrics", interval: "30s" }] },
+    };
+}

@@ -1,0 +1,216 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { UNKNOWN } from "../policies/lib/values";
+import { fakeCall, fakeResource } from "./fakes";
+
+/** What a registered input or output looks like once secrets and references are made printable; unknowns print as the policies' {@link UNKNOWN}. */
+export const SECRET = "[secret]";
+
+/** One resource registration, as the engine would receive it. */
+export interface RecordedResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    /** Provider-assigned ID (empty for components). */
+    readonly id: string;
+    /** URN of the parent resource, when there is one. */
+    readonly parent?: string;
+    /** True for provider-backed resources, false for components (local or implemented by a plugin). */
+    readonly custom: boolean;
+    /** True for components implemented in a provider plugin (`eks:index:Cluster`, `awsx:ec2:Vpc`). */
+    readonly remote: boolean;
+    /** URN of the explicit provider, if any. */
+    readonly provider?: string;
+    /** Inputs with secrets shown as `[secret]` and resource references as URNs. */
+    readonly inputs: Record<string, unknown>;
+    /** Outputs the (fake) provider returned, printable like the inputs. */
+    readonly outputs: Record<string, unknown>;
+    /** URNs this resource waits for: data flowing into its inputs, and explicit `dependsOn`. */
+    readonly dependencies: string[];
+    /** Of {@link dependencies}, those that no input flows from: explicit `dependsOn` only. */
+    readonly explicitDependencies: string[];
+    readonly protect: boolean;
+    readonly ignoreChanges: string[];
+    readonly retainOnDelete: boolean;
+}
+
+export interface ProgramRun {
+    readonly project: string;
+    readonly stack: string;
+    readonly resources: RecordedResource[];
+    /** Stack outputs, secrets shown as `[secret]`. */
+    readonly outputs: Record<string, unknown>;
+}
+
+export interface RunOptions {
+    /** Flat config map, as `pulumi.runtime.allConfig()` returns it. */
+    readonly config: Record<string, string>;
+    /** Keys of {@link config} that are secret. Defaults to none. */
+    readonly secretKeys?: string[];
+    readonly stack: string;
+    /** Defaults to `platform`. */
+    readonly project?: string;
+    /** Entry module of the program. Defaults to the repository's `index.ts`. */
+    readonly program?: string;
+}
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Replaces the wire encodings of secrets, resource references and unknowns with printable values. */
+export function printable(value: unknown): unknown {
+    if (value === UNKNOWN_VALUE) {
+        return UNKNOWN;
+    }
+    if (Array.isArray(value)) {
+        return value.map(printable);
+    }
+    if (value !== null && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (obj[SIG_KEY] === SECRET_SIG) {
+            return SECRET;
+        }
+        if (obj[SIG_KEY] === RESOURCE_SIG) {
+            return obj.urn;
+        }
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, printable(v)]));
+    }
+    return value;
+}
+
+/** The shape of the gRPC request the mock monitor receives; only the getters used here. */
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getRemote(): boolean;
+    getProvider(): string;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }) => void): void };
+    getProtect(): boolean;
+    getIgnorechangesList(): string[];
+    getRetainondelete(): boolean;
+}
+
+interface RegisterResponse {
+    getUrn(): string;
+    getId(): string;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+let running = false;
+
+/**
+ * Runs the Pulumi program under mocks and records every registration. The same path serves the tests and
+ * the offline plan: config goes through the program's own loader, so a bad config fails here exactly as
+ * it would in `pulumi up`. Runs are sequential; the program's own modules are reloaded for each.
+ */
+export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+    if (running) {
+        throw new Error("runProgram: another run is in progress; runs share Pulumi's global runtime state");
+    }
+    running = true;
+    const project = options.project ?? "platform";
+    const program = options.program ?? path.resolve(__dirname, "..", "index.ts");
+    const region = options.config["aws:region"] ?? "us-east-1";
+    const resources: RecordedResource[] = [];
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", onRejection);
+    // The SDK records a stack trace for every promise and registration (for leak reports and source
+    // positions), which under ts-node's source maps costs more than the rest of an offline run together.
+    // Nothing reads them offline; PLATFORM_STACK_TRACES=1 keeps them for debugging a failing run.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (process.env.PLATFORM_STACK_TRACES !== "1") {
+        Error.stackTraceLimit = 0;
+    }
+    try {
+        pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
+        await pulumi.runtime.setMocks(
+            {
+                newResources: undefined,
+                newResource: (args) => fakeResource({ region }, args.type, args.name, args.inputs),
+                call: (args) => fakeCall({ region }, args.token),
+            } as pulumi.runtime.Mocks,
+            project,
+            options.stack,
+            false,
+        );
+        recordRegistrations(resources);
+        reloadProgramModules(path.dirname(program));
+        const exported = require(program) as Record<string, unknown>;
+        const outputs = await settle(exported);
+        await pulumi.runtime.disconnect();
+        if (failures.length > 0) {
+            throw failures[0];
+        }
+        return { project, stack: options.stack, resources, outputs: printable(outputs) as Record<string, unknown> };
+    } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+        process.off("unhandledRejection", onRejection);
+        running = false;
+    }
+}
+
+function recordRegistrations(into: RecordedResource[]): void {
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+        registerResource(req: RegisterRequest, cb: (err: unknown, resp?: RegisterResponse) => void): void;
+    };
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) =>
+        original(req, (err, resp) => {
+            if (!err && resp) {
+                const dependencies = req.getDependenciesList();
+                const fromInputs = new Set<string>();
+                req.getPropertydependenciesMap().forEach((deps) => deps.getUrnsList().forEach((u) => fromInputs.add(u)));
+                into.push({
+                    urn: resp.getUrn(),
+                    type: req.getType(),
+                    name: req.getName(),
+                    id: resp.getId(),
+                    parent: req.getParent() || undefined,
+                    custom: req.getCustom(),
+                    remote: req.getRemote(),
+                    provider: req.getProvider() ? req.getProvider().split("::").slice(0, -1).join("::") : undefined,
+                    inputs: printable(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                    outputs: printable(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                    dependencies,
+                    explicitDependencies: dependencies.filter((u) => !fromInputs.has(u)),
+                    protect: req.getProtect(),
+                    ignoreChanges: req.getIgnorechangesList(),
+                    retainOnDelete: req.getRetainondelete(),
+                });
+            }
+            cb(err, resp);
+        });
+}
+
+/** Drops the program's own modules from the require cache so that each run builds its resources anew. */
+function reloadProgramModules(root: string): void {
+    const nodeModules = `${path.sep}node_modules${path.sep}`;
+    for (const file of Object.keys(require.cache)) {
+        if (file.startsWith(root) && !file.includes(nodeModules) && !file.startsWith(path.join(root, "offline"))) {
+            delete require.cache[file];
+        }
+    }
+}
+
+/** Waits for every exported output to resolve and returns plain values, secrets marked. */
+async function settle(exported: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const entries = await Promise.all(
+        Object.entries(exported).map(async ([key, value]) => {
+            if (!pulumi.Output.isInstance(value) && !(value !== null && typeof value === "object")) {
+                return [key, value] as const;
+            }
+            const out = pulumi.output(value);
+            const isSecret = await (out as unknown as { isSecret: Promise<boolean> }).isSecret;
+            const resolved = await new Promise<unknown>((resolve) => out.apply((v) => resolve(v)));
+            return [key, isSecret ? SECRET : resolved] as const;
+        }),
+    );
+    return Object.fromEntries(entries);
+}

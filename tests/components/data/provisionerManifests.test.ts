@@ -1,0 +1,41 @@
+import { strict as assert } from "assert";
+import * as p from "../../../components/data/provisionerManifests";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const plain = (o: unknown): any => o;
+const db = { host: "db.internal", port: 5432, adminDatabase: "platform" };
+
+describe("database provisioner manifest builders", () => {
+    it("a job per service: master login and the service's login from their own Secrets, on the system nodes, restricted", () => {
+        const job = plain(p.provisionJob("order-history", db));
+        assert.equal(job.metadata.name, "provision-order-history");
+        const pod = job.spec.template.spec;
+        assert.deepEqual(pod.nodeSelector, { "platform.io/node-group": "system" });
+        assert.deepEqual(pod.securityContext, { runAsNonRoot: true, runAsUser: 70, runAsGroup: 70, seccompProfile: { type: "RuntimeDefault" } });
+        const env = Object.fromEntries(pod.containers[0].env.map((e: { name: string; value?: unknown; valueFrom?: { secretKeyRef: { name: string } } }) => [e.name, e.value ?? e.valueFrom?.secretKeyRef.name]));
+        assert.equal(env.SERVICE_DATABASE, "order_history");
+        assert.deepEqual([env.PGUSER, env.PGPASSWORD], [p.MASTER_SECRET, p.MASTER_SECRET]);
+        assert.deepEqual([env.SERVICE_USERNAME, env.SERVICE_PASSWORD], ["order-history-credentials", "order-history-credentials"]);
+        assert.equal(pod.containers[0].securityContext.readOnlyRootFilesystem, true);
+    });
+
+    it("an exporter per service database, logging in as the service's role and never as the master user", () => {
+        const dep = plain(p.exporterDeployment("orders", db, 2));
+        assert.equal(dep.spec.replicas, 2);
+        const env = dep.spec.template.spec.containers[0].env;
+        assert.deepEqual(
+            env.filter((e: { valueFrom?: unknown }) => e.valueFrom).map((e: { valueFrom: { secretKeyRef: { name: string } } }) => e.valueFrom.secretKeyRef.name),
+            ["orders-credentials", "orders-credentials"],
+        );
+        assert.equal(dep.spec.template.spec.securityContext.runAsUser, 65534);
+        assert.deepEqual(plain(p.exporterMonitor("orders")).spec.selector.matchLabels, p.exporterLabels("orders"));
+        assert.deepEqual(plain(p.exporterService("orders")).spec.selector, p.exporterLabels("orders"));
+    });
+
+    it("secrets through the provisioner's own store, which Pulumi waits for", () => {
+        const es = plain(p.provisionerSecret("master-credentials", [{ secretKey: "PGUSER", key: "arn:master", property: "username" }]));
+        assert.deepEqual(es.spec.secretStoreRef, { kind: "SecretStore", name: p.PROVISIONER_ACCOUNT });
+        assert.deepEqual(es.metadata.annotations, { "pulumi.com/waitFor": "condition=Ready" });
+        assert.equal(plain(p.provisionerNamespace()).metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+    });
+});

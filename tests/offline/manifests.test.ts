@@ -1,0 +1,67 @@
+import { strict as assert } from "assert";
+import { Manifest, formatProblems, manifestsOf, validateManifests } from "../../offline/manifests";
+import { stackRun } from "../harness";
+
+describe("Kubernetes objects", () => {
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: every object the program applies is valid against the Kubernetes and CRD schemas`, async () => {
+            const manifests = manifestsOf((await stackRun(stack)).resources);
+            const kinds = new Set(manifests.map((m) => `${m.apiVersion} ${m.kind}`));
+            for (const expected of [
+                "v1 Namespace",
+                "apps/v1 Deployment",
+                "batch/v1 CronJob",
+                "batch/v1 Job",
+                "networking.k8s.io/v1 NetworkPolicy",
+                "networking.k8s.io/v1 Ingress",
+                "external-secrets.io/v1 ExternalSecret",
+                "external-secrets.io/v1 SecretStore",
+                "external-secrets.io/v1 ClusterSecretStore",
+                "monitoring.coreos.com/v1 ServiceMonitor",
+                "keda.sh/v1alpha1 ScaledObject",
+                "keda.sh/v1alpha1 TriggerAuthentication",
+                "autoscaling/v2 HorizontalPodAutoscaler",
+                "policy/v1 PodDisruptionBudget",
+            ]) {
+                assert.ok(kinds.has(expected), `${stack} should emit ${expected}`);
+            }
+            const problems = await validateManifests(manifests);
+            assert.deepEqual(
+                problems.map((p) => `${p.manifest.kind} ${p.manifest.metadata.namespace ?? ""}/${p.manifest.metadata.name}: ${p.problems.join("; ")}`),
+                [],
+            );
+        });
+    }
+
+    it("rejects objects the schemas forbid", async () => {
+        const bad: Manifest = {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name: "x" },
+            spec: { selector: { matchLabels: { a: "b" } }, template: { spec: { containers: [{ name: "c", image: "i", ports: [{ containerPort: "http" }] }] } } },
+        };
+        const [result] = await validateManifests([bad]);
+        assert.ok(result.problems.some((p) => p.includes("containerPort must be integer")), result.problems.join("\n"));
+        const crd: Manifest = { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "x" }, spec: { secretStoreRef: { kind: "Vault", name: "s" } } };
+        const [crdResult] = await validateManifests([crd]);
+        assert.ok(crdResult.problems.some((p) => p.includes("secretStoreRef/kind")), crdResult.problems.join("\n"));
+        const unknown: Manifest = { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "x" } };
+        assert.deepEqual((await validateManifests([unknown]))[0].problems, ["no schema known for example.com/v1"]);
+    });
+
+    it("applies the rules the schemas miss: names, label values, port names", () => {
+        const deployment = (name: string, label: string, port: string): Manifest => ({
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name, namespace: "ns", labels: { app: label } },
+            spec: { template: { spec: { containers: [{ name: "c", ports: [{ name: port, containerPort: 80 }] }] } } },
+        });
+        assert.deepEqual(formatProblems(deployment("api", "api", "http")), []);
+        assert.match(formatProblems(deployment("Api_1", "api", "http"))[0], /metadata.name "Api_1" is not a valid Deployment name/);
+        assert.match(formatProblems(deployment("api", "-bad-", "http"))[0], /label app="-bad-" is not a valid label value/);
+        assert.match(formatProblems(deployment("api", "x".repeat(64), "http"))[0], /is not a valid label value/);
+        assert.match(formatProblems(deployment("api", "api", "metrics-endpoint"))[0], /port name "metrics-endpoint" is not an IANA service name/);
+        assert.match(formatProblems({ apiVersion: "v1", kind: "Service", metadata: { name: "1st" } })[0], /DNS-1035 label/);
+        assert.match(formatProblems({ apiVersion: "v1", kind: "Namespace", metadata: { name: "a.b" } })[0], /DNS-1123 label/);
+    });
+});
