@@ -3,6 +3,7 @@ import * as fs from "fs";
 /** Hidden marker that lets the commenting workflow find and update its own comment. */
 export const MARKER = "<!-- platform-offline-plan -->";
 
+/** A plan the offline plan wrote with `--json`. */
 interface PlanJson {
     stack: string;
     environment: string;
@@ -13,14 +14,30 @@ interface PlanJson {
     result: { exitCode: number; failures: { reason: string }[] };
 }
 
+/** What `--json` holds when the stack config was invalid: no plan, only the problems. */
+interface InvalidConfigJson {
+    stack: string;
+    result: "invalid-config";
+    problems: { key: string; message: string }[];
+}
+
+export type PlanFile = PlanJson | InvalidConfigJson;
+
+const isInvalid = (p: PlanFile): p is InvalidConfigJson => p.result === "invalid-config";
+
 const money = (n: number) => `$${n.toFixed(2)}`;
 const signed = (n: number) => `${n >= 0 ? "+" : "−"}${money(Math.abs(n))}`;
 const shortName = (urn: string) => urn.split("::").slice(-1)[0];
 
 /** One Markdown comment summarising the offline plans of a pull request, one section per stack. */
-export function renderComment(plans: PlanJson[]): string {
+export function renderComment(files: PlanFile[]): string {
     const lines = [MARKER, "### Offline plan", "", "| stack | monthly cost | change | mandatory | advisory | first deploy | result |", "|---|---|---|---|---|---|---|"];
-    for (const p of plans) {
+    const plans = files.filter((p): p is PlanJson => !isInvalid(p));
+    for (const p of files) {
+        if (isInvalid(p)) {
+            lines.push(`| ${p.stack} | — | — | — | — | — | invalid config (exit 2) |`);
+            continue;
+        }
         const mandatory = p.policy.violations.filter((v) => v.level === "mandatory").length;
         const advisory = p.policy.violations.length - mandatory;
         const delta = p.diff ? signed(p.diff.costDeltaUsd) : "n/a";
@@ -52,14 +69,53 @@ export function renderComment(plans: PlanJson[]): string {
             lines.push("", `${p.stack}: ${f.reason}`);
         }
     }
+    for (const p of files.filter(isInvalid)) {
+        lines.push("", `> [!WARNING]`, `> **${p.stack}: the stack config is invalid, so there is no plan (${p.problems.length} problem(s))**`);
+        for (const problem of p.problems) {
+            lines.push(`> - \`${problem.key}\`: ${problem.message}`);
+        }
+    }
     return `${lines.join("\n")}\n`;
 }
 
-if (require.main === module) {
-    const files = process.argv.slice(2);
-    if (files.length === 0) {
-        console.error("Usage: ts-node tools/prComment.ts <plan.json>...");
-        process.exit(2);
+/** Reads one plan file, or says in one line why it cannot be used. */
+export function readPlanFile(file: string): PlanFile | string {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        return code === "ENOENT" ? `${file} does not exist; run npm run plan -- --json ${file} first` : code === "EISDIR" ? `${file} is a directory, not a plan file` : `${file} cannot be read: ${(e as Error).message}`;
     }
-    process.stdout.write(renderComment(files.map((f) => JSON.parse(fs.readFileSync(f, "utf8")) as PlanJson)));
+    let json: Partial<PlanJson & InvalidConfigJson>;
+    try {
+        json = JSON.parse(text) as Partial<PlanJson & InvalidConfigJson>;
+    } catch (e) {
+        return `${file} is not JSON (${(e as Error).message})`;
+    }
+    if (json?.result === "invalid-config" && typeof json.stack === "string" && Array.isArray(json.problems)) {
+        return json as InvalidConfigJson;
+    }
+    const complete = typeof json?.stack === "string" && typeof json.cost?.monthlyUsd === "number" && Array.isArray(json.policy?.violations) && typeof json.deploy?.criticalPathMinutes === "number" && typeof json.result === "object";
+    return complete ? (json as PlanJson) : `${file} is not a plan written by npm run plan -- --json (it lacks stack, cost, policy, deploy or result)`;
+}
+
+/** `npm run pr-comment -- <plan.json>...`: the comment on stdout, or exit 2 with one line per unusable file. */
+export function main(files: readonly string[], io: { out: (text: string) => void; err: (text: string) => void }): number {
+    if (files.length === 0) {
+        io.err("Usage: npm run pr-comment -- <plan.json>...");
+        return 2;
+    }
+    const read = files.map(readPlanFile);
+    const problems = read.filter((r): r is string => typeof r === "string");
+    if (problems.length > 0) {
+        problems.forEach((p) => io.err(`pr-comment: ${p}`));
+        return 2;
+    }
+    io.out(renderComment(read as PlanFile[]));
+    return 0;
+}
+
+if (require.main === module) {
+    process.exitCode = main(process.argv.slice(2), { out: (text) => process.stdout.write(text), err: (text) => console.error(text) });
 }
