@@ -133,6 +133,26 @@ describe("the front door: what it must keep accepting", () => {
         });
     }
 
+    it("plans a stack that uses what was refused before, with valid manifests", async function () {
+        this.timeout(120_000);
+        const dir = fs.mkdtempSync(path.join(TMP, "accepted-"));
+        const file = path.join(dir, "Pulumi.dev.yaml");
+        const services = [
+            { name: "jobs", kind: "worker", image: "localhost:5000/team/jobs:1.0", cpu: "0.5", memory: "256M", uses: ["broker"], replicas: { min: 0, max: 5 }, queue: { name: "jobs", targetLength: 10 } },
+            { name: "nightly", kind: "cron", image: `ghcr.io/a/nightly@sha256:${"c".repeat(64)}`, schedule: "@daily", memory: "1.5Gi" },
+        ];
+        fs.writeFileSync(file, `${stringify({ config: { ...BASE, "platform:services": services } })}  platform:cluster:\n    version: 1.35\n  platform:cache:\n    engineVersion: 8.0\n`);
+        const out: string[] = [];
+        const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), color: false, processStart: Date.now() };
+        const code = await enqueue(() => runCli(["--config", file, "--out", path.join(dir, "m"), "--as-of", KUBERNETES_VERSIONS_AS_OF], io));
+        const printed = out.join("\n");
+        assert.equal(code, 0, printed);
+        assert.match(printed, /Kubernetes manifests: \d+ objects in \d+ files under .* \(all valid against their schemas\)/);
+        const jobs = fs.readFileSync(path.join(dir, "m", "jobs.yaml"), "utf8");
+        assert.match(jobs, /minReplicaCount: 0/);
+        assert.match(jobs, /limits:\n\s+cpu: "1"\n\s+memory: 256M\n\s+requests:\n\s+cpu: "0.5"\n\s+memory: 256M/, "the limit is twice the request");
+    });
+
     it("reads YAML numbers as the versions they spell, end to end", () => {
         const file = path.join(TMP, "Pulumi.numbers.yaml");
         fs.writeFileSync(file, "config:\n  aws:region: us-east-1\n  platform:environment: dev\n  platform:cluster:\n    version: 1.35\n  platform:database:\n    engineVersion: 16\n  platform:cache:\n    engineVersion: 8.0\n");
