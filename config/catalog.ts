@@ -1,3 +1,5 @@
+import { Region } from "@pulumi/aws/types/enums";
+
 /**
  * The values stack config may choose from. Keeping them in one place lets validation name the allowed
  * values in its errors and lets the cost estimator prove that it has a price for every one of them.
@@ -30,6 +32,26 @@ export const NODE_INSTANCE_TYPES: Readonly<Record<string, Architecture>> = {
     "m6i.large": "x86_64",
     "m7i.large": "x86_64",
 };
+
+/**
+ * vCPUs and memory of each node instance type (Amazon EC2 instance type specifications, general purpose
+ * and compute optimized: docs.aws.amazon.com/ec2/latest/instancetypes/gp.html and co.html). A pod whose
+ * requests exceed the largest instance of its node group can never be scheduled.
+ */
+export const NODE_INSTANCE_SIZES: Readonly<Record<string, { readonly vcpu: number; readonly memoryGiB: number }>> = {
+    "t4g.medium": { vcpu: 2, memoryGiB: 4 },
+    "t4g.large": { vcpu: 2, memoryGiB: 8 },
+    "m6g.large": { vcpu: 2, memoryGiB: 8 },
+    "m7g.large": { vcpu: 2, memoryGiB: 8 },
+    "c7g.large": { vcpu: 2, memoryGiB: 4 },
+    "t3.medium": { vcpu: 2, memoryGiB: 4 },
+    "t3.large": { vcpu: 2, memoryGiB: 8 },
+    "m6i.large": { vcpu: 2, memoryGiB: 8 },
+    "m7i.large": { vcpu: 2, memoryGiB: 8 },
+};
+
+/** Every AWS region, as the AWS provider the program deploys with lists them (`Region` of @pulumi/aws). */
+export const AWS_REGIONS: readonly string[] = Object.values(Region);
 
 /** RDS instance classes offered for PostgreSQL. */
 export const DB_INSTANCE_CLASSES = [

@@ -8,6 +8,8 @@ export interface ConfigIssue {
     readonly message: string;
     /** Config namespace of the key. Defaults to `platform`. */
     readonly namespace?: string;
+    /** Names the key outright, for problems outside any config namespace (`stack`, a file position). */
+    readonly key?: string;
 }
 
 /** Renders a path the way a person writes it in `pulumi config set --path`: `platform:services[0].image`. */
@@ -31,10 +33,19 @@ function formatValue(value: unknown): string {
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+/** Where a problem is, as a person writes the key: `platform:services[0].image`, `aws:region`, `stack`. */
+export function issueKey(issue: ConfigIssue): string {
+    return issue.key ?? formatPath(issue.path, issue.namespace);
+}
+
+/** What is wrong, on one line, starting with the value found: `"10.0.0.0/33" is not a valid IPv4 CIDR`. */
+export function issueMessage(issue: ConfigIssue): string {
+    return issue.value === undefined ? issue.message : `${formatValue(issue.value)} ${issue.message}`;
+}
+
 /** `platform:network.cidr: "10.0.0.0/33" is not a valid IPv4 CIDR` */
 export function formatIssue(issue: ConfigIssue): string {
-    const where = formatPath(issue.path, issue.namespace);
-    return issue.value === undefined ? `${where}: ${issue.message}` : `${where}: ${formatValue(issue.value)} ${issue.message}`;
+    return `${issueKey(issue)}: ${issueMessage(issue)}`;
 }
 
 /** Thrown before any resource is created when stack config is invalid; lists every problem found. */

@@ -3,13 +3,14 @@ import { loadSettingsFromConfigMap } from "./load";
 import type { Settings } from "./schema";
 
 export type * from "./schema";
-export { ConfigError, formatIssue } from "./errors";
+export { ConfigError, formatIssue, issueKey, issueMessage } from "./errors";
 export { resolveSettings, decodeConfigMap, loadSettingsFromConfigMap } from "./load";
 
 /**
- * Reads and validates every `platform:*` key of the current stack. This is the only place in the program
- * that reads Pulumi config; components receive plain settings.
+ * Reads and validates every `platform:*` key of the current stack, and the stack name the physical names
+ * derive from. This is the only place in the program that reads Pulumi config; components receive plain
+ * settings.
  */
 export function loadSettings(): Settings {
-    return loadSettingsFromConfigMap(pulumi.runtime.allConfig());
+    return loadSettingsFromConfigMap(pulumi.runtime.allConfig(), { project: pulumi.getProject(), stack: pulumi.getStack() });
 }

@@ -1,10 +1,12 @@
 import { z } from "zod";
-import { ENVIRONMENTS, Environment } from "./catalog";
+import { AWS_REGIONS, BROKER_ENGINE_VERSIONS, CACHE_ENGINE_VERSIONS, ENVIRONMENTS, Environment, KUBERNETES_VERSIONS, POSTGRES_MAJOR_VERSIONS } from "./catalog";
 import { ConfigError, ConfigIssue } from "./errors";
 import { PROFILES } from "./profiles";
 import { SETTINGS_KEYS, Settings, settingsSchema } from "./schema";
 import { checkSettings } from "./rules";
+import { checkServiceNames, checkStackName } from "./names";
 import { deepMerge } from "../lib/merge";
+import { closest } from "../lib/suggest";
 
 export const NAMESPACE = "platform";
 
@@ -74,10 +76,36 @@ function bound(origin: string, limit: "at least" | "at most", n: number | bigint
     return origin === "array" ? `must have ${limit} ${n} item(s)` : origin === "string" ? `must have ${limit} ${n} character(s)` : `must be ${limit} ${n}`;
 }
 
+/** Keys whose value is a version, with the versions allowed: YAML numbers there get a hint to quote them. */
+const VERSION_KEYS: Readonly<Record<string, readonly string[]>> = {
+    "cluster.version": Object.keys(KUBERNETES_VERSIONS),
+    "database.engineVersion": POSTGRES_MAJOR_VERSIONS,
+    "cache.engineVersion": Object.values(CACHE_ENGINE_VERSIONS).flatMap((v) => Object.keys(v)),
+    "broker.engineVersion": BROKER_ENGINE_VERSIONS,
+};
+
+/** A YAML number where text is expected, at a key whose values are free text (env values, tag values). */
+function isTextValue(path: readonly PropertyKey[]): boolean {
+    return ["env", "tags"].includes(String(path[path.length - 2]));
+}
+
 function describe(issue: z.core.$ZodIssue, value: unknown): string {
+    const versions = VERSION_KEYS[issue.path.join(".")];
+    if (typeof value === "number" && versions !== undefined) {
+        return `was read as a number; quote the version, e.g. "${versions[versions.length - 1]}"; allowed: ${versions.join(", ")}`;
+    }
     switch (issue.code) {
         case "invalid_type":
-            return value === undefined ? "is required" : `has the wrong type: expected ${issue.expected}`;
+            if (value === undefined) {
+                return "is required";
+            }
+            if (value === null) {
+                return `is empty (YAML null); expected ${issue.expected}`;
+            }
+            if (typeof value !== "string" && issue.expected === "string" && isTextValue(issue.path)) {
+                return `has the wrong type: expected text; quote it: "${String(value)}"`;
+            }
+            return `has the wrong type: expected ${issue.expected}`;
         case "invalid_value":
             return `is not allowed; allowed: ${issue.values.map((v) => String(v)).join(", ")}`;
         case "too_small":
@@ -105,63 +133,112 @@ function zodIssues(error: z.ZodError, merged: unknown): ConfigIssue[] {
             continue;
         }
         const value = valueAt(merged, path);
-        issues.push({ path, value, message: describe(issue, value) });
+        const hideValue = issue.code === "custom" && (issue.params as { hideValue?: boolean } | undefined)?.hideValue === true;
+        issues.push({ path, value: hideValue || value === null ? undefined : value, message: describe(issue, value) });
     }
     return issues;
+}
+
+/** Who the settings are for: physical names derive from the project and stack names. */
+export interface StackIdentity {
+    readonly project: string;
+    readonly stack: string;
 }
 
 /**
  * Turns the raw `platform:` object into validated settings: the profile chosen by `environment` supplies
  * every default, explicit keys override it, then shapes, allowed values and cross-key rules are checked.
- * Throws a {@link ConfigError} listing every problem; nothing is returned half-valid.
+ * Throws a {@link ConfigError} listing every problem found (`early` ones, found before, included); nothing
+ * is returned half-valid. Without a valid environment the shapes are still checked, against the dev profile.
  */
-export function resolveSettings(raw: Readonly<Record<string, unknown>>, region: string): Settings {
+export function resolveSettings(raw: Readonly<Record<string, unknown>>, region: string, identity?: StackIdentity, early: ConfigIssue[] = []): Settings {
     raw = { services: [], ...raw };
     const environment = raw.environment;
-    if (!ENVIRONMENTS.includes(environment as Environment)) {
-        throw new ConfigError([
-            {
-                path: ["environment"],
-                value: environment,
-                message: environment === undefined ? `is required; allowed: ${ENVIRONMENTS.join(", ")}` : `is not allowed; allowed: ${ENVIRONMENTS.join(", ")}`,
-            },
-        ]);
+    const issues = [...early];
+    const validEnvironment = ENVIRONMENTS.includes(environment as Environment);
+    if (!validEnvironment) {
+        issues.push({
+            path: ["environment"],
+            value: environment,
+            message: environment === undefined ? `is required; allowed: ${ENVIRONMENTS.join(", ")}` : `is not allowed; allowed: ${ENVIRONMENTS.join(", ")}`,
+        });
     }
     const unknown = Object.keys(raw).filter((k) => !SETTINGS_KEYS.includes(k));
-    const early: ConfigIssue[] = unknown.map((k) => ({
-        path: [k],
-        value: undefined,
-        message: `is not a known key; allowed keys: ${SETTINGS_KEYS.join(", ")}`,
-    }));
+    issues.push(
+        ...unknown.map((k) => ({
+            path: [k],
+            value: undefined,
+            message: `is not a known key; allowed keys: ${SETTINGS_KEYS.join(", ")}`,
+        })),
+    );
     const known = Object.fromEntries(Object.entries(raw).filter(([k]) => !unknown.includes(k)));
-    const merged = deepMerge(PROFILES[environment as Environment], known);
+    const merged = deepMerge(PROFILES[validEnvironment ? (environment as Environment) : "dev"], validEnvironment ? known : { ...known, environment: "dev" });
     const parsed = settingsSchema.safeParse(merged);
     if (!parsed.success) {
-        throw new ConfigError([...early, ...zodIssues(parsed.error, merged)]);
+        throw new ConfigError([...issues, ...zodIssues(parsed.error, merged)]);
+    }
+    if (!validEnvironment) {
+        // The cross-key rules depend on the environment; judged against a stand-in, they would mislead.
+        throw new ConfigError(issues);
     }
     const settings = { ...parsed.data, region };
-    const issues = [...early, ...checkSettings(settings)];
+    const { project, stack } = identity ?? { project: "platform", stack: "dev" };
+    issues.push(...checkSettings(settings), ...checkServiceNames(settings, project, stack));
+    if (identity !== undefined) {
+        issues.push(...checkStackName(settings, project, stack));
+    }
     if (issues.length > 0) {
         throw new ConfigError(issues);
     }
     return settings;
 }
 
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+/** Config namespaces the program reads: its own, and those of the providers it uses. */
+export const KNOWN_NAMESPACES = [NAMESPACE, "aws", "awsx", "eks", "kubernetes", "random", "pulumi"] as const;
 
-/** Validates a flat Pulumi config map, as a real run and the offline plan both see it. */
-export function loadSettingsFromConfigMap(flat: Readonly<Record<string, string>>): Settings {
-    const region = flat["aws:region"];
-    if (region === undefined || !REGION.test(region)) {
-        throw new ConfigError([
-            {
-                namespace: "aws",
-                path: ["region"],
-                value: region,
-                message: region === undefined ? "is required (e.g. us-east-1)" : "is not an AWS region name such as us-east-1",
-            },
-        ]);
+/** Keys outside every namespace the program knows: a typo there would otherwise be ignored in silence. */
+export function namespaceIssues(keys: readonly string[]): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    for (const key of keys) {
+        const [namespace, ...rest] = key.split(":");
+        if (rest.length === 0) {
+            const meant = key === "region" ? "aws:region" : SETTINGS_KEYS.includes(key) ? `${NAMESPACE}:${key}` : undefined;
+            issues.push({ key, path: [], value: undefined, message: `has no namespace; ${meant !== undefined ? `write ${meant}` : `name one, such as ${NAMESPACE}:${key}`}` });
+        } else if (!(KNOWN_NAMESPACES as readonly string[]).includes(namespace)) {
+            const guess = closest(namespace, KNOWN_NAMESPACES);
+            issues.push({
+                key,
+                path: [],
+                value: undefined,
+                message: `is in namespace "${namespace}", which nothing reads${guess !== undefined ? `; did you mean ${guess}:${rest.join(":")}?` : ""} (known namespaces: ${KNOWN_NAMESPACES.join(", ")})`,
+            });
+        }
     }
-    return resolveSettings(decodeConfigMap(flat), region);
+    return issues;
 }
 
+/** `aws:region`, which must name a region of the AWS provider's own list. */
+export function regionIssues(region: string | undefined): ConfigIssue[] {
+    if (region !== undefined && AWS_REGIONS.includes(region)) {
+        return [];
+    }
+    const guess = region === undefined ? undefined : closest(region, AWS_REGIONS);
+    return [
+        {
+            namespace: "aws",
+            path: ["region"],
+            value: region,
+            message:
+                region === undefined
+                    ? "is required (e.g. us-east-1)"
+                    : `is not an AWS region name such as us-east-1${guess !== undefined ? `; did you mean ${guess}?` : ""} (regions: ${AWS_REGIONS.join(", ")})`,
+        },
+    ];
+}
+
+/** Validates a flat Pulumi config map, as a real run and the offline plan both see it; `early` adds problems found before. */
+export function loadSettingsFromConfigMap(flat: Readonly<Record<string, string>>, identity?: StackIdentity, early: ConfigIssue[] = []): Settings {
+    const region = flat["aws:region"];
+    const issues = [...early, ...namespaceIssues(Object.keys(flat)), ...regionIssues(region)];
+    return resolveSettings(decodeConfigMap(flat), region ?? "", identity, issues);
+}

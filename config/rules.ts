@@ -5,6 +5,8 @@ import { brokerProblems, cacheProblems, databaseProblems } from "../components/d
 import type { ArgProblem } from "../lib/validation";
 import type { NodeGroupSettings, ServiceSettings, Settings } from "./schema";
 import { formatCidr, isOpenToWorld, isPrivate, overlaps, parseCidr } from "../lib/cidr";
+import { checkAws } from "./awsRules";
+import { checkServiceDetails } from "./serviceRules";
 
 /**
  * Rules that span several keys or depend on the environment. Each returns the issues it finds; none
@@ -293,5 +295,5 @@ export function checkAddons(s: Settings): ConfigIssue[] {
 
 /** Every cross-key rule, in the order a person would fix them. */
 export function checkSettings(s: Settings): ConfigIssue[] {
-    return [...checkNetwork(s), ...checkCluster(s), ...checkDataStores(s), ...checkAddons(s), ...checkServices(s)];
+    return [...checkNetwork(s), ...checkCluster(s), ...checkDataStores(s), ...checkAddons(s), ...checkServices(s), ...checkAws(s), ...checkServiceDetails(s)];
 }

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import * as catalog from "./catalog";
 import { isCidr } from "../lib/cidr";
+import { cronProblem } from "../lib/cron";
+import { parseImageRef } from "../lib/imageRef";
+import { parseQuantity } from "../lib/quantity";
 
 /**
  * The shape of every `platform:*` stack config key once the environment profile has been merged in.
@@ -25,9 +28,52 @@ const dnsLabel = (max: number) =>
         .string()
         .max(max)
         .regex(DNS_LABEL, { message: "is not a DNS-1123 label (lower-case letters, digits and '-', starting with a letter)" });
-/** Kubernetes quantities as used for CPU and memory. */
-const cpuQuantity = z.string().regex(/^(\d+m|\d+(\.\d+)?)$/, { message: "is not a CPU quantity such as 250m or 1" });
-const memoryQuantity = z.string().regex(/^\d+(Mi|Gi)$/, { message: "is not a memory quantity such as 256Mi or 1Gi" });
+/** Kubernetes quantities as used for CPU and memory: any the API server accepts (`250m`, `0.5`, `256M`, `1Gi`). */
+const cpuQuantity = z.string().refine((q) => parseQuantity(q) !== undefined, { message: "is not a CPU quantity such as 250m or 1" });
+const memoryQuantity = z.string().refine((q) => parseQuantity(q) !== undefined, { message: "is not a memory quantity such as 256Mi or 1Gi" });
+
+/**
+ * YAML reads an unquoted `1.35` or `16` as a number. A number is taken as the version it spells when
+ * exactly one allowed version has that value ("8.0" for 8); otherwise it stays a number and is refused
+ * with a hint to quote it.
+ */
+export function versionText(allowed: readonly string[]) {
+    return (v: unknown) => {
+        if (typeof v !== "number") {
+            return v;
+        }
+        const matches = allowed.filter((a) => Number(a) === v);
+        return matches.length === 1 ? matches[0] : v;
+    };
+}
+const version = <T extends string>(allowed: readonly T[]) => z.preprocess(versionText(allowed), oneOf(allowed));
+
+/** The image reference grammar, a pinned tag or digest, and never the mutable `latest` without a digest. */
+function checkImage(image: string, ctx: z.RefinementCtx): void {
+    const ref = parseImageRef(image);
+    if (typeof ref === "string") {
+        ctx.addIssue({ code: "custom", message: `is not an image reference: it ${ref}` });
+    } else if (ref.tag === undefined && ref.digest === undefined) {
+        ctx.addIssue({ code: "custom", message: "must name a tag or a digest (registry/repo:tag or registry/repo@sha256:…)" });
+    } else if (ref.tag?.toLowerCase() === "latest" && ref.digest === undefined) {
+        ctx.addIssue({ code: "custom", message: "uses the mutable tag 'latest'; pin a version or digest" });
+    }
+}
+
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+
+/** Environment variables by name; a bad name is reported at its own key, without echoing the value. */
+const envSchema = z.record(z.string(), z.string()).superRefine((env, ctx) => {
+    for (const key of Object.keys(env).filter((k) => !ENV_NAME.test(k))) {
+        const fixed = key.toUpperCase().replace(/[^A-Z0-9_]/g, "_").replace(/^(\d)/, "_$1");
+        ctx.addIssue({
+            code: "custom",
+            path: [key],
+            params: { hideValue: true },
+            message: `is not an environment variable name (upper-case letters, digits and '_', not starting with a digit); write ${fixed}`,
+        });
+    }
+});
 
 export const nodeGroupSchema = z.strictObject({
     instanceTypes: z.array(oneOf(Object.keys(catalog.NODE_INSTANCE_TYPES))).min(1),
@@ -48,7 +94,7 @@ export const networkSchema = z.strictObject({
 });
 
 export const clusterSchema = z.strictObject({
-    version: oneOf(Object.keys(catalog.KUBERNETES_VERSIONS)),
+    version: version(Object.keys(catalog.KUBERNETES_VERSIONS)),
     architecture: oneOf(["arm64", "x86_64"] as const),
     endpointPublicAccess: z.boolean(),
     publicAccessCidrs: z.array(cidr),
@@ -70,7 +116,7 @@ export const clusterSchema = z.strictObject({
 export const databaseSchema = z.strictObject({
     /** Create the shared PostgreSQL instance. */
     enabled: z.boolean(),
-    engineVersion: oneOf(catalog.POSTGRES_MAJOR_VERSIONS),
+    engineVersion: version(catalog.POSTGRES_MAJOR_VERSIONS),
     instanceClass: oneOf(catalog.DB_INSTANCE_CLASSES),
     allocatedStorageGb: count(20, 16384),
     maxAllocatedStorageGb: count(20, 65536),
@@ -91,7 +137,7 @@ export const databaseSchema = z.strictObject({
 export const cacheSchema = z.strictObject({
     enabled: z.boolean(),
     engine: oneOf(catalog.CACHE_ENGINES),
-    engineVersion: z.string(),
+    engineVersion: z.preprocess(versionText(Object.values(catalog.CACHE_ENGINE_VERSIONS).flatMap((v) => Object.keys(v))), z.string()),
     nodeType: oneOf(catalog.CACHE_NODE_TYPES),
     clusterMode: z.boolean(),
     shards: count(1, 500),
@@ -101,7 +147,7 @@ export const cacheSchema = z.strictObject({
 
 export const brokerSchema = z.strictObject({
     enabled: z.boolean(),
-    engineVersion: oneOf(catalog.BROKER_ENGINE_VERSIONS),
+    engineVersion: version(catalog.BROKER_ENGINE_VERSIONS),
     instanceType: oneOf(catalog.BROKER_INSTANCE_TYPES),
     deploymentMode: oneOf(catalog.BROKER_DEPLOYMENT_MODES),
 });
@@ -153,22 +199,17 @@ export const alertingSchema = z.strictObject({
     slackChannel: z.string().regex(/^(#[a-z0-9_-]{1,80})?$/, { message: "is not a Slack channel such as #alerts" }),
 });
 
-const envVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: "is not an environment variable name" });
-
 export const serviceSchema = z.strictObject({
-    name: dnsLabel(30),
+    /** Its length is limited by the names derived from it (config/names.ts). */
+    name: dnsLabel(63),
     kind: oneOf(["web", "worker", "cron"] as const),
-    image: z
-        .string()
-        .regex(/^[a-z0-9.\-/:_]+(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/, {
-            message: "must name a tag or a digest (registry/repo:tag or registry/repo@sha256:…)",
-        })
-        .refine((i) => !/:latest$/.test(i), { message: "uses the mutable tag 'latest'; pin a version or digest" }),
+    image: z.string().superRefine(checkImage),
     port: count(1024, 65535).optional(),
     cpu: cpuQuantity.optional(),
     memory: memoryQuantity.optional(),
-    replicas: z.union([count(1, 100), z.strictObject({ min: count(1, 100), max: count(1, 500) })]).optional(),
-    env: z.record(envVarName, z.string()).optional(),
+    /** A range may start at 0 only for a worker KEDA scales on its queue (config/serviceRules.ts). */
+    replicas: z.union([count(1, 100), z.strictObject({ min: count(0, 100), max: count(1, 500) })]).optional(),
+    env: envSchema.optional(),
     uses: z.array(oneOf(["database", "cache", "broker"] as const)).optional(),
     /** Route read-only queries to the read replica: adds `DATABASE_READER_HOST`. */
     readReplica: z.boolean().optional(),
@@ -179,7 +220,7 @@ export const serviceSchema = z.strictObject({
             path: z.string().regex(/^\/[\w\-./]*$/, { message: "is not a URL path starting with /" }),
         })
         .optional(),
-    callers: z.array(dnsLabel(30)).optional(),
+    callers: z.array(dnsLabel(63)).optional(),
     healthPath: z.string().regex(/^\/[\w\-./]*$/, { message: "is not a URL path starting with /" }).optional(),
     /** A gRPC port beside the HTTP one: gRPC probes, and ALB gRPC routing when it has an ingress. */
     grpc: z
@@ -202,7 +243,12 @@ export const serviceSchema = z.strictObject({
     queue: z.strictObject({ name: z.string().min(1).max(255), targetLength: count(1, 100000) }).optional(),
     schedule: z
         .string()
-        .regex(/^(\S+\s+){4}\S+$/, { message: "is not a five-field cron schedule" })
+        .superRefine((schedule, ctx) => {
+            const problem = cronProblem(schedule);
+            if (problem !== undefined) {
+                ctx.addIssue({ code: "custom", message: problem });
+            }
+        })
         .optional(),
     command: z.array(z.string()).optional(),
 });
@@ -213,7 +259,8 @@ export const settingsSchema = z.strictObject({
     budget: z.number().min(0),
     /** Guard stateful resources against deletion and replacement. */
     protection: z.strictObject({ enabled: z.boolean() }),
-    tags: z.record(z.string().regex(/^[\w.:/=+\-@ ]{1,128}$/), z.string().max(256)),
+    /** Keys and values are checked against AWS's tag rules in config/awsRules.ts. */
+    tags: z.record(z.string(), z.string()),
     network: networkSchema,
     encryption: encryptionSchema,
     logs: logsSchema,

@@ -2,7 +2,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { loadSettingsFromConfigMap } from "../config";
 import { PROFILES } from "../config/profiles";
+import { EXIT } from "../tools/plan/build";
 import { ROOT } from "./harness";
 
 const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
@@ -30,6 +32,25 @@ describe("README", () => {
             assert.ok(decl, `Pulumi.yaml does not declare platform:${key}`);
             assert.ok(decl.type && decl.description, `platform:${key} needs a type and a description`);
         }
+    });
+
+    it("documents every exit code of the plan, and no other", () => {
+        const table = readme.slice(readme.indexOf("| exit | meaning |"));
+        const rows = table.slice(0, table.indexOf("\n\n")).split("\n").slice(2);
+        assert.deepEqual(rows.map((r) => Number(/^\| (\d) \|/.exec(r)?.[1])), Object.values(EXIT));
+    });
+
+    it("shows a service catalog that validation accepts", () => {
+        const block = readme.slice(readme.indexOf("Add a block to `platform:services`"));
+        const yaml = block.slice(block.indexOf("```yaml\n") + 8, block.indexOf("```\n", 10));
+        const services = (parse(yaml) as Record<string, unknown>)["platform:services"];
+        const flat = {
+            "aws:region": "us-east-1",
+            "platform:environment": "dev",
+            "platform:ingress": JSON.stringify({ certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f3c2a56-8f7e-4d5b-9a1c-3e2b1d0c9f8a" }),
+            "platform:services": JSON.stringify([...(services as object[]), { name: "frontend", kind: "web", image: "ghcr.io/acme/frontend:1.0.0", port: 8080 }]),
+        };
+        assert.equal(loadSettingsFromConfigMap(flat).services.length, 4);
     });
 
     it("gives the two newcomer commands, and CI runs the same test command", () => {

@@ -131,13 +131,23 @@ export function renderComment(inputs: CommentInput[]): string {
     return `${lines.join("\n")}\n`;
 }
 
-if (require.main === module) {
-    const files = process.argv.slice(2);
+/**
+ * `npm run pr-comment -- <plan.json>...`: the comment on stdout, always, so that the pull request says why a
+ * stack has no figures instead of keeping an older comment. A file that is missing or is not a plan is also
+ * reported on stderr, one line each, with exit 2; a refused config is a plan outcome (exit 0).
+ */
+export function main(files: readonly string[], io: { out: (text: string) => void; err: (text: string) => void }): number {
     if (files.length === 0) {
-        console.error("Usage: ts-node tools/prComment.ts <plan.json>...");
-        process.exit(2);
+        io.err("Usage: npm run pr-comment -- <plan.json>...");
+        return 2;
     }
-    // Files that are missing or are not plans are reported in the comment itself, so that the pull request
-    // says why a stack has no figures instead of keeping an older comment.
-    process.stdout.write(renderComment(files.map(readPlanFile)));
+    const inputs = files.map(readPlanFile);
+    io.out(renderComment(inputs));
+    const unusable = inputs.filter((x): x is PlanFailure => isFailure(x) && x.failure !== "invalid-config");
+    unusable.forEach((f) => f.reasons.forEach((r) => io.err(`pr-comment: ${r}`)));
+    return unusable.length > 0 ? 2 : 0;
+}
+
+if (require.main === module) {
+    process.exitCode = main(process.argv.slice(2), { out: (text) => process.stdout.write(text), err: (text) => console.error(text) });
 }

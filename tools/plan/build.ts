@@ -1,20 +1,24 @@
-import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, loadSettingsFromConfigMap } from "../../config";
+import { ConfigError, issueKey, issueMessage, loadSettingsFromConfigMap } from "../../config";
 import type { Settings } from "../../config/schema";
+import { readStackFile } from "../../config/stackFile";
 import { manifestsOf } from "../../offline/manifests";
 import { ProgramRun, runProgram } from "../../offline/run";
-import { readStackConfig } from "../../offline/stackConfig";
+import { projectDefaults } from "../../offline/stackConfig";
 import { Violation, evaluatePolicies } from "../../policies/offline";
 import { CostEstimate, DeployEstimate, estimateCost, estimateDeploy } from "../estimate";
-import { PlanArgs, UsageError } from "./args";
+import { PlanArgs } from "./args";
 import { PlanDiff, PlannedResource, diffPlans } from "./diff";
+import { checkInputs } from "./inputs";
 import { ManifestFiles, writeManifests } from "./manifests";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
 /** Exit codes, most severe first when several apply. */
-export const EXIT = { ok: 0, policy: 1, config: 2, replace: 3, budget: 4 } as const;
+export const EXIT = { ok: 0, policy: 1, config: 2, replace: 3, budget: 4, internal: 5 } as const;
+
+/** The project the program belongs to: physical names derive from it (`Pulumi.yaml` `name`). */
+export const PROJECT = "platform";
 
 export interface Plan {
     readonly stack: string;
@@ -27,6 +31,8 @@ export interface Plan {
     readonly deploy: DeployEstimate;
     readonly manifests: ManifestFiles;
     readonly diff?: PlanDiff;
+    /** Why there is no diff although `--diff` was given. */
+    readonly diffSkipped?: string;
     readonly allowReplace: boolean;
     /** Why the plan fails, empty when it passes. */
     readonly failures: { readonly code: number; readonly reason: string }[];
@@ -37,10 +43,8 @@ export interface Plan {
 
 /** Runs the program offline for a stack and gathers everything the plan reports. */
 export async function buildPlan(args: PlanArgs): Promise<Plan> {
-    const configFile = path.resolve(args.config ?? path.join(ROOT, `Pulumi.${args.stack}.yaml`));
-    if (!fs.existsSync(configFile)) {
-        throw new UsageError(`config file ${configFile} does not exist`);
-    }
+    const inputs = checkInputs(args, ROOT);
+    const configFile = inputs.configFile;
     const timings: Record<string, number> = {};
     const timed = async <T>(phase: string, work: () => T | Promise<T>): Promise<T> => {
         const started = process.hrtime.bigint();
@@ -48,29 +52,25 @@ export async function buildPlan(args: PlanArgs): Promise<Plan> {
         timings[phase] = Number(process.hrtime.bigint() - started) / 1e9;
         return result;
     };
-    const stackConfig = readStackConfig(configFile);
+    const file = readStackFile(configFile, args.config);
+    if (!file.readable) {
+        throw new ConfigError(file.issues);
+    }
+    const stackConfig = { config: { ...projectDefaults(path.join(ROOT, "Pulumi.yaml")), ...file.config }, secretKeys: file.secretKeys };
     // The same validation the program runs; done first so a bad config is reported without a stack trace.
-    const settings = loadSettingsFromConfigMap(stackConfig.config);
-    const run = await timed("program", () => runProgram({ ...stackConfig, stack: args.stack }));
+    const settings = loadSettingsFromConfigMap(stackConfig.config, { project: PROJECT, stack: args.stack }, file.issues);
+    const run = await timed("program", () => runProgram({ ...stackConfig, stack: args.stack, project: PROJECT }));
 
     const resources: PlannedResource[] = run.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, inputs: r.inputs }));
     const overrides = args.asOf !== undefined ? { "eks-supported-version": { asOf: args.asOf } } : undefined;
     const violations = await timed("policies", () => evaluatePolicies(run, { environment: settings.environment, overrides }));
     const cost = await timed("cost", () => estimateCost(run, { region: settings.region }));
     const deploy = await timed("deploy", () => estimateDeploy(run));
-    const manifests = await timed("manifests", () => writeManifests(manifestsOf(run.resources), path.resolve(args.out ?? path.join(ROOT, "plan", args.stack))));
+    const manifests = await timed("manifests", () => writeManifests(manifestsOf(run.resources), inputs.out, path.relative(ROOT, configFile)));
 
-    let diff: PlanDiff | undefined;
-    if (args.diff !== undefined) {
-        if (!fs.existsSync(args.diff)) {
-            throw new UsageError(`--diff file ${args.diff} does not exist`);
-        }
-        const base = JSON.parse(fs.readFileSync(args.diff, "utf8")) as Parameters<typeof diffPlans>[0] & { stack?: string };
-        if (base.stack !== undefined && base.stack !== args.stack) {
-            throw new UsageError(`--diff ${args.diff} is a plan of stack ${base.stack}, not ${args.stack}`);
-        }
-        diff = diffPlans(base, { resources, cost });
-    }
+    const base = inputs.base;
+    const diff: PlanDiff | undefined = base?.kind === "plan" ? diffPlans(base, { resources, cost }) : undefined;
+    const diffSkipped = base?.kind === "invalid-config" ? `the base plan ${args.diff} stopped at an invalid config, so there is nothing to compare with` : undefined;
 
     const failures: { code: number; reason: string }[] = [];
     if (diff && diff.destructive.length > 0 && !args.allowReplace) {
@@ -88,7 +88,7 @@ export async function buildPlan(args: PlanArgs): Promise<Plan> {
     }
     const order: number[] = [EXIT.replace, EXIT.policy, EXIT.budget];
     const exitCode = order.find((code) => failures.some((f) => f.code === code)) ?? EXIT.ok;
-    return { stack: args.stack, configFile, settings, run, resources, violations, cost, deploy, manifests, diff, allowReplace: args.allowReplace, failures, exitCode, timings };
+    return { stack: args.stack, configFile, settings, run, resources, violations, cost, deploy, manifests, diff, diffSkipped, allowReplace: args.allowReplace, failures, exitCode, timings };
 }
 
 /** The plan for machines: the facts the report prints, with secrets already shown as `[secret]`. */
@@ -118,7 +118,22 @@ export function planJson(plan: Plan): Record<string, unknown> {
                   },
               }
             : {}),
+        ...(plan.diffSkipped !== undefined ? { diffSkipped: plan.diffSkipped } : {}),
         result: { exitCode: plan.exitCode, failures: plan.failures },
+    };
+}
+
+/**
+ * The plan for machines when the config is invalid: which stack, and every problem as a key and a one-line
+ * message, so that a pull-request comment can say why the plan failed.
+ */
+export function invalidConfigJson(stack: string, configFile: string, error: ConfigError): Record<string, unknown> {
+    return {
+        stack,
+        configFile: path.relative(process.cwd(), configFile),
+        result: "invalid-config",
+        exitCode: EXIT.config,
+        problems: error.issues.map((i) => ({ key: issueKey(i), message: issueMessage(i) })),
     };
 }
 

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { stringify } from "yaml";
+import { Document, Scalar, parse, visit } from "yaml";
 import { Manifest, ManifestProblems, validateManifests } from "../../offline/manifests";
 
 export interface ManifestFiles {
@@ -16,13 +16,45 @@ export function fileFor(m: Manifest): string {
     return `${m.metadata.namespace ?? "cluster"}.yaml`;
 }
 
+const readsAsText = new Map<string, boolean>();
+
+/**
+ * True when a YAML 1.1 reader (kubectl's, which reads `on`, `yes`, `n`, `1:20` and `0755` as booleans and
+ * numbers) takes `text`, written plain, for the string it is.
+ */
+function plainInYaml11(text: string): boolean {
+    if (text.length > 40 || !/^[-+.\w:~ ]+$/.test(text)) {
+        return true;
+    }
+    if (!readsAsText.has(text)) {
+        readsAsText.set(text, typeof parse(text, { version: "1.1" }) === "string");
+    }
+    return readsAsText.get(text) as boolean;
+}
+
+/**
+ * One object as YAML that YAML 1.2 readers and kubectl's YAML 1.1 reader both read back as it is: strings
+ * that either version would take for another type are quoted.
+ */
+export function toYaml(value: unknown): string {
+    const doc = new Document(value);
+    visit(doc, {
+        Scalar(_, node) {
+            if (typeof node.value === "string" && !plainInYaml11(node.value)) {
+                node.type = Scalar.QUOTE_DOUBLE;
+            }
+        },
+    });
+    return doc.toString({ lineWidth: 0 });
+}
+
 /** Groups objects into one YAML document stream per namespace, in registration order. */
 export function renderManifests(manifests: readonly Manifest[]): Record<string, string> {
     const byFile = new Map<string, Manifest[]>();
     for (const m of manifests) {
         byFile.set(fileFor(m), [...(byFile.get(fileFor(m)) ?? []), m]);
     }
-    return Object.fromEntries([...byFile].map(([file, ms]) => [file, ms.map((m) => stringify(m, { lineWidth: 0 })).join("---\n")]));
+    return Object.fromEntries([...byFile].map(([file, ms]) => [file, ms.map(toYaml).join("---\n")]));
 }
 
 /** Index of the files a plan wrote into its output directory; only these are ever replaced or removed. */
@@ -31,21 +63,32 @@ export const INDEX_FILE = ".plan-manifests.json";
 /** Raised when writing would overwrite a file the plan did not write. */
 export class OutputDirError extends Error {}
 
-function previousFiles(dir: string): string[] {
+function readIndex(dir: string): { files?: unknown; config?: unknown } {
     try {
-        const index = JSON.parse(fs.readFileSync(path.join(dir, INDEX_FILE), "utf8")) as { files?: unknown };
-        return Array.isArray(index.files) ? index.files.filter((f): f is string => typeof f === "string" && !f.includes("/") && f.endsWith(".yaml")) : [];
+        return JSON.parse(fs.readFileSync(path.join(dir, INDEX_FILE), "utf8")) as { files?: unknown; config?: unknown };
     } catch {
-        return [];
+        return {};
     }
+}
+
+function previousFiles(dir: string): string[] {
+    const index = readIndex(dir);
+    return Array.isArray(index.files) ? index.files.filter((f): f is string => typeof f === "string" && !f.includes("/") && f.endsWith(".yaml")) : [];
+}
+
+/** The stack config file an earlier plan in `dir` was made from, when its index records one. */
+export function plannedFrom(dir: string): string | undefined {
+    const config = readIndex(dir).config;
+    return typeof config === "string" ? config : undefined;
 }
 
 /**
  * Validates every object and writes them under `dir`. Files an earlier plan wrote there (listed in
  * {@link INDEX_FILE}) are replaced or removed, so the directory shows exactly this plan; any other file is
- * left alone, and the plan refuses to overwrite one.
+ * left alone, and the plan refuses to overwrite one. The index also records `source`, the stack config
+ * file planned, so that a later plan of another file can refuse to take the directory over.
  */
-export async function writeManifests(manifests: readonly Manifest[], dir: string): Promise<ManifestFiles> {
+export async function writeManifests(manifests: readonly Manifest[], dir: string, source?: string): Promise<ManifestFiles> {
     const problems = await validateManifests(manifests);
     const rendered = renderManifests(manifests);
     const ours = new Set(previousFiles(dir));
@@ -62,6 +105,6 @@ export async function writeManifests(manifests: readonly Manifest[], dir: string
         fs.writeFileSync(path.join(dir, file), text);
         files[file] = manifests.filter((m) => fileFor(m) === file).length;
     }
-    fs.writeFileSync(path.join(dir, INDEX_FILE), `${JSON.stringify({ files: Object.keys(files) }, null, 2)}\n`);
+    fs.writeFileSync(path.join(dir, INDEX_FILE), `${JSON.stringify({ files: Object.keys(files), ...(source !== undefined ? { config: source } : {}) }, null, 2)}\n`);
     return { dir, files, objects: manifests.length, problems };
 }

@@ -1,8 +1,11 @@
 import * as path from "path";
 import type { Settings } from "../../config/schema";
 import type { RecordedResource } from "../../offline/run";
+import { policyTable } from "../../policies/pack";
 import { costByComponent } from "../estimate";
+import { PRICE_REGION, PRICES_AS_OF } from "../estimate/prices";
 import type { Plan } from "./build";
+import { Style, fitList, style, table } from "./style";
 
 /** A top-level component's name as people read it: every `service-*` is "services", every `secrets-*` "service secrets". */
 export function groupName(topLevelName: string): string {
@@ -37,14 +40,69 @@ export function keySettings(s: Settings): Record<string, string> {
 }
 
 const usd = (n: number) => `${n < 0 ? "-" : ""}$${Math.abs(n).toFixed(2)}`;
-const pad = (text: string, width: number) => text.padEnd(width);
 
-/** The plan as a person reads it. */
-export function renderReport(plan: Plan): string {
+export interface ReportOptions {
+    /** Colour the report (a terminal that has not asked for NO_COLOR). Defaults to false. */
+    readonly color?: boolean;
+    /** Characters a line may take before lists are cut. Defaults to 120. */
+    readonly width?: number;
+}
+
+const SUMMARIES = new Map(policyTable().map((p) => [p.name, p.summary]));
+
+/** What fails the plan or would destroy something, first, so that nobody scrolls for it. */
+function attention(plan: Plan, st: Style, nameOf: (urn?: string) => string): string[] {
+    const out: string[] = [];
+    const mandatory = plan.violations.filter((v) => v.level === "mandatory");
+    if (mandatory.length > 0) {
+        out.push(st.red(`  ✗ ${mandatory.length} mandatory policy violation(s):`));
+        out.push(...table(mandatory.map((v) => [st.bold(v.policy), `${nameOf(v.resource)}: ${v.message}`]), [], "      "));
+    }
+    const s = plan.settings;
+    if (s.budget > 0 && plan.cost.monthlyUsd > s.budget) {
+        out.push(st.red(`  ✗ budget: the estimate ${usd(plan.cost.monthlyUsd)}/month exceeds platform:budget ${usd(s.budget)} by ${usd(plan.cost.monthlyUsd - s.budget)}`));
+    }
+    for (const x of plan.diff?.destructive ?? []) {
+        const line = `  ${plan.allowReplace ? "!" : "✗"} ${x.action.toUpperCase()} ${x.resource.type} ${x.resource.name}${x.inputs.length ? ` (${x.inputs.join(", ")})` : ""}: loses ${x.loss}${plan.allowReplace ? " [allowed]" : ""}`;
+        out.push(plan.allowReplace ? st.yellow(line) : st.red(line));
+    }
+    for (const p of plan.manifests.problems) {
+        out.push(st.red(`  ✗ invalid ${p.manifest.kind} ${p.manifest.metadata.namespace ?? ""}/${p.manifest.metadata.name}: ${p.problems.join("; ")}`));
+    }
+    return out;
+}
+
+/** Advisories grouped by rule: how many, on which resources, and what the rule asks. */
+function advisories(plan: Plan, st: Style, nameOf: (urn?: string) => string, width: number): string[] {
+    const byRule = new Map<string, string[]>();
+    for (const v of plan.violations.filter((x) => x.level === "advisory")) {
+        byRule.set(v.policy, [...(byRule.get(v.policy) ?? []), nameOf(v.resource)]);
+    }
+    const rules = [...byRule].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+    const ruleWidth = Math.max(0, ...rules.map(([r]) => r.length));
+    const rows = rules.map(([rule, where]) => {
+        const unique = [...new Set(where)];
+        return [st.yellow(rule), String(where.length), fitList(unique, Math.max(30, width - ruleWidth - 12))];
+    });
+    const lines = table(rows, ["left", "right"]);
+    return lines.flatMap((line, i) => {
+        const summary = SUMMARIES.get(rules[i][0]);
+        return summary === undefined ? [line] : [line, st.dim(`${" ".repeat(ruleWidth + 4)}${summary}`)];
+    });
+}
+
+/** The plan as a person reads it: what needs attention first, then the inventory, policies, cost, time and manifests. */
+export function renderReport(plan: Plan, options: ReportOptions = {}): string {
+    const st = style(options.color ?? false);
+    const width = options.width ?? 120;
     const out: string[] = [];
     const s = plan.settings;
     const byUrn = new Map(plan.run.resources.map((r) => [r.urn, r]));
-    out.push(`Plan of stack ${plan.stack} (environment ${s.environment}, ${s.region}) from ${path.relative(process.cwd(), plan.configFile) || plan.configFile}`);
+    const nameOf = (urn?: string) => (urn === undefined ? "stack" : (byUrn.get(urn)?.name ?? urn));
+    out.push(st.bold(`Plan of stack ${plan.stack} (environment ${s.environment}, ${s.region}) from ${path.relative(process.cwd(), plan.configFile) || plan.configFile}`));
+
+    const urgent = attention(plan, st, nameOf);
+    out.push("", urgent.length === 0 ? `Needs attention: ${st.green("nothing")}` : st.bold("Needs attention:"), ...urgent);
 
     const counts = new Map<string, number>();
     for (const r of plan.run.resources) {
@@ -52,64 +110,50 @@ export function renderReport(plan: Plan): string {
         counts.set(c, (counts.get(c) ?? 0) + 1);
     }
     const custom = plan.run.resources.filter((r) => r.custom).length;
-    out.push("", `Resources: ${plan.run.resources.length} (${custom} cloud and Kubernetes resources, ${plan.run.resources.length - custom} components)`);
+    out.push("", st.bold(`Resources: ${plan.run.resources.length}`) + ` (${custom} cloud and Kubernetes resources, ${plan.run.resources.length - custom} components)`);
     const settings = keySettings(s);
-    for (const [component, n] of [...counts].sort((a, b) => b[1] - a[1])) {
-        out.push(`  ${pad(component, 22)} ${String(n).padStart(4)}  ${settings[component] ?? ""}`.trimEnd());
-    }
+    out.push(...table([...counts].sort((a, b) => b[1] - a[1]).map(([component, n]) => [component, String(n), settings[component] ?? ""]), ["left", "right"]));
 
     const mandatory = plan.violations.filter((v) => v.level === "mandatory");
     const advisory = plan.violations.filter((v) => v.level === "advisory");
-    out.push("", `Policies: ${mandatory.length} mandatory, ${advisory.length} advisory violation(s)`);
-    for (const v of [...mandatory, ...advisory]) {
-        const where = v.resource ? (byUrn.get(v.resource)?.name ?? v.resource) : "stack";
-        out.push(`  ${pad(v.level, 9)} ${pad(v.policy, 34)} ${where}: ${v.message}`);
-    }
+    const rules = new Set(advisory.map((v) => v.policy)).size;
+    out.push("", st.bold("Policies:") + ` ${mandatory.length === 0 ? "0 mandatory" : st.red(`${mandatory.length} mandatory (above)`)}, ${advisory.length} advisory violation(s)${rules > 0 ? ` of ${rules} rule(s)` : ""}`);
+    out.push(...advisories(plan, st, nameOf, width));
 
-    out.push("", `Estimated cost: ${usd(plan.cost.monthlyUsd)} per month (${plan.cost.region} on-demand prices, 730 h/month, node groups at their desired size)`);
+    const applied = plan.cost.region === PRICE_REGION ? "" : `, applied to ${plan.cost.region}, whose prices may differ`;
+    out.push("", st.bold(`Estimated cost: ${usd(plan.cost.monthlyUsd)} per month`) + ` (${PRICE_REGION} on-demand list prices of ${PRICES_AS_OF}${applied}; 730 h/month, node groups at their desired size)`);
     const costs = new Map<string, number>();
     for (const c of costByComponent(plan.cost)) {
         costs.set(groupName(c.component), (costs.get(groupName(c.component)) ?? 0) + c.monthlyUsd);
     }
-    for (const [component, monthlyUsd] of [...costs].sort((a, b) => b[1] - a[1])) {
-        out.push(`  ${pad(component, 22)} ${usd(monthlyUsd).padStart(10)}`);
-    }
+    const costRows = [...costs].sort((a, b) => b[1] - a[1]).map(([component, monthlyUsd]) => [component, usd(monthlyUsd)]);
     if (s.budget > 0) {
-        out.push(`  ${pad("budget", 22)} ${usd(s.budget).padStart(10)}  ${plan.cost.monthlyUsd > s.budget ? "EXCEEDED" : "within"}`);
+        const over = plan.cost.monthlyUsd > s.budget;
+        costRows.push(["budget", usd(s.budget), over ? st.red("EXCEEDED") : st.green("within")]);
     }
-    for (const w of plan.cost.warnings) {
+    out.push(...table(costRows, ["left", "right"]));
+    for (const w of plan.cost.warnings.filter((x) => !x.startsWith(`prices are ${PRICE_REGION}`))) {
         out.push(`  note: ${w}`);
     }
 
     const d = plan.deploy;
-    out.push("", `Estimated first deploy: ${d.criticalPathMinutes.toFixed(1)} min (range ${d.rangeMinutes.min.toFixed(1)}–${d.rangeMinutes.max.toFixed(1)}); critical path:`);
-    for (const p of d.path) {
-        out.push(`  ${p.startMinutes.toFixed(1).padStart(5)} → ${p.finishMinutes.toFixed(1).padStart(5)} min  ${pad(p.resource, 60)} ${p.basis}`);
-    }
+    out.push("", st.bold(`Estimated first deploy: ${d.criticalPathMinutes.toFixed(1)} min`) + ` (range ${d.rangeMinutes.min.toFixed(1)}–${d.rangeMinutes.max.toFixed(1)}); critical path:`);
+    out.push(...table(d.path.map((p) => [`${p.startMinutes.toFixed(1)} → ${p.finishMinutes.toFixed(1).padStart(5)} min`, p.resource, st.dim(p.basis)]), ["right"]));
 
     const m = plan.manifests;
-    out.push("", `Kubernetes manifests: ${m.objects} objects in ${Object.keys(m.files).length} files under ${path.relative(process.cwd(), m.dir) || m.dir}/ (${m.problems.length === 0 ? "all valid against their schemas" : `${m.problems.length} invalid`})`);
-    for (const p of m.problems) {
-        out.push(`  invalid ${p.manifest.kind} ${p.manifest.metadata.namespace ?? ""}/${p.manifest.metadata.name}: ${p.problems.join("; ")}`);
-    }
+    const valid = m.problems.length === 0 ? st.green("all valid against their schemas") : st.red(`${m.problems.length} invalid, listed above`);
+    out.push("", st.bold(`Kubernetes manifests: ${m.objects} objects`) + ` in ${Object.keys(m.files).length} files under ${path.relative(process.cwd(), m.dir) || m.dir}/ (${valid})`);
 
     if (plan.diff) {
         const diff = plan.diff;
-        out.push("", `Change against the base plan: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed; cost ${diff.costDeltaUsd >= 0 ? "+" : ""}${usd(diff.costDeltaUsd)} per month`);
-        for (const r of diff.added) {
-            out.push(`  + ${r.type} ${r.name}`);
-        }
-        for (const r of diff.removed) {
-            out.push(`  - ${r.type} ${r.name}`);
-        }
-        for (const c of diff.changed) {
-            out.push(`  ~ ${c.resource.type} ${c.resource.name}: ${c.inputs.join(", ")}`);
-        }
-        for (const x of diff.destructive) {
-            out.push(`  ! ${x.action.toUpperCase()} ${x.resource.type} ${x.resource.name}${x.inputs.length ? ` (${x.inputs.join(", ")})` : ""}: loses ${x.loss}${plan.allowReplace ? " [allowed]" : ""}`);
-        }
+        out.push("", st.bold("Change against the base plan:") + ` ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed; cost ${diff.costDeltaUsd >= 0 ? "+" : ""}${usd(diff.costDeltaUsd)} per month`);
+        out.push(...diff.added.map((r) => st.green(`  + ${r.type} ${r.name}`)));
+        out.push(...diff.removed.map((r) => st.red(`  - ${r.type} ${r.name}`)));
+        out.push(...diff.changed.map((c) => `  ~ ${c.resource.type} ${c.resource.name}: ${c.inputs.join(", ")}`));
+    } else if (plan.diffSkipped !== undefined) {
+        out.push("", `No comparison: ${plan.diffSkipped}`);
     }
 
-    out.push("", plan.failures.length === 0 ? "Result: OK" : `Result: FAILED (exit ${plan.exitCode}): ${plan.failures.map((f) => f.reason).join("; ")}`);
+    out.push("", plan.failures.length === 0 ? st.green("Result: OK") : st.red(`Result: FAILED (exit ${plan.exitCode}): ${plan.failures.map((f) => f.reason).join("; ")}`));
     return out.join("\n");
 }

@@ -207,7 +207,7 @@ describe("plan command", function () {
     }
 
     describe("fails with the documented exit codes", () => {
-        it("2 for invalid config, with the loader's line and no stack trace", () => {
+        it("2 for invalid config, with the loader's line, no stack trace, and the problems in the JSON", () => {
             const file = path.join(tempDir(), "Pulumi.dev.yaml");
             fs.writeFileSync(file, "config:\n  aws:region: us-east-1\n  platform:environment: dev\n  platform:network: {cidr: 10.0.0.0/33}\n");
             const json = path.join(tempDir(), "plan.json");
@@ -216,7 +216,13 @@ describe("plan command", function () {
             assert.ok(r.stderr.includes('Invalid stack config (1 problem):\n  - platform:network.cidr: "10.0.0.0/33" is not a valid IPv4 CIDR\n'), r.stderr);
             assert.doesNotMatch(r.stderr, /^\s+at /m);
             assert.equal(r.stdout, "");
-            assert.ok(!fs.existsSync(json), "no JSON for a plan that could not be made");
+            assert.deepEqual(JSON.parse(fs.readFileSync(json, "utf8")), {
+                stack: "dev",
+                configFile: path.relative(ROOT, file),
+                result: "invalid-config",
+                exitCode: 2,
+                problems: [{ key: "platform:network.cidr", message: '"10.0.0.0/33" is not a valid IPv4 CIDR' }],
+            });
         });
 
         it("2 for an unknown flag, with the usage", () => {
@@ -233,7 +239,8 @@ describe("plan command", function () {
             const found = r.json.policy.violations.filter((v) => v.policy === "rds-multi-az");
             assert.deepEqual(found.map((v) => [v.level, v.resource]), [["mandatory", db]]);
             assert.deepEqual(r.json.result, { exitCode: 1, failures: [{ code: 1, reason: `${r.json.policy.violations.filter((v) => v.level === "mandatory").length} mandatory policy violation(s)` }] });
-            assert.match(r.stdout, /^ {2}mandatory rds-multi-az +database-primary: /m);
+            const attention = r.stdout.slice(r.stdout.indexOf("Needs attention:"), r.stdout.indexOf("Resources:"));
+            assert.match(attention, /^ {2}✗ 1 mandatory policy violation\(s\):\n {6}rds-multi-az +database-primary: multiAz is false/m, "listed first, before the inventory");
             assert.match(r.stdout, /^Result: FAILED \(exit 1\)/m);
         });
 
@@ -260,7 +267,7 @@ describe("plan command", function () {
                 assert.deepEqual(r.json.diff?.destructive, [{ resource: db, action: "replace", inputs: ["username"], loss: LOSS["aws:rds/instance:Instance"] }]);
                 assert.deepEqual(r.json.diff?.changed, [{ resource: db, inputs: ["username"] }]);
                 assert.deepEqual(r.json.result.failures.map((f) => f.code), [3]);
-                assert.match(r.stdout, /^ {2}! REPLACE aws:rds\/instance:Instance database-primary \(username\): loses the database/m);
+                assert.match(r.stdout, /^Needs attention:\n {2}✗ REPLACE aws:rds\/instance:Instance database-primary \(username\): loses the database/m);
             });
 
             it("passes with --allow-replace, still showing the replacement", () => {

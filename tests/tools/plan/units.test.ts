@@ -22,8 +22,9 @@ describe("plan: parseArgs", () => {
         ["a .yml config file names its stack too", ["--config", "Pulumi.qa.yml"], { stack: "qa", config: "Pulumi.qa.yml" }],
         ["a planned rollout date", ["--as-of", "2027-01-31"], { asOf: "2027-01-31" }],
         ["a stack name with dots is taken whole", ["--config", "stacks/Pulumi.prod.eu.yaml"], { stack: "prod.eu", config: "stacks/Pulumi.prod.eu.yaml" }],
-        ["an explicit --stack wins over the config file's name", ["--config", "Pulumi.staging.yaml", "--stack", "prod"], { stack: "prod", config: "Pulumi.staging.yaml" }],
-        ["a config file named otherwise leaves the default stack", ["--config", "tmp/custom.yaml"], { config: "tmp/custom.yaml" }],
+        ["an explicit --stack that agrees with the config file's name", ["--config", "Pulumi.staging.yaml", "--stack", "staging"], { stack: "staging", config: "Pulumi.staging.yaml" }],
+        ["a config file named otherwise, with its stack", ["--config", "tmp/custom.yaml", "--stack", "qa"], { stack: "qa", config: "tmp/custom.yaml" }],
+        ["--debug", ["--debug"], { debug: true }],
         [
             "every option at once",
             ["--stack", "prod", "--json", "out/p.json", "--out", "out/m", "--diff", "base.json", "--allow-replace"],
@@ -37,7 +38,9 @@ describe("plan: parseArgs", () => {
     }
 
     const errors: [string, string[], RegExp][] = [
-        ["an unknown flag", ["--frobnicate"], /^unknown argument "--frobnicate"; allowed: --stack, --config, --json, --out, --diff, --as-of, --allow-replace$/],
+        ["an unknown flag", ["--frobnicate"], /^unknown argument "--frobnicate"; allowed: --stack, --config, --json, --out, --diff, --as-of, --allow-replace, --debug$/],
+        ["a config file that does not name its stack, without --stack", ["--config", "tmp/custom.yaml"], /^--config tmp\/custom\.yaml does not name its stack/],
+        ["a --stack that disagrees with the config file's name", ["--config", "Pulumi.staging.yaml", "--stack", "prod"], /^--stack prod disagrees with --config Pulumi\.staging\.yaml, the config of stack staging/],
         ["a positional argument", ["prod"], /^unknown argument "prod"/],
         ["a flag without its value at the end", ["--json"], /^--json needs a value$/],
         ["a flag followed by another flag instead of its value", ["--out", "--allow-replace"], /^--out needs a value$/],

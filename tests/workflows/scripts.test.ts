@@ -5,7 +5,7 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT } from "./support/workflows";
+import { REPO_ROOT } from "../support/workflows";
 
 const SCRIPTS = path.join(REPO_ROOT, ".github", "scripts");
 

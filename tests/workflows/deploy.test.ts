@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { stackRun } from "./harness";
-import { condition, interpolate, Scope, scopeOf, Status, Value } from "./support/githubExpressions";
-import { configuresAws, environmentOf, IN_VPC_LABEL, isBootstrapStep, loadWorkflow, needsOf, REPO_ROOT, runsOn, Step, stepTouchesCluster, uses } from "./support/workflows";
+import { stackRun } from "../harness";
+import { condition, interpolate, Scope, scopeOf, Status, Value } from "../support/githubExpressions";
+import { configuresAws, environmentOf, IN_VPC_LABEL, isBootstrapStep, loadWorkflow, needsOf, REPO_ROOT, runsOn, Step, stepTouchesCluster, uses } from "../support/workflows";
 
 const wf = loadWorkflow("deploy.yml");
 const { check, bootstrap, deploy } = wf.jobs;

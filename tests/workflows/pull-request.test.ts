@@ -2,8 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { MARKER, readPlanFile, renderComment } from "../tools/prComment";
-import { loadWorkflow, runsOf, stepsOf, uses, workflowText } from "./support/workflows";
+import { MARKER, readPlanFile, renderComment } from "../../tools/prComment";
+import { loadWorkflow, runsOf, stepsOf, uses, workflowText } from "../support/workflows";
 
 const wf = loadWorkflow("pull-request.yml");
 

@@ -2,10 +2,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { MARKER, readPlanFile, renderComment } from "../tools/prComment";
-import { condition, scopeOf } from "./support/githubExpressions";
-import { BOT, Comment, FakeGitHub, Issue, PullRequest, runGithubScript } from "./support/githubScript";
-import { loadWorkflow, scriptOf, stepsOf, uses } from "./support/workflows";
+import { MARKER, readPlanFile, renderComment } from "../../tools/prComment";
+import { condition, scopeOf } from "../support/githubExpressions";
+import { BOT, Comment, FakeGitHub, Issue, PullRequest, runGithubScript } from "../support/githubScript";
+import { loadWorkflow, scriptOf, stepsOf, uses } from "../support/workflows";
 
 const wf = loadWorkflow("pull-request-comment.yml");
 const script = scriptOf(wf.jobs.comment);

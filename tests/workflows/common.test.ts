@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { scopeOf, Value } from "./support/githubExpressions";
+import { scopeOf, Value } from "../support/githubExpressions";
 import {
     awsCredentialProblems,
     expressionsInRunSteps,
@@ -24,7 +24,7 @@ import {
     Workflow,
     WORKFLOW_FILES,
     workflowText,
-} from "./support/workflows";
+} from "../support/workflows";
 
 const SCRIPTS = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
 

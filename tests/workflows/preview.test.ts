@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { condition, evaluate, interpolate, scopeOf, Value } from "./support/githubExpressions";
-import { configuresAws, environmentOf, IN_VPC_LABEL, loadWorkflow, REPO_ROOT, runsOn, stepsOf, uses, WORKFLOW_FILES, workflowText } from "./support/workflows";
+import { condition, evaluate, interpolate, scopeOf, Value } from "../support/githubExpressions";
+import { configuresAws, environmentOf, IN_VPC_LABEL, loadWorkflow, REPO_ROOT, runsOn, stepsOf, uses, WORKFLOW_FILES, workflowText } from "../support/workflows";
 
 const wf = loadWorkflow("preview.yml");
 const { runners, preview } = wf.jobs;

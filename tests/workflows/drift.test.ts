@@ -3,9 +3,9 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { condition, scopeOf } from "./support/githubExpressions";
-import { BOT, FakeGitHub, Issue, runGithubScript } from "./support/githubScript";
-import { environmentOf, loadWorkflow, REPO_ROOT, scriptOf, uses } from "./support/workflows";
+import { condition, scopeOf } from "../support/githubExpressions";
+import { BOT, FakeGitHub, Issue, runGithubScript } from "../support/githubScript";
+import { environmentOf, loadWorkflow, REPO_ROOT, scriptOf, uses } from "../support/workflows";
 
 const wf = loadWorkflow("drift.yml");
 const CHECK = path.join(REPO_ROOT, ".github", "scripts", "drift-check.cjs");

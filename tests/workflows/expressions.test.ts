@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { condition, contextOf, evaluate, interpolate, scopeOf, truthy } from "./support/githubExpressions";
+import { condition, contextOf, evaluate, interpolate, scopeOf, truthy } from "../support/githubExpressions";
 
 // Expected values follow GitHub's documentation of expressions (operators, loose equality, functions,
 // status checks): https://docs.github.com/en/actions/reference/workflows-and-actions/expressions

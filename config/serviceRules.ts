@@ -1,0 +1,147 @@
+import { NODE_INSTANCE_SIZES } from "./catalog";
+import { ConfigIssue } from "./errors";
+import { platformEnvKeys, platformNamespaceClaim, PLATFORM_NAMESPACES, PLATFORM_NAMESPACE_PREFIXES, secretEnvName } from "./platform";
+import { RESERVED_NAMESPACES } from "./rules";
+import type { ServiceSettings, Settings } from "./schema";
+import { cpuMillis, memoryBytes } from "../lib/quantity";
+
+/**
+ * Rules on catalog entries beyond their shape: what they ask of the nodes, the names they claim in the
+ * cluster and in their environment, and what they expose. Each returns every issue it finds.
+ */
+
+type At = (...rest: (string | number)[]) => (string | number)[];
+
+/** Kubernetes resolves CPU to 1m (Kubernetes docs, "Resource units in Kubernetes: CPU resource units"). */
+const MIN_CPU_MILLIS = 1;
+/** runc cannot start a container in less than 6 MiB (moby/moby#41168, after opencontainers/runc#1980). */
+const MIN_MEMORY_BYTES = 6 * 2 ** 20;
+
+const GiB = 2 ** 30;
+
+/** Requests must be positive and fit on the largest instance type of the apps node group, where services run. */
+function checkResources(svc: ServiceSettings, at: At, s: Settings): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const types = s.cluster.nodeGroups.apps.instanceTypes;
+    const largest = (measure: "vcpu" | "memoryGiB") => types.reduce((a, b) => (NODE_INSTANCE_SIZES[b][measure] > NODE_INSTANCE_SIZES[a][measure] ? b : a));
+    if (svc.cpu !== undefined) {
+        const millis = cpuMillis(svc.cpu);
+        const node = largest("vcpu");
+        if (millis < MIN_CPU_MILLIS) {
+            issues.push({ path: at("cpu"), value: svc.cpu, message: "must be more than 0 (at least 1m)" });
+        } else if (millis > NODE_INSTANCE_SIZES[node].vcpu * 1000) {
+            issues.push({
+                path: at("cpu"),
+                value: svc.cpu,
+                message: `is more than the largest apps node has: ${node} has ${NODE_INSTANCE_SIZES[node].vcpu} vCPUs; lower it or add a larger type to platform:cluster.nodeGroups.apps.instanceTypes`,
+            });
+        }
+    }
+    if (svc.memory !== undefined) {
+        const bytes = memoryBytes(svc.memory);
+        const node = largest("memoryGiB");
+        if (bytes <= 0) {
+            issues.push({ path: at("memory"), value: svc.memory, message: "must be more than 0, such as 128Mi" });
+        } else if (bytes < MIN_MEMORY_BYTES) {
+            issues.push({ path: at("memory"), value: svc.memory, message: `is below the 6Mi a container needs to start${svc.memory.endsWith("m") ? " ('m' means thousandths of a byte; Mi is mebibytes)" : ""}; such as 128Mi` });
+        } else if (bytes > NODE_INSTANCE_SIZES[node].memoryGiB * GiB) {
+            issues.push({
+                path: at("memory"),
+                value: svc.memory,
+                message: `is more than the largest apps node has: ${node} has ${NODE_INSTANCE_SIZES[node].memoryGiB}Gi; lower it or add a larger type to platform:cluster.nodeGroups.apps.instanceTypes`,
+            });
+        }
+    }
+    return issues;
+}
+
+/** Words that name a credential when they end an environment variable's name. */
+const SECRET_KEY_NAME = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|SECRET|SECRET_KEY|TOKEN|API_KEY|APIKEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)$/;
+
+/** Values that carry their secret's kind on their face: provider key formats, private keys, URLs with a password. */
+const SECRET_VALUES: readonly [RegExp, string][] = [
+    [/^(sk|rk)_(live|test)_[0-9a-zA-Z]{8,}/, "a Stripe secret key"],
+    [/^AKIA[0-9A-Z]{16}$/, "an AWS access key ID"],
+    [/^gh[pousr]_[0-9A-Za-z]{20,}/, "a GitHub token"],
+    [/^xox[abposr]-[0-9A-Za-z-]{10,}/, "a Slack token"],
+    [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
+    [/^eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}$/, "a signed token (JWT)"],
+    [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/, "a URL with a password in it"],
+];
+
+/** Plain secrets and names the platform sets, in `env`; and app secrets whose variable the platform sets. */
+function checkEnvironment(svc: ServiceSettings, at: At, i: number): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const platform = platformEnvKeys(svc);
+    const fromSecrets = new Map((svc.secrets ?? []).map((secret) => [secretEnvName(secret), secret]));
+    for (const [key, value] of Object.entries(svc.env ?? {})) {
+        const kind = SECRET_VALUES.find(([pattern]) => pattern.test(value))?.[1];
+        const secretName = key.toLowerCase().replace(/_/g, "-");
+        if (kind !== undefined || SECRET_KEY_NAME.test(key)) {
+            issues.push({
+                path: at("env", key),
+                value: undefined,
+                message: `holds ${kind ?? "a secret, by its name"}; env values are plain text in a ConfigMap: remove it and add "${secretName}" to platform:services[${i}].secrets (it becomes ${key}), then set its value in Secrets Manager`,
+            });
+        } else if (platform.has(key)) {
+            issues.push({ path: at("env", key), value: undefined, message: `is set by the platform (${platform.get(key)}) and would be dropped; choose another name` });
+        } else if (fromSecrets.has(key)) {
+            issues.push({ path: at("env", key), value: undefined, message: `is also the variable of the secret "${fromSecrets.get(key)}" in platform:services[${i}].secrets, which would override it; choose another name` });
+        }
+    }
+    (svc.secrets ?? []).forEach((secret, j) => {
+        const key = secretEnvName(secret);
+        if (platform.has(key)) {
+            issues.push({ path: at("secrets", j), value: secret, message: `becomes ${key}, which the platform sets (${platform.get(key)}); choose another name` });
+        }
+    });
+    return issues;
+}
+
+/** Service names that would share a namespace with the platform (beyond those {@link RESERVED_NAMESPACES} names). */
+function checkNamespace(svc: ServiceSettings, at: At): ConfigIssue[] {
+    const claim = platformNamespaceClaim(svc.name);
+    if (claim === undefined || RESERVED_NAMESPACES.includes(svc.name) || svc.name.startsWith("kube-")) {
+        return [];
+    }
+    return [
+        {
+            path: at("name"),
+            value: svc.name,
+            message: `is a namespace the platform uses (${claim}); a service's name is its namespace, and two owners cannot share one. Platform namespaces: ${Object.keys(PLATFORM_NAMESPACES).join(", ")}, ${PLATFORM_NAMESPACE_PREFIXES.map((p) => `${p}*`).join(", ")}`,
+        },
+    ];
+}
+
+export function checkServiceDetails(s: Settings): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const routes = new Map<string, string>();
+    s.services.forEach((svc, i) => {
+        const at: At = (...rest) => ["services", i, ...rest];
+        issues.push(...checkNamespace(svc, at), ...checkResources(svc, at, s), ...checkEnvironment(svc, at, i));
+        if (typeof svc.replicas === "object" && svc.replicas.min === 0 && svc.queue === undefined) {
+            issues.push({
+                path: at("replicas", "min"),
+                value: 0,
+                message: "scales to zero only for a worker KEDA scales on its queue (set queue); a HorizontalPodAutoscaler keeps at least 1",
+            });
+        }
+        const ingresses: [(string | number)[], { host: string; path: string } | undefined][] = [
+            [at("ingress"), svc.ingress],
+            [at("grpc", "ingress"), svc.grpc?.ingress],
+        ];
+        for (const [path, ingress] of ingresses) {
+            if (ingress === undefined) {
+                continue;
+            }
+            const route = `${ingress.host}${ingress.path}`;
+            const owner = routes.get(route);
+            if (owner !== undefined) {
+                issues.push({ path, value: ingress, message: `is also claimed by ${owner}; one host and path can route to one service only` });
+            } else {
+                routes.set(route, `platform:services[${i}] (${svc.name})`);
+            }
+        }
+    });
+    return issues;
+}
