@@ -27,6 +27,7 @@ const prod: Profile = {
         architecture: "arm64",
         endpointPublicAccess: false,
         publicAccessCidrs: [],
+        deployRoleArn: "",
         adminRoleArns: [],
         teams: [],
         serviceCidr: "172.20.0.0/16",

@@ -75,6 +75,14 @@ export function checkCluster(s: Settings): ConfigIssue[] {
             message: "is set but platform:cluster.endpointPublicAccess is false; enable the public endpoint or drop the allowlist",
         });
     }
+    if (c.deployRoleArn === "") {
+        issues.push({
+            path: ["cluster", "deployRoleArn"],
+            value: "",
+            message:
+                "is required: the cluster's creator gets no implicit admin, so the IAM role that runs pulumi up (the deploy workflow's AWS_DEPLOY_ROLE_ARN) needs its own access entry to apply Kubernetes objects",
+        });
+    }
     issues.push(...asIssues("cluster", endpointAccessProblems(c, keyOf("cluster"))));
     c.publicAccessCidrs.forEach((text, i) => {
         if (s.environment === "prod" && isOpenToWorld(text)) {

@@ -98,6 +98,8 @@ export const clusterSchema = z.strictObject({
     architecture: oneOf(["arm64", "x86_64"] as const),
     endpointPublicAccess: z.boolean(),
     publicAccessCidrs: z.array(cidr),
+    /** The role `pulumi up` runs as; empty only until it is set (validation requires it). */
+    deployRoleArn: z.union([z.literal(""), iamRoleArn]),
     adminRoleArns: z.array(iamRoleArn),
     /** Teams given edit or view access to some namespaces through EKS access entries. */
     teams: z.array(

@@ -25,14 +25,18 @@ export function stackRun(stack: string): Promise<ProgramRun> {
 }
 
 /**
- * The program run for a stack file with some `platform:` keys replaced (values as they would be written
- * in YAML), to exercise settings the shipped stacks do not use.
+ * The program run for a stack file with some `platform:` keys overridden (values as they would be written
+ * in YAML), to exercise settings the shipped stacks do not use. An object is merged over the stack file's
+ * object of the same key (so `platform:cluster` keeps the file's deploying role); anything else replaces it.
  */
 export function variantRun(stack: string, overrides: Record<string, unknown>): Promise<ProgramRun> {
     const base = readStackConfig(path.join(ROOT, `Pulumi.${stack}.yaml`));
     const config = { ...base.config };
+    const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
     for (const [key, value] of Object.entries(overrides)) {
-        config[key] = typeof value === "string" ? value : JSON.stringify(value);
+        const fromFile: unknown = isObject(value) && config[key]?.startsWith("{") ? JSON.parse(config[key]) : undefined;
+        const merged = isObject(value) && isObject(fromFile) ? { ...fromFile, ...value } : value;
+        config[key] = typeof merged === "string" ? merged : JSON.stringify(merged);
     }
     return enqueue(() => runProgram({ config, secretKeys: base.secretKeys, stack }));
 }

@@ -47,6 +47,7 @@ describe("README", () => {
         const flat = {
             "aws:region": "us-east-1",
             "platform:environment": "dev",
+            "platform:cluster": JSON.stringify({ deployRoleArn: "arn:aws:iam::123456789012:role/platform-deploy" }),
             "platform:ingress": JSON.stringify({ certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f3c2a56-8f7e-4d5b-9a1c-3e2b1d0c9f8a" }),
             "platform:services": JSON.stringify([...(services as object[]), { name: "frontend", kind: "web", image: "ghcr.io/acme/frontend:1.0.0", port: 8080 }]),
         };

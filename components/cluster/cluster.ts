@@ -8,6 +8,7 @@ import { awsManagedPolicyArn, serviceTrustPolicy } from "../../lib/iam";
 import { NODE_GROUP_LABEL } from "../../lib/kubernetesSpecs";
 import { rejectProblems } from "../../lib/validation";
 import { endpointAccessProblems } from "./validation";
+import { accessEntries, withoutCreatorAdmin } from "./access";
 
 /** The five EKS control-plane log types; CIS EKS 2.1.1 wants all of them. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -39,6 +40,8 @@ export interface ClusterArgs {
     readonly endpointPublicAccess?: boolean;
     /** Networks allowed to reach the public endpoint. Required when it is enabled. */
     readonly publicAccessCidrs?: string[];
+    /** IAM role that runs `pulumi up`: cluster admin through its own access entry, the cluster's creator having none. Required. */
+    readonly deployRoleArn: string;
     /** IAM role ARNs granted cluster admin through access entries. Defaults to none. */
     readonly adminRoleArns?: string[];
     /** Teams granted edit or view access to some namespaces through access entries. Defaults to none. */
@@ -84,7 +87,6 @@ export class Cluster extends pulumi.ComponentResource {
         const publicAccessCidrs = args.publicAccessCidrs ?? [];
         const protect = args.protect ?? false;
         rejectProblems(`Cluster ${name}`, endpointAccessProblems({ endpointPublicAccess, publicAccessCidrs }));
-        const accessPolicyArn = (policy: string) => pulumi.interpolate`arn:${args.partition}:eks::aws:cluster-access-policy/${policy}`;
 
         // EKS writes control-plane logs to this group by name; creating it first sets retention and the key.
         const logGroup = new aws.cloudwatch.LogGroup(
@@ -93,33 +95,10 @@ export class Cluster extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const accessEntries: Record<string, eks.types.input.AccessEntryArgs> = {};
-        (args.adminRoleArns ?? []).forEach((principalArn) => {
-            accessEntries[`admin-${principalArn.split("/").pop()}`] = {
-                principalArn,
-                type: "STANDARD",
-                accessPolicies: {
-                    clusterAdmin: {
-                        policyArn: accessPolicyArn("AmazonEKSClusterAdminPolicy"),
-                        accessScope: { type: "cluster" },
-                    },
-                },
-            };
-        });
-
-        // EKS access policies scoped to the team's namespaces: AmazonEKSEditPolicy or AmazonEKSViewPolicy.
-        for (const team of args.teams ?? []) {
-            accessEntries[`team-${team.name}`] = {
-                principalArn: team.roleArn,
-                type: "STANDARD",
-                accessPolicies: {
-                    [team.access]: {
-                        policyArn: accessPolicyArn(`AmazonEKS${team.access === "edit" ? "Edit" : "View"}Policy`),
-                        accessScope: { type: "namespace", namespaces: team.namespaces },
-                    },
-                },
-            };
-        }
+        const access = accessEntries(
+            { deployRoleArn: args.deployRoleArn, adminRoleArns: args.adminRoleArns ?? [], teams: args.teams ?? [] },
+            (policy) => pulumi.interpolate`arn:${args.partition}:eks::aws:cluster-access-policy/${policy}`,
+        );
 
         const cluster = new eks.Cluster(
             `${name}-eks`,
@@ -133,7 +112,9 @@ export class Cluster extends pulumi.ComponentResource {
                 endpointPublicAccess,
                 publicAccessCidrs: endpointPublicAccess ? publicAccessCidrs : undefined,
                 authenticationMode: "API",
-                accessEntries,
+                // The component's outputs (the kubeconfig among them) arrive only once every child exists, the
+                // access entries included, so nothing reaches the API before the deploying role may.
+                accessEntries: access,
                 createOidcProvider: true,
                 enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
                 encryptionConfigKeyArn: args.secretsKmsKeyArn,
@@ -151,7 +132,7 @@ export class Cluster extends pulumi.ComponentResource {
                 deletionProtection: protect,
                 nodeAssociatePublicIpAddress: false,
             },
-            { parent: this, dependsOn: [logGroup], protect },
+            { parent: this, dependsOn: [logGroup], protect, transforms: [withoutCreatorAdmin] },
         );
 
         const clusterName = cluster.eksCluster.name;
@@ -250,12 +231,10 @@ export class Cluster extends pulumi.ComponentResource {
         const ebsCsi = eksAddon("aws-ebs-csi-driver", "ebs-csi", { irsa: { serviceAccount: "ebs-csi-controller-sa", policy: "service-role/AmazonEBSCSIDriverPolicy" } }, nodeGroups);
 
         // The provider's inputs depend only on the kubeconfig, which is stable for the cluster's life; a change
-        // there would replace every Kubernetes object of the stack.
-        this.provider = new k8s.Provider(
-            `${name}-k8s`,
-            { kubeconfig: pulumi.secret(cluster.kubeconfigJson), enableServerSideApply: true, deleteUnreachable: true },
-            { parent: this },
-        );
+        // there would replace every Kubernetes object of the stack. An unreachable cluster is an error, never a
+        // reason to drop objects from state: a refresh from outside the VPC would otherwise forget every release
+        // and the load balancers they own. The deliberate path for a cluster that is already gone is in the README.
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: pulumi.secret(cluster.kubeconfigJson), enableServerSideApply: true }, { parent: this });
         new k8s.storage.v1.StorageClass(
             `${name}-gp3`,
             {

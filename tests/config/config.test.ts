@@ -13,6 +13,10 @@ const api = (over: Record<string, unknown> = {}) => ({
     ...over,
 });
 
+const DEPLOY_ROLE = "arn:aws:iam::123456789012:role/platform-deploy";
+/** The one key no profile can default: the role that runs `pulumi up`. */
+const deployable = (raw: Record<string, unknown>) => ({ ...raw, cluster: { deployRoleArn: DEPLOY_ROLE, ...(raw.cluster as object | undefined) } });
+
 /** Resolves raw config and returns the error lines, or [] when it is valid. */
 function problems(raw: Record<string, unknown>): string[] {
     try {
@@ -56,6 +60,9 @@ const invalid: [string, Record<string, unknown>, string][] = [
     ["public endpoint without allowlist", { environment: "dev", cluster: { endpointPublicAccess: true } }, "platform:cluster.publicAccessCidrs: [] is empty while platform:cluster.endpointPublicAccess is true, which EKS treats as 0.0.0.0/0; list the networks allowed"],
     ["allowlist without public endpoint", { environment: "dev", cluster: { publicAccessCidrs: ["203.0.113.0/24"] } }, 'platform:cluster.publicAccessCidrs: ["203.0.113.0/24"] is set but platform:cluster.endpointPublicAccess is false; enable the public endpoint or drop the allowlist'],
     ["admin that is not a role ARN", { environment: "dev", cluster: { adminRoleArns: ["arn:aws:iam::123456789012:user/alice"] } }, 'platform:cluster.adminRoleArns[0]: "arn:aws:iam::123456789012:user/alice" is not an IAM role ARN'],
+    ["no deploying role", { environment: "dev" }, "platform:cluster.deployRoleArn: \"\" is required: the cluster's creator gets no implicit admin, so the IAM role that runs pulumi up (the deploy workflow's AWS_DEPLOY_ROLE_ARN) needs its own access entry to apply Kubernetes objects"],
+    ["a deploying role that is not a role ARN", { environment: "dev", cluster: { deployRoleArn: "arn:aws:sts::123456789012:assumed-role/deploy/ci" } }, 'platform:cluster.deployRoleArn: "arn:aws:sts::123456789012:assumed-role/deploy/ci" is not an IAM role ARN'],
+    ["the deploying role listed as an admin too", deployable({ environment: "dev", cluster: { deployRoleArn: DEPLOY_ROLE, adminRoleArns: [DEPLOY_ROLE] } }), `platform:cluster.adminRoleArns[0]: "${DEPLOY_ROLE}" is also platform:cluster.deployRoleArn, which is cluster admin already; EKS allows one access entry per role, so leave it out of adminRoleArns`],
     ["unknown DB instance class", { environment: "dev", database: { instanceClass: "db.x9.huge" } }, 'platform:database.instanceClass: "db.x9.huge" is not allowed; allowed: db.t4g.micro, db.t4g.small, db.t4g.medium, db.m7g.large, db.r6g.large, db.r7g.large'],
     ["unsupported PostgreSQL version", { environment: "dev", database: { engineVersion: "12" } }, 'platform:database.engineVersion: "12" is not allowed; allowed: 15, 16, 17'],
     ["negative backup retention", { environment: "dev", database: { backupRetentionDays: -1 } }, "platform:database.backupRetentionDays: -1 must be at least 0"],
@@ -108,19 +115,19 @@ describe("stack config validation", () => {
     }
 
     it("reports every problem at once, not just the first", () => {
-        const found = problems({ environment: "dev", network: { cidr: "bad", natGateways: "many" }, database: { instanceClass: "x" } });
+        const found = problems(deployable({ environment: "dev", network: { cidr: "bad", natGateways: "many" }, database: { instanceClass: "x" } }));
         assert.equal(found.length, 3, found.join("\n"));
     });
 
-    it("accepts the dev, staging and prod profiles as they are", () => {
-        assert.deepEqual(problems({ environment: "dev" }), []);
-        assert.deepEqual(problems({ environment: "staging" }), []);
-        assert.deepEqual(problems({ environment: "prod" }), []);
+    it("accepts the dev, staging and prod profiles once the deploying role is named", () => {
+        assert.deepEqual(problems(deployable({ environment: "dev" })), []);
+        assert.deepEqual(problems(deployable({ environment: "staging" })), []);
+        assert.deepEqual(problems(deployable({ environment: "prod" })), []);
     });
 
     it("fills every default from the environment profile", () => {
-        const dev = resolveSettings({ environment: "dev" }, "us-east-1");
-        const prod = resolveSettings({ environment: "prod" }, "us-east-1");
+        const dev = resolveSettings(deployable({ environment: "dev" }), "us-east-1");
+        const prod = resolveSettings(deployable({ environment: "prod" }), "us-east-1");
         assert.deepEqual(dev.database, PROFILES.dev.database);
         assert.deepEqual(prod.database, PROFILES.prod.database);
         assert.equal(dev.network.natGateways, "single");
@@ -128,10 +135,10 @@ describe("stack config validation", () => {
     });
 
     it("lets an explicit key override the profile, and only that key", () => {
-        const s = resolveSettings({ environment: "prod", database: { instanceClass: "db.r7g.large" } }, "us-east-1");
+        const s = resolveSettings(deployable({ environment: "prod", database: { instanceClass: "db.r7g.large" } }), "us-east-1");
         assert.equal(s.database.instanceClass, "db.r7g.large");
         assert.equal(s.database.multiAz, true, "keys not given keep the prod default");
-        const off = resolveSettings({ environment: "prod", protection: { enabled: false } }, "us-east-1");
+        const off = resolveSettings(deployable({ environment: "prod", protection: { enabled: false } }), "us-east-1");
         assert.equal(off.protection.enabled, false, "false overrides true (no || defaulting)");
     });
 
