@@ -80,6 +80,9 @@ export const kubePrometheusStack: AddonDefinition = {
         const volume = (size: string) => ({
             volumeClaimTemplate: { spec: { storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } } },
         });
+        // The StatefulSets' claims go when the release does (Kubernetes keeps them by default), while the EBS
+        // CSI driver is still running to delete their volumes; a scale-down keeps them for a scale-up.
+        const claimsGoWithRelease = { persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" } };
         return {
             // EKS runs these components out of reach; scraping them only produces failing targets.
             kubeControllerManager: { enabled: false },
@@ -96,7 +99,7 @@ export const kubePrometheusStack: AddonDefinition = {
                     ruleSelectorNilUsesHelmValues: false,
                     nodeSelector: SYSTEM_NODES,
                     resources: f.highlyAvailable ? controllerResources("500m", "2Gi", "1", "4Gi") : controllerResources("200m", "768Mi", "500m", "1536Mi"),
-                    ...(f.highlyAvailable ? { storageSpec: volume("50Gi") } : {}),
+                    ...(f.highlyAvailable ? { storageSpec: volume("50Gi"), ...claimsGoWithRelease } : {}),
                 },
             },
             alertmanager: {
@@ -106,7 +109,7 @@ export const kubePrometheusStack: AddonDefinition = {
                     replicas: f.highlyAvailable ? 2 : 1,
                     nodeSelector: SYSTEM_NODES,
                     resources: controllerResources("50m", "64Mi", "100m", "128Mi"),
-                    ...(f.highlyAvailable ? { storage: volume("5Gi") } : {}),
+                    ...(f.highlyAvailable ? { storage: volume("5Gi"), ...claimsGoWithRelease } : {}),
                 },
             },
             grafana: {

@@ -1,4 +1,5 @@
 import type { PolicyStatement } from "../../lib/iam";
+import { CLUSTER_TAG } from "../../lib/naming";
 import { AddonDefinition, SYSTEM_NODES, controllerResources, irsaServiceAccount } from "./types";
 
 const EC2_READ = [
@@ -94,6 +95,6 @@ export const loadBalancerController: AddonDefinition = {
         nodeSelector: SYSTEM_NODES,
         resources: controllerResources("100m", "128Mi", "200m", "256Mi"),
         podDisruptionBudget: { maxUnavailable: 1 },
-        defaultTags: { "platform.io/cluster": f.clusterName },
+        defaultTags: { [CLUSTER_TAG]: f.clusterName },
     }),
 };

@@ -85,7 +85,10 @@ export class Service extends pulumi.ComponentResource {
         );
         const w: m.ServiceWiring = { ...args.platform, data, roleArn: role.roleArn };
 
-        const ns = new k8s.core.v1.Namespace(`${name}-namespace`, m.namespace(svc), k8sOpts());
+        // Deleting the namespace deletes what controllers made in it (the LB controller's TargetGroupBindings,
+        // the Secret External Secrets owns), so it goes before them: the LB controller is in every k8sOpts.
+        const readsSecrets = m.secretKeys(w).length > 0;
+        const ns = new k8s.core.v1.Namespace(`${name}-namespace`, m.namespace(svc), k8sOpts(readsSecrets ? args.addons.externalSecrets : undefined));
         const inNs = (...more: (pulumi.Resource | undefined)[]) => k8sOpts(ns, ...more);
 
         for (const [policyName, policy] of Object.entries(m.networkPolicies(svc, w))) {
@@ -95,7 +98,7 @@ export class Service extends pulumi.ComponentResource {
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, m.configMap(svc, w), inNs());
 
         const waits: pulumi.Resource[] = [sa, config, ...(args.workloadDependsOn ?? [])];
-        if (m.secretKeys(w).length > 0) {
+        if (readsSecrets) {
             if (!args.addons.externalSecrets) {
                 throw new Error(`Service ${svc.name}: it reads secrets, which needs the External Secrets add-on`);
             }

@@ -6,6 +6,7 @@ import { IrsaRole } from "../security/irsaRole";
 import type { ClusterSettings, NodeGroupSettings } from "../../config/schema";
 import { awsManagedPolicyArn, serviceTrustPolicy } from "../../lib/iam";
 import { NODE_GROUP_LABEL } from "../../lib/kubernetesSpecs";
+import { CLUSTER_TAG } from "../../lib/naming";
 import { rejectProblems } from "../../lib/validation";
 import { endpointAccessProblems } from "./validation";
 import { accessEntries, withoutCreatorAdmin } from "./access";
@@ -77,7 +78,10 @@ export class Cluster extends pulumi.ComponentResource {
     /** Security group EKS creates for the control plane and managed nodes. */
     public readonly clusterSecurityGroupId: pulumi.Output<string>;
     public readonly provider: k8s.Provider;
-    /** Everything that must exist before workloads can be scheduled: node groups and core add-ons. */
+    /**
+     * Everything that must exist before workloads can be scheduled (node groups, core add-ons, the default
+     * StorageClass); what depends on it is also deleted before it.
+     */
     public readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -235,7 +239,11 @@ export class Cluster extends pulumi.ComponentResource {
         // reason to drop objects from state: a refresh from outside the VPC would otherwise forget every release
         // and the load balancers they own. The deliberate path for a cluster that is already gone is in the README.
         this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: pulumi.secret(cluster.kubeconfigJson), enableServerSideApply: true }, { parent: this });
-        new k8s.storage.v1.StorageClass(
+        // Volumes go with their claims (reclaimPolicy Delete): claims live in add-on namespaces, which are
+        // deleted before the driver and its permissions, so the driver is there to delete the volumes. Each
+        // volume carries the cluster's tag (aws-ebs-csi-driver docs/tagging.md, `tagSpecification_<n>`), so
+        // one left behind can still be found.
+        const gp3 = new k8s.storage.v1.StorageClass(
             `${name}-gp3`,
             {
                 metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
@@ -243,7 +251,7 @@ export class Cluster extends pulumi.ComponentResource {
                 volumeBindingMode: "WaitForFirstConsumer",
                 allowVolumeExpansion: true,
                 reclaimPolicy: "Delete",
-                parameters: { type: "gp3", encrypted: "true", fsType: "ext4" },
+                parameters: { type: "gp3", encrypted: "true", fsType: "ext4", tagSpecification_1: `${CLUSTER_TAG}=${args.clusterName}` },
             },
             { parent: this, provider: this.provider, dependsOn: [ebsCsi] },
         );
@@ -253,7 +261,7 @@ export class Cluster extends pulumi.ComponentResource {
         this.oidcProviderArn = oidcProviderArn;
         this.oidcIssuerUrl = oidcIssuerUrl;
         this.clusterSecurityGroupId = clusterSecurityGroupId;
-        this.ready = [...nodeGroups, coredns, ebsCsi];
+        this.ready = [...nodeGroups, coredns, ebsCsi, gp3];
         this.registerOutputs({ clusterName, oidcProviderArn, clusterSecurityGroupId });
     }
 }

@@ -139,7 +139,7 @@ describe("cluster", () => {
         const sc = one(run, "kubernetes:storage.k8s.io/v1:StorageClass");
         assert.equal((sc.inputs.metadata as { annotations: Record<string, string> }).annotations["storageclass.kubernetes.io/is-default-class"], "true");
         assert.equal(sc.inputs.provisioner, "ebs.csi.aws.com");
-        assert.deepEqual(sc.inputs.parameters, { type: "gp3", encrypted: "true", fsType: "ext4" });
+        assert.deepEqual(sc.inputs.parameters, { type: "gp3", encrypted: "true", fsType: "ext4", tagSpecification_1: "platform.io/cluster=platform-dev" });
         assert.equal(byUrn(run, String(sc.provider)).type, "pulumi:providers:kubernetes");
         const provider = one(run, "pulumi:providers:kubernetes");
         assert.equal(provider.inputs.kubeconfig, "[secret]", "the kubeconfig never appears in plain text");
