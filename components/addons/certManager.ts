@@ -7,12 +7,14 @@ export const certManager: AddonDefinition = {
     repository: "https://charts.jetstack.io",
     version: "v1.21.1",
     namespace: "cert-manager",
+    crds: { groups: ["cert-manager.io", "acme.cert-manager.io"], upgrade: "with-release" },
     values: (f) => {
         // Each of the three Deployments has its own budget in the chart (`podDisruptionBudget`,
         // `webhook.podDisruptionBudget`, `cainjector.podDisruptionBudget`). Without the webhook's, a node
         // drain may evict every replica at once, and the API server then refuses cert-manager objects.
         const disruptionBudget = { enabled: f.replicas > 1, maxUnavailable: 1 };
         return {
+            // CRDs from the chart's templates; `keep` annotates them so that Helm never uninstalls them.
             crds: { enabled: true, keep: true },
             replicaCount: f.replicas,
             podDisruptionBudget: disruptionBudget,

@@ -1,4 +1,4 @@
-import { AddonDefinition, SYSTEM_NODES, controllerResources, irsaServiceAccount } from "./types";
+import { AddonDefinition, HELM_KEEP, SYSTEM_NODES, controllerResources, irsaServiceAccount } from "./types";
 
 /** Secrets Manager prefix (below the stack's) holding secrets of the platform's own add-ons. */
 export const PLATFORM_SECRETS_PATH = "platform";
@@ -15,6 +15,7 @@ export const externalSecrets: AddonDefinition = {
     version: "2.6.0",
     namespace: "external-secrets",
     serviceAccount: "external-secrets",
+    crds: { groups: ["external-secrets.io", "generators.external-secrets.io"], upgrade: "with-release" },
     policy: (f) => [
         {
             Sid: "ReadPlatformSecrets",
@@ -31,7 +32,10 @@ export const externalSecrets: AddonDefinition = {
         },
     ],
     values: (f) => ({
+        // The chart renders its CRDs from templates (values.yaml: "install and upgrade CRDs through helm chart");
+        // `crds.annotations` goes on each, and Helm's keep policy stops an uninstall deleting every ExternalSecret.
         installCRDs: true,
+        crds: { annotations: HELM_KEEP },
         replicaCount: f.replicas,
         serviceAccount: irsaServiceAccount(f),
         nodeSelector: SYSTEM_NODES,

@@ -1,4 +1,4 @@
-import { AddonDefinition, SYSTEM_NODES, controllerResources } from "./types";
+import { AddonDefinition, HELM_KEEP, SYSTEM_NODES, controllerResources } from "./types";
 
 /** KEDA: scales workers on the length of their RabbitMQ queue (ScaledObject), down to their minimum. */
 export const keda: AddonDefinition = {
@@ -7,7 +7,10 @@ export const keda: AddonDefinition = {
     repository: "https://kedacore.github.io/charts",
     version: "2.20.1",
     namespace: "keda",
+    crds: { groups: ["keda.sh", "eventing.keda.sh"], upgrade: "with-release" },
     values: (f) => ({
+        // CRDs from the chart's templates, kept by Helm on uninstall (values.yaml: crds.additionalAnnotations).
+        crds: { install: true, additionalAnnotations: HELM_KEEP },
         operator: { replicaCount: f.replicas },
         metricsServer: { replicaCount: f.replicas },
         webhooks: { replicaCount: f.replicas },

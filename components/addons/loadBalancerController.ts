@@ -41,6 +41,8 @@ export const loadBalancerController: AddonDefinition = {
     version: "1.17.1",
     namespace: "kube-system",
     serviceAccount: "aws-load-balancer-controller",
+    // TargetGroupBinding and IngressClassParams live in the chart's crds/ folder, which no value controls.
+    crds: { groups: ["elbv2.k8s.aws"], upgrade: "by-hand", byHand: { folder: "crds/", appliedFor: "1.17.1" } },
     policy: (f): PolicyStatement[] => {
         const elb = (path: string) => `arn:${f.partition}:elasticloadbalancing:${f.region}:${f.accountId}:${path}`;
         const securityGroups = `arn:${f.partition}:ec2:${f.region}:${f.accountId}:security-group/*`;

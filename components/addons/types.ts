@@ -29,6 +29,27 @@ export interface AddonFacts {
     readonly monitoring: boolean;
 }
 
+/** Annotation that makes Helm leave an object in place when it uninstalls (or replaces) the release. */
+export const HELM_KEEP = { "helm.sh/resource-policy": "keep" } as const;
+
+/**
+ * How a chart's CustomResourceDefinitions live, apart from the release: deleting a CRD deletes every object
+ * of its kinds (and, through owner references, what those own, such as the Secrets of ExternalSecrets), so no
+ * release change may remove them, and a `pulumi destroy` leaves them to go with the cluster.
+ */
+export interface CrdLifecycle {
+    /** API groups of the CRDs (at least those whose kinds the platform creates); such objects wait for the release. */
+    readonly groups: readonly string[];
+    /**
+     * `with-release`: rendered from the chart's templates, so every upgrade of the pinned version applies them,
+     * and annotated so that Helm keeps them on uninstall. `by-hand`: in the chart's `crds/` folder, which Helm
+     * installs once and never upgrades or deletes; the README's runbook applies them before a version change.
+     */
+    readonly upgrade: "with-release" | "by-hand";
+    /** For `by-hand`: where the chart keeps them, and the chart version they were last applied from. */
+    readonly byHand?: { readonly folder: string; readonly appliedFor: string };
+}
+
 /**
  * Everything that defines one Helm add-on. Values and the IAM policy are pure functions of
  * {@link AddonFacts}, so each can be tested without building anything.
@@ -45,6 +66,8 @@ export interface AddonDefinition {
     readonly podSecurity?: "baseline" | "privileged";
     /** Service account the chart creates and that the IRSA role is bound to, when the add-on calls AWS. */
     readonly serviceAccount?: string;
+    /** How the chart's CRDs are installed, upgraded and kept, when it has any. */
+    readonly crds?: CrdLifecycle;
     /** Exact-ARN permissions of the service account. */
     readonly policy?: (facts: AddonFacts) => PolicyStatement[];
     readonly values: (facts: AddonFacts) => Record<string, unknown>;
