@@ -1,4 +1,4 @@
-import { secretPrefix, stackPrefix } from "../lib/naming";
+import { FINAL_SNAPSHOT_SUFFIX_DIGITS, secretPrefix, stackPrefix } from "../lib/naming";
 import { databaseIdentifier } from "../lib/sql";
 import type { ConfigIssue } from "./errors";
 import type { Settings } from "./schema";
@@ -38,6 +38,13 @@ export function stackNames(project: string, stack: string, s: Pick<Settings, "da
     if (s.database.enabled) {
         const replica = s.database.readReplicas > 0 ? `-replica-${s.database.readReplicas}` : "";
         names.push({ what: "RDS instance identifier", name: `${prefix}-postgres${replica}`, limit: 63, source: "RDS CreateDBInstance: DBInstanceIdentifier 1-63 characters", pattern: AWS_IDENTIFIER });
+        names.push({
+            what: "RDS final snapshot identifier",
+            name: `${prefix}-postgres-final-${"x".repeat(FINAL_SNAPSHOT_SUFFIX_DIGITS)}`,
+            limit: 255,
+            source: "RDS DeleteDBInstance: FinalDBSnapshotIdentifier 1-255 letters, digits or hyphens",
+            pattern: AWS_IDENTIFIER,
+        });
     }
     if (s.cache.enabled) {
         names.push({ what: "ElastiCache replication group ID", name: `${prefix}-cache`, limit: 40, source: "ElastiCache CreateReplicationGroup: ReplicationGroupId 1-40 characters", pattern: AWS_IDENTIFIER });

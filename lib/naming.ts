@@ -21,3 +21,6 @@ export function secretPrefix(project: string, stack: string): string {
  * EBS volumes), so that anything left after a destroy can be found by the cluster's name.
  */
 export const CLUSTER_TAG = "platform.io/cluster";
+
+/** Hex digits of the random part of a data store's final snapshot name (`<identifier>-final-<digits>`). */
+export const FINAL_SNAPSHOT_SUFFIX_DIGITS = 8;

@@ -219,6 +219,10 @@ export function fakeResource(ctx: FakeContext, type: string, name: string, input
         }
         case "aws:secretsmanager/secretVersion:SecretVersion":
             return out(`${inputs.secretId}|${uuid(seed)}`, { arn: inputs.secretId, versionId: uuid(seed) });
+        case "random:index/randomId:RandomId": {
+            const bytes = Buffer.from(hex(seed, Number(inputs.byteLength ?? 8) * 2), "hex");
+            return out(bytes.toString("base64url"), { hex: bytes.toString("hex"), b64Url: bytes.toString("base64url"), b64Std: bytes.toString("base64"), dec: BigInt(`0x${bytes.toString("hex")}`).toString() });
+        }
         case "random:index/randomPassword:RandomPassword":
             return out("none", { result: hex(seed, Number(inputs.length ?? 32)), bcryptHash: `$2a$10$${h(53)}` });
         default:

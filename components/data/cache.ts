@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { rejectProblems } from "../../lib/validation";
 import { GeneratedSecret } from "../security/generatedSecret";
 import { cacheProblems } from "./validation";
+import { finalSnapshotName } from "./snapshots";
 
 export const CACHE_PORT = 6379;
 
@@ -127,7 +128,7 @@ export class Cache extends pulumi.ComponentResource {
                 authToken: auth.value,
                 authTokenUpdateStrategy: "ROTATE",
                 snapshotRetentionLimit: snapshotRetentionDays,
-                finalSnapshotIdentifier: snapshotRetentionDays > 0 ? `${args.replicationGroupId}-final` : undefined,
+                finalSnapshotIdentifier: snapshotRetentionDays > 0 ? finalSnapshotName(name, args.replicationGroupId, this) : undefined,
                 autoMinorVersionUpgrade: true,
                 applyImmediately: false,
                 logDeliveryConfigurations: [
