@@ -63,6 +63,15 @@ export function selector(svc: ServiceSettings): Record<string, string> {
     return { [APP_LABEL]: svc.name };
 }
 
+/**
+ * The service's pods as a LabelSelector, for fields that take one (`podSelector`, `selector`), never a
+ * bare label map: the API server's strict validation refuses that, and lenient validation drops it and
+ * selects every pod.
+ */
+export function podSelector(svc: ServiceSettings): k8s.types.input.meta.v1.LabelSelector {
+    return { matchLabels: selector(svc) };
+}
+
 /** Metadata of an object of the service: its name, the service's namespace and labels. */
 export function meta(svc: ServiceSettings, name: string, extra: Partial<k8s.types.input.meta.v1.ObjectMeta> = {}): k8s.types.input.meta.v1.ObjectMeta {
     return { name, namespace: svc.name, labels: labels(svc), ...extra };

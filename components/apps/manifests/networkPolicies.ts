@@ -1,7 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { ServiceSettings } from "../../../config/schema";
 import { ALLOW_DNS_SPEC, DEFAULT_DENY_SPEC, podsIn, toSubnets } from "../../../lib/kubernetesSpecs";
-import { APP_LABEL, GRPC_PORT_NAME, HTTP_PORT_NAME, ServiceWiring, meta, selector } from "./common";
+import { APP_LABEL, GRPC_PORT_NAME, HTTP_PORT_NAME, ServiceWiring, meta, podSelector } from "./common";
 
 type NetworkPolicy = k8s.types.input.networking.v1.NetworkPolicy;
 
@@ -26,29 +26,29 @@ export function networkPolicies(svc: ServiceSettings, w: ServiceWiring): Record<
         egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [w.networks.vpc] } }], ports: [tcp(443)] }, toSubnets(w.networks.private, 443)],
     });
     if (w.data.egress.length > 0) {
-        allow("allow-data-stores", { podSelector: selector(svc), policyTypes: ["Egress"], egress: w.data.egress });
+        allow("allow-data-stores", { podSelector: podSelector(svc), policyTypes: ["Egress"], egress: w.data.egress });
     }
     if (svc.tracing === true && w.tracing) {
         const t = w.tracing;
-        allow("allow-tracing", { podSelector: selector(svc), policyTypes: ["Egress"], egress: [{ to: [podsIn(t.namespace, t.podLabels)], ports: t.ports.map(tcp) }] });
+        allow("allow-tracing", { podSelector: podSelector(svc), policyTypes: ["Egress"], egress: [{ to: [podsIn(t.namespace, t.podLabels)], ports: t.ports.map(tcp) }] });
     }
     if (svc.kind === "web") {
         const served = [tcp(HTTP_PORT_NAME), ...(svc.grpc ? [tcp(GRPC_PORT_NAME)] : [])];
         const callers = (svc.callers ?? []).map((caller) => podsIn(caller, { [APP_LABEL]: caller }));
         if (callers.length > 0) {
-            allow("allow-callers", { podSelector: selector(svc), policyTypes: ["Ingress"], ingress: [{ from: callers, ports: served }] });
+            allow("allow-callers", { podSelector: podSelector(svc), policyTypes: ["Ingress"], ingress: [{ from: callers, ports: served }] });
         }
         if (svc.ingress || svc.grpc?.ingress) {
             // With IP targets the ALB connects to pods directly, from its addresses in the subnets it lives in.
             const lbSubnets = w.ingress.scheme === "internal" ? w.networks.private : w.networks.public;
             allow("allow-load-balancer", {
-                podSelector: selector(svc),
+                podSelector: podSelector(svc),
                 policyTypes: ["Ingress"],
                 ingress: [{ from: lbSubnets.map((cidr) => ({ ipBlock: { cidr } })), ports: served }],
             });
         }
         allow("allow-prometheus", {
-            podSelector: selector(svc),
+            podSelector: podSelector(svc),
             policyTypes: ["Ingress"],
             ingress: [{ from: [podsIn(w.prometheus.namespace, w.prometheus.podLabels)], ports: [tcp(HTTP_PORT_NAME)] }],
         });

@@ -17,6 +17,7 @@ import {
     meta,
     replicaBounds,
     secretName,
+    podSelector,
     selector,
 } from "./common";
 import { secretKeys } from "./secrets";
@@ -129,7 +130,7 @@ export function podSpec(svc: ServiceSettings, w: ServiceWiring): k8s.types.input
                       maxSkew: 1,
                       topologyKey,
                       whenUnsatisfiable: "ScheduleAnyway",
-                      labelSelector: { matchLabels: selector(svc) },
+                      labelSelector: podSelector(svc),
                   })),
               }),
     };
@@ -141,7 +142,7 @@ export function deployment(svc: ServiceSettings, w: ServiceWiring): k8s.types.in
         metadata: meta(svc, svc.name),
         spec: {
             replicas: min,
-            selector: { matchLabels: selector(svc) },
+            selector: podSelector(svc),
             // Surge first, never go below the current count: a rollout keeps full capacity.
             strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
             revisionHistoryLimit: 5,
@@ -237,5 +238,5 @@ export function queueScaling(svc: ServiceSettings, w: ServiceWiring): Record<"tr
 
 /** Allows one voluntary disruption at any time, so node drains never block. */
 export function podDisruptionBudget(svc: ServiceSettings): k8s.types.input.policy.v1.PodDisruptionBudget {
-    return { metadata: meta(svc, svc.name), spec: { maxUnavailable: 1, selector: { matchLabels: selector(svc) } } };
+    return { metadata: meta(svc, svc.name), spec: { maxUnavailable: 1, selector: podSelector(svc) } };
 }
