@@ -24,6 +24,16 @@ export function stackRun(stack: string): Promise<ProgramRun> {
     return cache.get(key) as Promise<ProgramRun>;
 }
 
+/** The program run for any stack file (`Pulumi.<stack>.yaml`, an example's too), once per test process. */
+export function configRun(file: string): Promise<ProgramRun> {
+    const key = `file:${file}`;
+    if (!cache.has(key)) {
+        const stack = /^Pulumi\.(.+)\.yaml$/.exec(path.basename(file))?.[1] ?? "dev";
+        cache.set(key, enqueue(() => runProgram({ ...readStackConfig(path.resolve(ROOT, file)), stack })));
+    }
+    return cache.get(key) as Promise<ProgramRun>;
+}
+
 /**
  * The program run for a stack file with some `platform:` keys replaced (values as they would be written
  * in YAML), to exercise settings the shipped stacks do not use.

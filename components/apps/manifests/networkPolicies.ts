@@ -10,8 +10,8 @@ const tcp = (port: number | string): k8s.types.input.networking.v1.NetworkPolicy
 /**
  * Network policies of one catalog service, by name. Default deny in both directions, then only what the
  * service needs: DNS; egress to its data stores as the wiring gives it; HTTPS out of the VPC (AWS APIs)
- * and to the private subnets (interface endpoints); in from its declared callers, from the load
- * balancer's subnets when exposed, and from Prometheus.
+ * and to the private subnets (interface endpoints); to the services it calls, on the ports they serve; in
+ * from its declared callers, from the load balancer's subnets when exposed, and from Prometheus.
  */
 export function networkPolicies(svc: ServiceSettings, w: ServiceWiring): Record<string, NetworkPolicy> {
     const policies: Record<string, NetworkPolicy> = {};
@@ -27,6 +27,14 @@ export function networkPolicies(svc: ServiceSettings, w: ServiceWiring): Record<
     });
     if (w.data.egress.length > 0) {
         allow("allow-data-stores", { podSelector: podSelector(svc), policyTypes: ["Egress"], egress: w.data.egress });
+    }
+    if (w.callees.length > 0) {
+        // The other half of each callee's allow-callers: this namespace denies egress by default.
+        allow("allow-callees", {
+            podSelector: podSelector(svc),
+            policyTypes: ["Egress"],
+            egress: w.callees.map((c) => ({ to: [podsIn(c.name, { [APP_LABEL]: c.name })], ports: c.ports.map(tcp) })),
+        });
     }
     if (svc.tracing === true && w.tracing) {
         const t = w.tracing;

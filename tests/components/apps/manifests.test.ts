@@ -28,6 +28,7 @@ function wiring(extra: Partial<m.ServiceWiring> = {}): m.ServiceWiring {
         ingress: { certificateArn: "arn:cert", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", scheme: "internet-facing", group: "platform-staging" },
         prometheus: { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } },
         tracing: { namespace: "observability", podLabels: { app: "otel" }, endpoint: "http://otel:4317", ports: [4317, 4318] },
+        callees: [],
         ...extra,
     };
 }
@@ -134,6 +135,34 @@ describe("service manifest builders", () => {
         assert.deepEqual(policies["allow-load-balancer"].spec.ingress[0].from, [{ ipBlock: { cidr: "10.0.64.0/24" } }]);
         const internal = plain(m.networkPolicies(web, wiring({ ingress: { ...wiring().ingress, scheme: "internal" } })));
         assert.deepEqual(internal["allow-load-balancer"].spec.ingress[0].from, [{ ipBlock: { cidr: "10.0.0.0/19" } }]);
+    });
+
+    it("network policies: egress to exactly the callees' serving ports", () => {
+        const callees = [{ name: "payments", ports: [8080, 9090] }, { name: "users", ports: [3000] }];
+        const policies = plain(m.networkPolicies(worker, wiring({ callees })));
+        assert.deepEqual(policies["allow-callees"].spec, {
+            podSelector: { matchLabels: { "app.kubernetes.io/name": "billing" } },
+            policyTypes: ["Egress"],
+            egress: [
+                {
+                    to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "payments" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "payments" } } }],
+                    ports: [{ protocol: "TCP", port: 8080 }, { protocol: "TCP", port: 9090 }],
+                },
+                { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "users" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "users" } } }], ports: [{ protocol: "TCP", port: 3000 }] },
+            ],
+        });
+        assert.equal(plain(m.networkPolicies(worker, wiring()))["allow-callees"], undefined, "no callees, no egress to other services");
+    });
+
+    it("callees: the web services that list it as a caller, with their HTTP and gRPC ports", () => {
+        const catalog: ServiceSettings[] = [
+            { ...web, name: "payments", callers: ["billing", "orders"], grpc: { port: 9090 } },
+            { ...web, name: "users", port: 3000, callers: ["billing"] },
+            { ...web, name: "search", callers: ["orders"] },
+            worker,
+        ];
+        assert.deepEqual(m.calleesOf(worker, catalog), [{ name: "payments", ports: [8080, 9090] }, { name: "users", ports: [3000] }]);
+        assert.deepEqual(m.calleesOf(catalog[1], catalog), []);
     });
 
     it("ingresses: one per route, keyed by the suffix of its logical name, in the stack's ALB group", () => {

@@ -1,0 +1,59 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { loadSettingsFromConfigMap } from "../../../config";
+import { NetworkPolicyObject, PodEndpoint, allowsConnection } from "../../../lib/networkPolicy";
+import { manifestsOf, podSpecsOf } from "../../../offline/manifests";
+import { readStackConfig } from "../../../offline/stackConfig";
+import { ROOT, configRun } from "../../harness";
+
+type AnyObj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Every shipped stack file: the project's own and every example's. */
+const STACK_FILES = [
+    ...fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f)),
+    ...fs.readdirSync(path.join(ROOT, "examples")).flatMap((e) =>
+        fs.readdirSync(path.join(ROOT, "examples", e)).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => path.join("examples", e, f)),
+    ),
+];
+
+/** One pod of each workload the program deploys, with its labels, named ports and an address in the VPC. */
+function podsOf(objects: AnyObj[]): PodEndpoint[] {
+    const namespaces = new Map(objects.filter((m) => m.kind === "Namespace").map((m) => [m.metadata.name, m.metadata.labels ?? {}]));
+    return objects
+        .filter((m) => m.kind === "Deployment" || m.kind === "CronJob")
+        .map((m, i) => {
+            const template = m.kind === "CronJob" ? m.spec.jobTemplate.spec.template : m.spec.template;
+            const containers = podSpecsOf(m as never)[0].containers as AnyObj[];
+            const namedPorts = Object.fromEntries(containers.flatMap((c) => (c.ports ?? []).filter((p: AnyObj) => p.name).map((p: AnyObj) => [p.name, p.containerPort])));
+            return { namespace: m.metadata.namespace, namespaceLabels: namespaces.get(m.metadata.namespace), labels: template.metadata.labels, ip: `10.0.128.${i + 1}`, namedPorts };
+        });
+}
+
+describe("service network policies, evaluated", function () {
+    this.timeout(180_000);
+
+    for (const file of STACK_FILES) {
+        it(`${file}: each caller reaches exactly its callees' serving ports, and nothing else of theirs`, async () => {
+            const settings = loadSettingsFromConfigMap(readStackConfig(path.join(ROOT, file)).config);
+            const objects = manifestsOf((await configRun(file)).resources) as AnyObj[];
+            const policies = objects.filter((m) => m.kind === "NetworkPolicy") as NetworkPolicyObject[];
+            const pods = podsOf(objects);
+            const podOf = (name: string) => pods.find((p) => p.namespace === name) as PodEndpoint;
+            let edges = 0;
+            for (const callee of settings.services) {
+                const serving = callee.kind === "web" ? [callee.port as number, ...(callee.grpc ? [callee.grpc.port] : [])] : [];
+                for (const caller of settings.services.filter((s) => s.name !== callee.name)) {
+                    const declared = (callee.callers ?? []).includes(caller.name);
+                    for (const port of [...serving, 9999]) {
+                        const expected = declared && serving.includes(port);
+                        assert.equal(allowsConnection(policies, podOf(caller.name), podOf(callee.name), port), expected, `${caller.name} → ${callee.name}:${port}`);
+                        edges += expected ? 1 : 0;
+                    }
+                }
+            }
+            const declaredEdges = settings.services.reduce((n, s) => n + (s.callers ?? []).length * (1 + (s.grpc ? 1 : 0)), 0);
+            assert.equal(edges, declaredEdges, "every declared edge, on each port its callee serves");
+        });
+    }
+});
