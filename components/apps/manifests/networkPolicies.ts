@@ -5,6 +5,13 @@ import { APP_LABEL, GRPC_PORT_NAME, HTTP_PORT_NAME, ServiceWiring, meta, podSele
 
 type NetworkPolicy = k8s.types.input.networking.v1.NetworkPolicy;
 
+/**
+ * The instance metadata service (IMDS) of the node. Its credentials are the node's role, not the pod's:
+ * no pod may reach it, whatever its port (IMDSv2 with a hop limit of 1 also keeps it from answering pods).
+ * Only its IPv4 address: no policy here opens IPv6 egress, so fd00:ec2::254 is never allowed.
+ */
+export const IMDS_CIDR = "169.254.169.254/32";
+
 const tcp = (port: number | string): k8s.types.input.networking.v1.NetworkPolicyPort => ({ protocol: "TCP", port });
 
 /**
@@ -23,7 +30,7 @@ export function networkPolicies(svc: ServiceSettings, w: ServiceWiring): Record<
     allow("allow-aws-apis", {
         podSelector: {},
         policyTypes: ["Egress"],
-        egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [w.networks.vpc] } }], ports: [tcp(443)] }, toSubnets(w.networks.private, 443)],
+        egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [w.networks.vpc, IMDS_CIDR] } }], ports: [tcp(443)] }, toSubnets(w.networks.private, 443)],
     });
     if (w.data.egress.length > 0) {
         allow("allow-data-stores", { podSelector: podSelector(svc), policyTypes: ["Egress"], egress: w.data.egress });

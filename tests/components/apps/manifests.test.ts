@@ -137,7 +137,7 @@ describe("service manifest builders", () => {
         assert.deepEqual(internal["allow-load-balancer"].spec.ingress[0].from, [{ ipBlock: { cidr: "10.0.0.0/19" } }]);
     });
 
-    it("network policies: egress to exactly the callees' serving ports", () => {
+    it("network policies: egress to exactly the callees' serving ports; HTTPS out of the VPC but never to the instance metadata service", () => {
         const callees = [{ name: "payments", ports: [8080, 9090] }, { name: "users", ports: [3000] }];
         const policies = plain(m.networkPolicies(worker, wiring({ callees })));
         assert.deepEqual(policies["allow-callees"].spec, {
@@ -152,6 +152,7 @@ describe("service manifest builders", () => {
             ],
         });
         assert.equal(plain(m.networkPolicies(worker, wiring()))["allow-callees"], undefined, "no callees, no egress to other services");
+        assert.deepEqual(policies["allow-aws-apis"].spec.egress[0].to, [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/16", "169.254.169.254/32"] } }]);
     });
 
     it("callees: the web services that list it as a caller, with their HTTP and gRPC ports", () => {

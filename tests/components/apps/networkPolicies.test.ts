@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { loadSettingsFromConfigMap } from "../../../config";
+import { IMDS_CIDR } from "../../../components/apps/manifests";
 import { NetworkPolicyObject, PodEndpoint, allowsConnection } from "../../../lib/networkPolicy";
 import { manifestsOf, podSpecsOf } from "../../../offline/manifests";
 import { readStackConfig } from "../../../offline/stackConfig";
@@ -56,4 +57,20 @@ describe("service network policies, evaluated", function () {
             assert.equal(edges, declaredEdges, "every declared edge, on each port its callee serves");
         });
     }
+
+    it("keeps every pod from the instance metadata service, and lets it reach AWS APIs over HTTPS", async () => {
+        const settings = loadSettingsFromConfigMap(readStackConfig(path.join(ROOT, "Pulumi.dev.yaml")).config);
+        const objects = manifestsOf((await configRun("Pulumi.dev.yaml")).resources) as AnyObj[];
+        const policies = objects.filter((m) => m.kind === "NetworkPolicy") as NetworkPolicyObject[];
+        const imds = IMDS_CIDR.replace("/32", "");
+        const services = podsOf(objects).filter((p) => settings.services.some((s) => s.name === p.namespace));
+        assert.equal(services.length, settings.services.length);
+        for (const pod of services) {
+            for (const port of [80, 443]) {
+                assert.equal(allowsConnection(policies, pod, { ip: imds }, port), false, `${pod.namespace} → IMDS:${port}`);
+            }
+            // An address of sts.us-east-1.amazonaws.com, outside the VPC.
+            assert.equal(allowsConnection(policies, pod, { ip: "54.239.29.25" }, 443), true, `${pod.namespace} → AWS API`);
+        }
+    });
 });
