@@ -32,6 +32,8 @@ export interface ServiceWiring {
         readonly scheme: string;
         /** ALB ingress group shared by every service of the stack: one ALB per stack. */
         readonly group: string;
+        /** Order of each route's rules in the group, by route key (`ingressOrders` of the whole catalog). */
+        readonly orders: Readonly<Record<string, number>>;
     };
     /** The services this one calls (those that list it in `callers`), with the ports their pods serve. */
     readonly callees: readonly Callee[];

@@ -25,7 +25,7 @@ function wiring(extra: Partial<m.ServiceWiring> = {}): m.ServiceWiring {
         roleArn: "arn:aws:iam::123456789012:role/orders",
         data: noData,
         networks: { vpc: "10.0.0.0/16", public: ["10.0.64.0/24"], private: ["10.0.0.0/19"] },
-        ingress: { certificateArn: "arn:cert", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", scheme: "internet-facing", group: "platform-staging" },
+        ingress: { certificateArn: "arn:cert", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", scheme: "internet-facing", group: "platform-staging", orders: { "orders.example.com/": 2, "grpc.example.com/": 1 } },
         prometheus: { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } },
         tracing: { namespace: "observability", podLabels: { app: "otel" }, endpoint: "http://otel:4317", ports: [4317, 4318] },
         callees: [],
@@ -172,5 +172,30 @@ describe("service manifest builders", () => {
         assert.equal(both["grpc-ingress"].metadata.name, "orders-grpc");
         assert.equal(both.ingress.metadata.annotations["alb.ingress.kubernetes.io/group.name"], "platform-staging");
         assert.deepEqual(m.ingresses({ ...web, ingress: undefined }, wiring()), {});
+        assert.deepEqual([both.ingress, both["grpc-ingress"]].map((i) => i.metadata.annotations["alb.ingress.kubernetes.io/group.order"]), ["2", "1"]);
+        assert.throws(() => m.ingresses({ ...web, ingress: { host: "other.example.com", path: "/" } }, wiring()), /route other.example.com\/ has no group order/);
+    });
+
+    it("ingress orders: deeper and longer paths first, whatever the services' names and catalog order", () => {
+        const routed = (name: string, host: string, path: string): ServiceSettings => ({ ...web, name, ingress: { host, path } });
+        const catalog = [
+            routed("a-site", "shop.example.com", "/"),
+            routed("orders", "shop.example.com", "/orders/"),
+            routed("order-history", "shop.example.com", "/orders/history"),
+            routed("api", "api.example.com", "/"),
+            { ...routed("content", "shop.example.com", "/content"), grpc: { port: 9090, ingress: { host: "grpc.example.com", path: "/" } } },
+        ];
+        const orders = m.ingressOrders(catalog);
+        assert.deepEqual(Object.entries(orders).sort((a, b) => a[1] - b[1]).map(([key]) => key), [
+            "shop.example.com/orders/history",
+            "shop.example.com/content",
+            "shop.example.com/orders",
+            "api.example.com/",
+            "grpc.example.com/",
+            "shop.example.com/",
+        ]);
+        assert.deepEqual(m.ingressOrders([...catalog].reverse()), orders, "the catalog's order does not matter");
+        const many = Array.from({ length: 1001 }, (_, i) => routed(`s${i}`, "shop.example.com", `/p${i}`));
+        assert.throws(() => m.ingressOrders(many), /routes 1001 host and path pairs through the shared ALB; its group orders allow 1000/);
     });
 });

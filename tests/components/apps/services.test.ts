@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { Manifest, manifestsOf, podSpecsOf } from "../../../offline/manifests";
 import { ProgramRun } from "../../../offline/run";
-import { json, ofType, one, stackRun } from "../../harness";
+import { json, ofType, one, stackRun, variantRun } from "../../harness";
 
 type AnyObj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -205,6 +205,23 @@ describe("service catalog", () => {
         }
         const api = ingresses.find((i) => i.metadata.namespace === "api") as AnyObj;
         assert.deepEqual([api.spec.rules[0].host, api.spec.rules[0].http.paths[0].path], ["www.example.com", "/api"]);
+    });
+
+    it("orders the shared ALB's rules so that a catch-all never shadows a deeper path, whatever the services are called", async () => {
+        const site = (name: string, path: string) => ({ name, kind: "web", image: "ghcr.io/example/site:1.0.0", port: 8080, ingress: { host: "shop.example.com", path } });
+        // "a-home" sorts before every other namespace: by name alone its "/" would be the first rule.
+        const run = await variantRun("dev", { "platform:services": [site("a-home", "/"), site("orders", "/orders"), site("order-history", "/orders/history")] });
+        const ingresses = (objects(run).filter((m) => m.kind === "Ingress") as AnyObj[])
+            .map((i) => ({ order: Number(i.metadata.annotations["alb.ingress.kubernetes.io/group.order"] ?? 0), id: `${i.metadata.namespace}/${i.metadata.name}`, rule: i.spec.rules[0] }))
+            // The controller's evaluation order: group.order, then namespace/name.
+            .sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : 1));
+        const prefixMatches = (prefix: string, path: string) => prefix === "/" || path === prefix || path.startsWith(`${prefix}/`);
+        const routedTo = (path: string) =>
+            ingresses.find((i) => i.rule.host === "shop.example.com" && prefixMatches(i.rule.http.paths[0].path, path))?.rule.http.paths[0].backend.service.name;
+        assert.deepEqual(
+            ["/", "/cart", "/orders", "/orders/42", "/orders/history/2025"].map(routedTo),
+            ["a-home", "a-home", "orders", "orders", "order-history"],
+        );
     });
 
     it("orders custom resources after the add-on that installs their CRDs, and everything after the load balancer controller", async () => {
