@@ -1,28 +1,17 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { KUBERNETES_VERSIONS_AS_OF } from "../config/catalog";
 import { manifestsOf } from "../offline/manifests";
 import { ProgramRun } from "../offline/run";
 import { evaluatePolicies } from "../policies/offline";
-import { Plan, buildPlan } from "../tools/plan/build";
-import { ROOT, enqueue, json, ofType, one } from "./harness";
+import { ROOT, examplePlan, json, ofType, one } from "./harness";
 
 type AnyObj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const EXAMPLES = path.join(ROOT, "examples");
-const plans = new Map<string, Promise<Plan>>();
-
 /** The plan of one example stack file, built once (plans run one at a time: the Pulumi runtime is global). */
-function planOf(example: string, env: string): Promise<Plan> {
-    const key = `${example}/${env}`;
-    if (!plans.has(key)) {
-        const out = fs.mkdtempSync(path.join(os.tmpdir(), `example-${example}-${env}-`));
-        plans.set(key, enqueue(() => buildPlan({ stack: env, config: path.join(EXAMPLES, example, `Pulumi.${env}.yaml`), out, allowReplace: false, asOf: KUBERNETES_VERSIONS_AS_OF })));
-    }
-    return plans.get(key) as Promise<Plan>;
-}
+const planOf = examplePlan;
 
 const objects = (run: ProgramRun) => manifestsOf(run.resources) as AnyObj[];
 const find = (run: ProgramRun, kind: string, namespace: string, name: string): AnyObj => {

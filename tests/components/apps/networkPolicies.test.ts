@@ -1,21 +1,30 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { loadSettingsFromConfigMap } from "../../../config";
+import { Settings, loadSettingsFromConfigMap } from "../../../config";
+import type { ProgramRun } from "../../../offline/run";
 import { IMDS_CIDR } from "../../../components/apps/manifests";
 import { NetworkPolicyObject, PodEndpoint, allowsConnection } from "../../../lib/networkPolicy";
 import { manifestsOf, podSpecsOf } from "../../../offline/manifests";
 import { readStackConfig } from "../../../offline/stackConfig";
-import { ROOT, configRun } from "../../harness";
+import { ROOT, examplePlan, stackRun } from "../../harness";
 
 type AnyObj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Every shipped stack file: the project's own and every example's. */
-const STACK_FILES = [
-    ...fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f)),
-    ...fs.readdirSync(path.join(ROOT, "examples")).flatMap((e) =>
-        fs.readdirSync(path.join(ROOT, "examples", e)).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => path.join("examples", e, f)),
-    ),
+/** Every shipped stack: the project's own and every example's, with its validated settings and program run. */
+const ROOT_STACKS = fs.readdirSync(ROOT).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []);
+const EXAMPLE_STACKS = fs.readdirSync(path.join(ROOT, "examples")).flatMap((e) =>
+    fs.readdirSync(path.join(ROOT, "examples", e)).flatMap((f) => {
+        const env = /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1];
+        return env !== undefined ? [[e, env] as const] : [];
+    }),
+);
+const STACKS: { readonly file: string; readonly load: () => Promise<{ settings: Settings; run: ProgramRun }> }[] = [
+    ...ROOT_STACKS.map((stack) => ({
+        file: `Pulumi.${stack}.yaml`,
+        load: async () => ({ settings: loadSettingsFromConfigMap(readStackConfig(path.join(ROOT, `Pulumi.${stack}.yaml`)).config), run: await stackRun(stack) }),
+    })),
+    ...EXAMPLE_STACKS.map(([example, env]) => ({ file: `examples/${example}/Pulumi.${env}.yaml`, load: () => examplePlan(example, env) })),
 ];
 
 /** One pod of each workload the program deploys, with its labels, named ports and an address in the VPC. */
@@ -34,10 +43,10 @@ function podsOf(objects: AnyObj[]): PodEndpoint[] {
 describe("service network policies, evaluated", function () {
     this.timeout(180_000);
 
-    for (const file of STACK_FILES) {
+    for (const { file, load } of STACKS) {
         it(`${file}: each caller reaches exactly its callees' serving ports, and nothing else of theirs`, async () => {
-            const settings = loadSettingsFromConfigMap(readStackConfig(path.join(ROOT, file)).config);
-            const objects = manifestsOf((await configRun(file)).resources) as AnyObj[];
+            const { settings, run } = await load();
+            const objects = manifestsOf(run.resources) as AnyObj[];
             const policies = objects.filter((m) => m.kind === "NetworkPolicy") as NetworkPolicyObject[];
             const pods = podsOf(objects);
             const podOf = (name: string) => pods.find((p) => p.namespace === name) as PodEndpoint;
@@ -59,8 +68,8 @@ describe("service network policies, evaluated", function () {
     }
 
     it("keeps every pod from the instance metadata service, and lets it reach AWS APIs over HTTPS", async () => {
-        const settings = loadSettingsFromConfigMap(readStackConfig(path.join(ROOT, "Pulumi.dev.yaml")).config);
-        const objects = manifestsOf((await configRun("Pulumi.dev.yaml")).resources) as AnyObj[];
+        const { settings, run } = await (STACKS.find((s) => s.file === "Pulumi.dev.yaml") as (typeof STACKS)[number]).load();
+        const objects = manifestsOf(run.resources) as AnyObj[];
         const policies = objects.filter((m) => m.kind === "NetworkPolicy") as NetworkPolicyObject[];
         const imds = IMDS_CIDR.replace("/32", "");
         const services = podsOf(objects).filter((p) => settings.services.some((s) => s.name === p.namespace));
