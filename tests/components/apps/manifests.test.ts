@@ -92,6 +92,23 @@ describe("service manifest builders", () => {
         assert.equal(cronPod.topologySpreadConstraints, undefined);
     });
 
+    it("secrets: also mounted read-only as files, one per key, readable by the pod's group, which the kubelet refreshes in place", () => {
+        const pod = plain(m.podSpec(worker, wiring({ data: brokerData })));
+        assert.deepEqual(pod.volumes[1], { name: "secrets", secret: { secretName: "billing-secrets", defaultMode: 0o440 } });
+        assert.deepEqual(pod.containers[0].volumeMounts[1], { name: "secrets", mountPath: "/var/run/secrets/platform", readOnly: true });
+        const none = plain(m.podSpec(web, wiring()));
+        assert.deepEqual(none.volumes.map((v: { name: string }) => v.name), ["tmp"], "no Secret, nothing to mount");
+        assert.deepEqual(none.containers[0].volumeMounts.map((v: { name: string }) => v.name), ["tmp"]);
+    });
+
+    it("config checksum: the same for the same data in any key order, different for any change", () => {
+        const a = m.checksumOf({ LOG_LEVEL: "info", AWS_REGION: "eu-west-1" });
+        assert.match(a, /^[0-9a-f]{64}$/);
+        assert.equal(m.checksumOf({ AWS_REGION: "eu-west-1", LOG_LEVEL: "info" }), a);
+        assert.notEqual(m.checksumOf({ LOG_LEVEL: "debug", AWS_REGION: "eu-west-1" }), a);
+        assert.notEqual(m.checksumOf({ LOG_LEVEL: "info", AWS_REGION: "eu-west-1", X: "" }), a);
+    });
+
     it("deployment and autoscaler: the environment's replicas unless the catalog gives bounds", () => {
         assert.equal(plain(m.deployment(web, wiring({ defaultReplicas: 1 }))).spec.replicas, 1);
         assert.equal(m.isAutoscaled(web, 2), false);
