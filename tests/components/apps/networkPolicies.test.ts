@@ -74,11 +74,15 @@ describe("service network policies, evaluated", function () {
         const imds = IMDS_CIDR.replace("/32", "");
         const services = podsOf(objects).filter((p) => settings.services.some((s) => s.name === p.namespace));
         assert.equal(services.length, settings.services.length);
+        // No policy opens IPv6 egress at all, so the metadata service's IPv6 address (fd00:ec2::254) stays closed too.
+        const blocks = policies.flatMap((p) => (p.spec.egress ?? []).flatMap((r) => (r.to ?? []).flatMap((t) => (t.ipBlock ? [t.ipBlock.cidr, ...(t.ipBlock.except ?? [])] : []))));
+        assert.ok(blocks.length > 0);
+        assert.deepEqual(blocks.filter((b) => b.includes(":")), []);
         for (const pod of services) {
             for (const port of [80, 443]) {
                 assert.equal(allowsConnection(policies, pod, { ip: imds }, port), false, `${pod.namespace} → IMDS:${port}`);
             }
-            // An address of sts.us-east-1.amazonaws.com, outside the VPC.
+            // An address of STS in us-east-1, outside the VPC.
             assert.equal(allowsConnection(policies, pod, { ip: "54.239.29.25" }, 443), true, `${pod.namespace} → AWS API`);
         }
     });
