@@ -16,6 +16,7 @@ import { PlatformAddons } from "./components/addons/platformAddons";
 import { PROMETHEUS_PODS } from "./components/addons/kubePrometheusStack";
 import { TRACING_TARGET } from "./components/addons/openTelemetryCollector";
 import { PlatformWiring, Service } from "./components/apps/service";
+import { calleesOf, ingressOrders } from "./components/apps/manifests";
 import { secretPrefix, stackPrefix } from "./lib/naming";
 import { databaseIdentifier } from "./lib/sql";
 
@@ -188,7 +189,7 @@ const platform: PlatformWiring = {
     environment: settings.environment,
     defaultReplicas: switches.serviceReplicas,
     networks: { vpc: settings.network.cidr, ...network.subnetCidrs },
-    ingress: { ...settings.ingress, group: prefix },
+    ingress: { ...settings.ingress, group: prefix, orders: ingressOrders(settings.services) },
     prometheus: PROMETHEUS_PODS,
     tracing: TRACING_TARGET,
 };
@@ -198,6 +199,7 @@ for (const svc of settings.services) {
         {
             settings: svc,
             platform,
+            callees: calleesOf(svc, settings.services),
             endpoints,
             secrets: serviceSecrets[svc.name],
             secretsKmsKeyArn: keys.secrets,

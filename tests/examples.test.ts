@@ -1,28 +1,19 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { KUBERNETES_VERSIONS_AS_OF } from "../config/catalog";
 import { manifestsOf } from "../offline/manifests";
 import { ProgramRun } from "../offline/run";
 import { evaluatePolicies } from "../policies/offline";
-import { Plan, buildPlan } from "../tools/plan/build";
-import { ROOT, enqueue, json, ofType, one } from "./harness";
+import { loadSettingsFromConfigMap } from "../config";
+import { readStackConfig } from "../offline/stackConfig";
+import { ROOT, examplePlan, json, ofType, one } from "./harness";
 
 type AnyObj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const EXAMPLES = path.join(ROOT, "examples");
-const plans = new Map<string, Promise<Plan>>();
-
 /** The plan of one example stack file, built once (plans run one at a time: the Pulumi runtime is global). */
-function planOf(example: string, env: string): Promise<Plan> {
-    const key = `${example}/${env}`;
-    if (!plans.has(key)) {
-        const out = fs.mkdtempSync(path.join(os.tmpdir(), `example-${example}-${env}-`));
-        plans.set(key, enqueue(() => buildPlan({ stack: env, config: path.join(EXAMPLES, example, `Pulumi.${env}.yaml`), out, allowReplace: false, asOf: KUBERNETES_VERSIONS_AS_OF })));
-    }
-    return plans.get(key) as Promise<Plan>;
-}
+const planOf = examplePlan;
 
 const objects = (run: ProgramRun) => manifestsOf(run.resources) as AnyObj[];
 const find = (run: ProgramRun, kind: string, namespace: string, name: string): AnyObj => {
@@ -180,3 +171,47 @@ describe("examples", function () {
         });
     });
 });
+
+/**
+ * Images the shipped stacks run that really exist, with what they serve: stock nginx (nginx-unprivileged
+ * keeps nginx's default.conf, only moved to port 8080) serves its index page at `/` and answers 404 for
+ * any other path, `/healthz` included.
+ */
+const REAL_IMAGES: Record<string, { readonly port: number; readonly serves: readonly string[] }> = {
+    "public.ecr.aws/nginx/nginx-unprivileged": { port: 8080, serves: ["/"] },
+};
+
+describe("shipped stack files", () => {
+    const files = [
+        ...fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f)),
+        ...fs.readdirSync(EXAMPLES).flatMap((e) => fs.readdirSync(path.join(EXAMPLES, e)).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => path.join("examples", e, f))),
+    ];
+
+    for (const file of files) {
+        it(`${file}: probes paths its real images serve, and marks every other image as a placeholder with the checks it must answer`, () => {
+            const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+            const settings = loadSettingsFromConfigMap(readStackConfig(path.join(ROOT, file)).config);
+            for (const svc of settings.services) {
+                const line = text.split("\n").find((l) => l.trim().startsWith(`image: ${svc.image}`)) ?? "";
+                const comment = line.includes("#") ? line.slice(line.indexOf("#")) : "";
+                const real = REAL_IMAGES[svc.image.replace(/[:@].*$/, "")];
+                const health = svc.healthPath ?? "/healthz";
+                if (real !== undefined) {
+                    assert.ok(real.serves.includes(health), `${svc.name} probes ${health}, which ${svc.image} does not serve (it serves ${real.serves.join(", ")})`);
+                    assert.equal(svc.port, real.port, `${svc.name} listens where ${svc.image} does`);
+                    assert.doesNotMatch(comment, /placeholder/);
+                } else {
+                    assert.match(comment, /# placeholder, not a published image/, `${svc.name}: ${svc.image} is marked as a placeholder`);
+                    assert.match(svc.image, /^ghcr\.io\/example\//, `${svc.name}: placeholders live under ghcr.io/example/`);
+                    if (svc.kind === "web") {
+                        assert.ok(comment.includes(`GET ${health} on ${svc.port}`), `${svc.name}: the mark says which health check the real image must answer`);
+                        if (svc.grpc) {
+                            assert.ok(comment.includes(`gRPC health on ${svc.grpc.port}`), `${svc.name}: and its gRPC health check`);
+                        }
+                    }
+                }
+            }
+        });
+    }
+});
+

@@ -99,6 +99,11 @@ const invalid: [string, Record<string, unknown>, string][] = [
     ["a disabled add-on a service needs", { environment: "dev", addons: { keda: { enabled: false } }, services: [{ name: "w", kind: "worker", image: "w:1.0", uses: ["broker"], queue: { name: "jobs", targetLength: 10 } }] }, "platform:addons.keda.enabled: false must be true: platform:services[0] (w) needs it because it scales on a queue"],
     ["too many add-on replicas", { environment: "dev", addons: { keda: { replicas: 9 } } }, "platform:addons.keda.replicas: 9 must be at most 5"],
     ["replica without the database", { environment: "dev", services: [api({ readReplica: true })] }, "platform:services[0].readReplica: true needs the database; add database to uses"],
+    [
+        "two services on one host and path, one with a trailing slash",
+        { environment: "dev", ingress: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f3c2a56-8f7e-4d5b-9a1c-3e2b1d0c9f8a" }, services: [api({ ingress: { host: "a.example.com", path: "/api" } }), api({ name: "web", ingress: { host: "a.example.com", path: "/api/" } })] },
+        'platform:services[1].ingress: {"host":"a.example.com","path":"/api/"} is also claimed by platform:services[0] (api); one host and path can route to one service only',
+    ],
     ["bad CPU quantity", { environment: "dev", services: [api({ cpu: "lots" })] }, 'platform:services[0].cpu: "lots" is not a CPU quantity such as 250m or 1'],
 ];
 
