@@ -100,6 +100,10 @@ export function renderReport(plan: Plan, options: ReportOptions = {}): string {
     const byUrn = new Map(plan.run.resources.map((r) => [r.urn, r]));
     const nameOf = (urn?: string) => (urn === undefined ? "stack" : (byUrn.get(urn)?.name ?? urn));
     out.push(st.bold(`Plan of stack ${plan.stack} (environment ${s.environment}, ${s.region}) from ${path.relative(process.cwd(), plan.configFile) || plan.configFile}`));
+    if (plan.esc.environments.length > 0) {
+        const placeholders = plan.esc.placeholders.length > 0 ? `; planned with a placeholder for ${plan.esc.placeholders.join(", ")}` : "";
+        out.push(`Imports the Pulumi ESC environment(s) ${plan.esc.environments.join(", ")}, which the offline plan does not open (no login, no credentials): values they set are not seen${placeholders}`);
+    }
 
     const urgent = attention(plan, st, nameOf);
     out.push("", urgent.length === 0 ? `Needs attention: ${st.green("nothing")}` : st.bold("Needs attention:"), ...urgent);
