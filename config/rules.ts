@@ -6,6 +6,7 @@ import type { ArgProblem } from "../lib/validation";
 import type { NodeGroupSettings, ServiceSettings, Settings } from "./schema";
 import { formatCidr, isOpenToWorld, isPrivate, overlaps, parseCidr } from "../lib/cidr";
 import { checkAws } from "./awsRules";
+import { checkExistingNetwork } from "./networkRules";
 import { checkServiceDetails } from "./serviceRules";
 
 /**
@@ -30,7 +31,9 @@ export function checkNetwork(s: Settings): ConfigIssue[] {
     }
     if (vpc.prefix < 16) {
         issues.push({ path: ["network", "cidr"], value: s.network.cidr, message: "is larger than a VPC may be; use a /16 to /20" });
-    } else if (vpc.prefix > 20) {
+    } else if (s.network.existing !== undefined && vpc.prefix > 28) {
+        issues.push({ path: ["network", "cidr"], value: s.network.cidr, message: "is smaller than a VPC may be; give the existing VPC's block (/16 to /28)" });
+    } else if (s.network.existing === undefined && vpc.prefix > 20) {
         issues.push({
             path: ["network", "cidr"],
             value: s.network.cidr,
@@ -62,7 +65,7 @@ export function checkNetwork(s: Settings): ConfigIssue[] {
             });
         }
     }
-    return issues;
+    return [...issues, ...checkExistingNetwork(s)];
 }
 
 export function checkCluster(s: Settings): ConfigIssue[] {

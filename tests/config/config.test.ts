@@ -43,7 +43,7 @@ const invalid: [string, Record<string, unknown>, string][] = [
     ["one zone", { environment: "dev", network: { availabilityZones: 1 } }, "platform:network.availabilityZones: 1 must be at least 2"],
     ["two zones in prod", { environment: "prod", network: { availabilityZones: 2 } }, "platform:network.availabilityZones: 2 is too few for prod; prod spreads over 3 zones"],
     ["unknown NAT strategy", { environment: "dev", network: { natGateways: "none" } }, 'platform:network.natGateways: "none" is not allowed; allowed: single, onePerAz'],
-    ["unknown key in an object", { environment: "dev", network: { cidrs: "10.0.0.0/16" } }, "platform:network.cidrs: is not a known key; allowed keys: cidr, availabilityZones, natGateways, interfaceEndpoints, reservedCidrs"],
+    ["unknown key in an object", { environment: "dev", network: { cidrs: "10.0.0.0/16" } }, "platform:network.cidrs: is not a known key; allowed keys: cidr, availabilityZones, natGateways, interfaceEndpoints, reservedCidrs, existing"],
     ["unknown top-level key", { environment: "dev", databse: {} }, "platform:databse: is not a known key; allowed keys: environment, budget, protection, tags, network, encryption, logs, cluster, database, cache, broker, secrets, addons, ingress, alerting, services"],
     ["object given as text", { environment: "dev", database: "big" }, 'platform:database: "big" has the wrong type: expected object'],
     ["unsupported Kubernetes version", { environment: "dev", cluster: { version: "1.29" } }, 'platform:cluster.version: "1.29" is not allowed; allowed: 1.34, 1.35'],

@@ -21,6 +21,16 @@ export function componentOf(r: RecordedResource, byUrn: ReadonlyMap<string, Reco
     return top.type.startsWith("pulumi:providers:") ? "providers" : groupName(top.name);
 }
 
+/** The network in a line: the VPC the stack creates, or the one it uses. */
+function networkSettings(s: Settings): string {
+    const n = s.network;
+    const endpoints = `interface endpoints ${n.interfaceEndpoints ? "on" : "off"}`;
+    if (n.existing !== undefined) {
+        return `existing VPC ${n.existing.vpcId} (${n.cidr}) in ${n.existing.availabilityZones.join(", ")}: no VPC, subnet, NAT or flow-log resources; ${endpoints}`;
+    }
+    return `${n.cidr} in ${n.availabilityZones} zones, ${n.natGateways === "single" ? "1 NAT gateway" : "a NAT gateway per zone"}, ${endpoints}`;
+}
+
 /** One line of the key settings of each component, for the inventory. */
 export function keySettings(s: Settings): Record<string, string> {
     const ng = (g: Settings["cluster"]["nodeGroups"]["system"]) => `${g.desiredSize}×${g.instanceTypes.join("|")} ${g.capacityType.toLowerCase().replace("_", "-")} (${g.minSize}–${g.maxSize})`;
@@ -28,7 +38,7 @@ export function keySettings(s: Settings): Record<string, string> {
     const cache = s.cache;
     const enabled = Object.entries(s.addons).filter(([, a]) => a.enabled).map(([k]) => k);
     return {
-        network: `${s.network.cidr} in ${s.network.availabilityZones} zones, ${s.network.natGateways === "single" ? "1 NAT gateway" : "a NAT gateway per zone"}, interface endpoints ${s.network.interfaceEndpoints ? "on" : "off"}`,
+        network: networkSettings(s),
         encryption: `5 customer-managed KMS keys with rotation, ${s.encryption.keyDeletionWindowDays}-day deletion window`,
         cluster: `EKS ${s.cluster.version}, API endpoint ${s.cluster.endpointPublicAccess ? `public to ${s.cluster.publicAccessCidrs.join(", ")}` : "private"}; system ${ng(s.cluster.nodeGroups.system)}; apps ${ng(s.cluster.nodeGroups.apps)}`,
         database: `PostgreSQL ${db.engineVersion} ${db.instanceClass}, ${db.multiAz ? "Multi-AZ" : "single-AZ"}, ${db.readReplicas} read replica(s), backups ${db.backupRetentionDays} d, deletion protection ${db.deletionProtection ? "on" : "off"}`,
