@@ -68,6 +68,24 @@ export function checkNetwork(s: Settings): ConfigIssue[] {
     return [...issues, ...checkExistingNetwork(s)];
 }
 
+/** The in-VPC runner needs to know whose workflow jobs to take, and through which GitHub connection. */
+export function checkCi(s: Settings): ConfigIssue[] {
+    const ci = s.ci;
+    const issues: ConfigIssue[] = [];
+    const required = {
+        repository: "the GitHub repository (owner/name) whose workflow jobs the runner takes",
+        connectionArn: "a CodeConnections connection to GitHub, created once in the console (its GitHub App handshake needs a person)",
+    } as const;
+    for (const key of ["repository", "connectionArn"] as const) {
+        if (ci.enabled && ci[key] === "") {
+            issues.push({ path: ["ci", key], value: undefined, message: `is required when platform:ci.enabled is true: ${required[key]}` });
+        } else if (!ci.enabled && ci[key] !== "") {
+            issues.push({ path: ["ci", key], value: ci[key], message: "is set but platform:ci.enabled is false; enable the runner or drop the key" });
+        }
+    }
+    return issues;
+}
+
 export function checkCluster(s: Settings): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     const c = s.cluster;
@@ -298,5 +316,5 @@ export function checkAddons(s: Settings): ConfigIssue[] {
 
 /** Every cross-key rule, in the order a person would fix them. */
 export function checkSettings(s: Settings): ConfigIssue[] {
-    return [...checkNetwork(s), ...checkCluster(s), ...checkDataStores(s), ...checkAddons(s), ...checkServices(s), ...checkAws(s), ...checkServiceDetails(s)];
+    return [...checkNetwork(s), ...checkCi(s), ...checkCluster(s), ...checkDataStores(s), ...checkAddons(s), ...checkServices(s), ...checkAws(s), ...checkServiceDetails(s)];
 }

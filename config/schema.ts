@@ -275,6 +275,22 @@ export const serviceSchema = z.strictObject({
     command: z.array(z.string()).optional(),
 });
 
+/** The in-VPC GitHub Actions runner: a CodeBuild project that workflow jobs reach with `runs-on: codebuild-<project>-…`. */
+export const ciSchema = z.strictObject({
+    enabled: z.boolean(),
+    /** The GitHub repository whose workflow jobs the runner takes. */
+    repository: z.string().regex(/^([A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100})?$/, { message: "is not a GitHub repository such as acme/platform (owner/name)" }),
+    /** The CodeConnections connection (a GitHub App installation) through which CodeBuild registers its webhook and runners. */
+    connectionArn: z
+        .string()
+        .regex(/^(arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36})?$/, {
+            message: "is not a CodeConnections connection ARN such as arn:aws:codeconnections:us-east-1:123456789012:connection/<uuid>",
+        }),
+    computeType: oneOf(catalog.CI_COMPUTE_TYPES),
+    /** CodeBuild's limit on one build, that is one workflow job (CreateProject: 5–2160 minutes). */
+    buildTimeoutMinutes: count(5, 2160),
+});
+
 export const settingsSchema = z.strictObject({
     environment: oneOf(catalog.ENVIRONMENTS),
     /** Monthly budget in USD; the offline plan fails when its estimate exceeds it. 0 means no budget. */
@@ -294,6 +310,7 @@ export const settingsSchema = z.strictObject({
     addons: addonsSchema,
     ingress: ingressSchema,
     alerting: alertingSchema,
+    ci: ciSchema,
     services: z.array(serviceSchema),
 });
 
@@ -301,6 +318,7 @@ export const settingsSchema = z.strictObject({
 export type Settings = z.infer<typeof settingsSchema> & { readonly region: string };
 export type NetworkSettings = z.infer<typeof networkSchema>;
 export type ExistingNetworkSettings = z.infer<typeof existingNetworkSchema>;
+export type CiSettings = z.infer<typeof ciSchema>;
 export type ClusterSettings = z.infer<typeof clusterSchema>;
 export type NodeGroupSettings = z.infer<typeof nodeGroupSchema>;
 export type DatabaseSettings = z.infer<typeof databaseSchema>;
