@@ -4,6 +4,8 @@ import { loadSettings } from "./config";
 import { CACHE_ENGINE_VERSIONS } from "./config/catalog";
 import { ENVIRONMENT_SWITCHES } from "./config/profiles";
 import { Network } from "./components/network/network";
+import { Runner } from "./components/ci/runner";
+import { ciProjectName } from "./config/names";
 import { Encryption } from "./components/security/encryption";
 import { ServiceSecrets } from "./components/security/serviceSecrets";
 import { Cluster } from "./components/cluster/cluster";
@@ -51,6 +53,21 @@ const network = new Network(
 );
 const inVpc = { vpcId: network.vpcId, clientSecurityGroupId: network.workloadSecurityGroupId };
 
+// The runner needs only the network, so that a new stack's bootstrap can create it before the cluster.
+const runner = !settings.ci.enabled ? undefined : new Runner(
+    "ci",
+    {
+        ...settings.ci,
+        projectName: ciProjectName(prefix),
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        logRetentionInDays: settings.logs.retentionDays,
+        logsKmsKeyArn: keys.logs,
+        aws: ctx,
+    },
+    opts,
+);
+
 const cluster = new Cluster(
     "cluster",
     {
@@ -61,6 +78,7 @@ const cluster = new Cluster(
         publicSubnetIds: network.publicSubnetIds,
         privateSubnetIds: network.privateSubnetIds,
         workloadSecurityGroupId: network.workloadSecurityGroupId,
+        apiClientSecurityGroupIds: runner ? { ci: runner.securityGroupId } : {},
         secretsKmsKeyArn: keys.eks,
         logsKmsKeyArn: keys.logs,
         logRetentionInDays: settings.cluster.logRetentionDays,
@@ -226,6 +244,7 @@ export const cacheEndpoint = cache?.endpoint;
 export const cacheAuthSecretArn = cache?.authSecretArn;
 export const brokerEndpoint = broker?.amqpsEndpoint;
 export const brokerCredentialsSecretArn = broker?.credentialsSecretArn;
+export const ciRunnerProject = runner?.projectName;
 export const serviceSecretArns = Object.fromEntries(
     Object.entries(serviceSecrets).map(([name, s]) => [name, { app: s.appSecretArns, database: s.databaseSecretArn }]),
 );

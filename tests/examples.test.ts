@@ -41,9 +41,9 @@ describe("examples", function () {
                 .map((env) => [example, env] as const),
         );
 
-    it("ships the three reference systems, each with a README", () => {
-        assert.deepEqual([...new Set(stacks.map(([e]) => e))].sort(), ["ai-game", "media-pipeline", "web-api"]);
-        for (const e of ["ai-game", "media-pipeline", "web-api"]) {
+    it("ships the three reference systems and the existing-VPC stack, each with a README", () => {
+        assert.deepEqual([...new Set(stacks.map(([e]) => e))].sort(), ["ai-game", "existing-vpc", "media-pipeline", "web-api"]);
+        for (const e of ["ai-game", "existing-vpc", "media-pipeline", "web-api"]) {
             assert.ok(fs.existsSync(path.join(EXAMPLES, e, "README.md")), `${e}/README.md`);
         }
     });
@@ -129,6 +129,40 @@ describe("examples", function () {
             for (const svc of SERVICES) {
                 assert.ok(policyNames(run, svc).includes("allow-prometheus"), svc);
             }
+        });
+    });
+
+    describe("existing-vpc", () => {
+        const VPC_TYPES = /^(awsx:ec2:Vpc|aws:ec2\/(vpc|subnet|routeTable|routeTableAssociation|route|natGateway|eip|internetGateway|flowLog|defaultSecurityGroup):)/;
+
+        it("creates no VPC resources, and builds on the given VPC, subnets and blocks", async () => {
+            const { run, settings } = await planOf("existing-vpc", "prod");
+            const existing = settings.network.existing as NonNullable<typeof settings.network.existing>;
+            assert.deepEqual(run.resources.filter((r) => VPC_TYPES.test(r.type)).map((r) => r.urn), []);
+            assert.deepEqual(ofType(run, "aws:ec2/vpcEndpoint:VpcEndpoint"), [], "no S3 gateway endpoint in someone else's route tables");
+            assert.deepEqual(run.outputs.privateSubnetIds, existing.privateSubnetIds);
+            const eks = one(run, "eks:index:Cluster").inputs;
+            assert.deepEqual([eks.vpcId, eks.privateSubnetIds, eks.publicSubnetIds], [existing.vpcId, existing.privateSubnetIds, existing.publicSubnetIds]);
+            assert.deepEqual(one(run, "aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds, existing.isolatedSubnetIds);
+            assert.equal(one(run, "aws:ec2/securityGroup:SecurityGroup", "network-workloads").inputs.vpcId, existing.vpcId);
+        });
+
+        it("draws network policies from the given subnet blocks", async () => {
+            const { run, settings } = await planOf("existing-vpc", "prod");
+            const blocks = settings.network.existing?.subnetCidrs;
+            const toDatabase = find(run, "NetworkPolicy", "storefront", "allow-data-stores").spec.egress.find((e: AnyObj) => e.ports[0].port === 5432);
+            assert.deepEqual(toDatabase.to.map((t: AnyObj) => t.ipBlock.cidr), blocks?.isolated);
+            const fromAlb = find(run, "NetworkPolicy", "storefront", "allow-load-balancer").spec.ingress[0].from.map((f: AnyObj) => f.ipBlock.cidr);
+            assert.deepEqual(fromAlb, blocks?.public);
+        });
+
+        it("runs the CI runner in the given private subnets, admitted by the cluster's API endpoint", async () => {
+            const { run, settings } = await planOf("existing-vpc", "prod");
+            const project = one(run, "aws:codebuild/project:Project").inputs as AnyObj;
+            assert.deepEqual(project.vpcConfig.subnets, settings.network.existing?.privateSubnetIds);
+            assert.equal(project.name, "platform-prod-ci");
+            const rule = one(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "cluster-api-from-ci");
+            assert.equal(rule.inputs.referencedSecurityGroupId, one(run, "aws:ec2/securityGroup:SecurityGroup", "ci-runner").id);
         });
     });
 
