@@ -62,6 +62,12 @@ function checkImage(image: string, ctx: z.RefinementCtx): void {
 
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
+/** A RabbitMQ queue (and exchange) name the platform declares: no `amq.` prefix, which RabbitMQ keeps, and nothing a URL must encode. */
+const queueName = z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, { message: "is not a queue name: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 200" })
+    .refine((q) => !q.startsWith("amq."), { message: "starts with amq., which RabbitMQ reserves" });
+
 /** Environment variables by name; a bad name is reported at its own key, without echoing the value. */
 const envSchema = z.record(z.string(), z.string()).superRefine((env, ctx) => {
     for (const key of Object.keys(env).filter((k) => !ENV_NAME.test(k))) {
@@ -265,6 +271,13 @@ export const serviceSchema = z.strictObject({
     /** Alert thresholds: 5xx ratio and p99 latency. */
     alerts: z.strictObject({ errorRate: z.number().gt(0).lt(1).optional(), latencyMs: count(10, 60000).optional() }).optional(),
     queue: z.strictObject({ name: z.string().min(1).max(255), targetLength: count(1, 100000) }).optional(),
+    /** RabbitMQ queues the service reads from and publishes to; its broker user may use these and no others. */
+    queues: z
+        .strictObject({
+            consumes: z.array(queueName).optional(),
+            publishes: z.array(queueName).optional(),
+        })
+        .optional(),
     schedule: z
         .string()
         .superRefine((schedule, ctx) => {
@@ -293,6 +306,16 @@ export const ciSchema = z.strictObject({
     buildTimeoutMinutes: count(5, 2160),
 });
 
+/** The laptop cluster a `local` stack deploys to; refused in the AWS environments (config/localRules.ts). */
+export const localSchema = z.strictObject({
+    /** kubeconfig context of the cluster; empty means the current context. */
+    context: z.string().regex(/^[^\s]*$/, { message: "is not a kubeconfig context name (no spaces)" }),
+    /** DNS name under which every exposed service gets `<service>.<domain>`; `localtest.me` resolves to 127.0.0.1. */
+    domain: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { message: "is not a DNS domain such as localtest.me" }),
+    /** Volume of each service's PostgreSQL instance, in GiB, from the cluster's default StorageClass. */
+    databaseStorageGi: count(1, 100),
+});
+
 export const settingsSchema = z.strictObject({
     environment: oneOf(catalog.ENVIRONMENTS),
     /** Monthly budget in USD; the offline plan fails when its estimate exceeds it. 0 means no budget. */
@@ -313,6 +336,7 @@ export const settingsSchema = z.strictObject({
     ingress: ingressSchema,
     alerting: alertingSchema,
     ci: ciSchema,
+    local: localSchema,
     services: z.array(serviceSchema),
 });
 
@@ -329,6 +353,7 @@ export type BrokerSettings = z.infer<typeof brokerSchema>;
 export type ServiceSettings = z.infer<typeof serviceSchema>;
 export type AddonsSettings = z.infer<typeof addonsSchema>;
 export type IngressSettings = z.infer<typeof ingressSchema>;
+export type LocalSettings = z.infer<typeof localSchema>;
 
 /** The top-level keys a stack may set under the `platform:` namespace. */
 export const SETTINGS_KEYS = Object.keys(settingsSchema.shape);

@@ -113,7 +113,8 @@ export function renderReport(plan: Plan, options: ReportOptions = {}): string {
     const s = plan.settings;
     const byUrn = new Map(plan.run.resources.map((r) => [r.urn, r]));
     const nameOf = (urn?: string) => (urn === undefined ? "stack" : (byUrn.get(urn)?.name ?? urn));
-    out.push(st.bold(`Plan of stack ${plan.stack} (environment ${s.environment}, ${s.region}) from ${path.relative(process.cwd(), plan.configFile) || plan.configFile}`));
+    const where = s.environment === "local" ? `kubeconfig context ${s.local.context === "" ? "(current)" : s.local.context}` : s.region;
+    out.push(st.bold(`Plan of stack ${plan.stack} (environment ${s.environment}, ${where}) from ${path.relative(process.cwd(), plan.configFile) || plan.configFile}`));
     if (plan.esc.environments.length > 0) {
         const placeholders = plan.esc.placeholders.length > 0 ? `; planned with a placeholder for ${plan.esc.placeholders.join(", ")}` : "";
         out.push(`Imports the Pulumi ESC environment(s) ${plan.esc.environments.join(", ")}, which the offline plan does not open (no login, no credentials): values they set are not seen${placeholders}`);
@@ -139,7 +140,8 @@ export function renderReport(plan: Plan, options: ReportOptions = {}): string {
     out.push(...advisories(plan, st, nameOf, width));
 
     const applied = plan.cost.region === PRICE_REGION ? "" : `, applied to ${plan.cost.region}, whose prices may differ`;
-    out.push("", st.bold(`Estimated cost: ${usd(plan.cost.monthlyUsd)} per month`) + ` (${PRICE_REGION} on-demand list prices of ${PRICES_AS_OF}${applied}; 730 h/month, node groups at their desired size)`);
+    const basis = s.environment === "local" ? "a local stack runs on your own machine: it creates nothing that bills" : `${PRICE_REGION} on-demand list prices of ${PRICES_AS_OF}${applied}; 730 h/month, node groups at their desired size`;
+    out.push("", st.bold(`Estimated cost: ${usd(plan.cost.monthlyUsd)} per month`) + ` (${basis})`);
     const costs = new Map<string, number>();
     for (const c of costByComponent(plan.cost)) {
         costs.set(groupName(c.component), (costs.get(groupName(c.component)) ?? 0) + c.monthlyUsd);
