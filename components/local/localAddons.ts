@@ -6,6 +6,7 @@ import { AddonDefinition, AddonFacts, addonNamespaceLevel } from "../addons/type
 import { GRAFANA_ADMIN_SECRET } from "../addons/kubePrometheusStack";
 import type { PodSecurityLevel } from "../../lib/podSecurity";
 import { LOCAL_ADDONS, LOCAL_PLATFORM_ADDONS } from "./addons";
+import { HelmAddon } from "../addons/helmAddon";
 import { RABBITMQ_OPERATOR_MANIFESTS } from "./charts";
 
 /** Keys of the add-ons a local stack may switch in `platform:addons`. */
@@ -86,22 +87,11 @@ export class LocalAddons extends pulumi.ComponentResource {
         this.releases = {};
         for (const [key, def, replicas] of installed) {
             const ns = namespaces[def.namespace];
-            this.releases[key as LocalAddonKey] = new k8s.helm.v3.Release(
+            this.releases[key as LocalAddonKey] = new HelmAddon(
                 `${name}-${def.name}`,
-                {
-                    name: def.name,
-                    chart: def.chart,
-                    version: def.version,
-                    repositoryOpts: { repo: def.repository },
-                    namespace: def.namespace,
-                    createNamespace: false,
-                    values: def.values(localAddonFacts(replicas, monitoring)),
-                    timeout: 600,
-                    cleanupOnFail: true,
-                    maxHistory: 5,
-                },
-                { ...k8sOpts, dependsOn: [...(ns ? [ns] : []), ...(key === "kubePrometheusStack" ? extra : [])] },
-            );
+                { definition: def, facts: localAddonFacts(replicas, monitoring), provider: args.provider, dependsOn: [...(ns ? [ns] : []), ...(key === "kubePrometheusStack" ? extra : [])] },
+                { parent: this },
+            ).release;
         }
 
         const certManager = this.releases.certManager;

@@ -95,7 +95,7 @@ describe("the local stack, run whole under mocks", () => {
             assert.equal(ing.metadata.annotations["cert-manager.io/cluster-issuer"], "local-selfsigned");
         }
         assert.deepEqual((one(run, "kubernetes:cert-manager.io/v1:ClusterIssuer").inputs as AnyObj).spec, { selfSigned: {} });
-        const traefik = one(run, "kubernetes:helm.sh/v3:Release", "addons-traefik").inputs as AnyObj;
+        const traefik = one(run, "kubernetes:helm.sh/v3:Release", "addons-traefik-release").inputs as AnyObj;
         assert.equal(traefik.values.ingressClass.name, "traefik");
     });
 
