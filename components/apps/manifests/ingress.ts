@@ -1,6 +1,16 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { ServiceSettings } from "../../../config/schema";
+import type { ComputeMode } from "../../../config/catalog";
+import { AUTO_MODE_INGRESS_CLASS } from "../../cluster/autoMode";
 import { GRPC_PORT_NAME, HTTP_PORT_NAME, SERVICE_DEFAULTS, ServiceWiring, meta } from "./common";
+
+/** The class the Load Balancer Controller's chart installs. */
+export const LBC_INGRESS_CLASS = "alb";
+
+/** The IngressClass whose controller builds the shared ALB: Auto Mode's own under Auto Mode, else the Load Balancer Controller's. */
+export function ingressClassFor(compute: ComputeMode): string {
+    return compute === "autoMode" ? AUTO_MODE_INGRESS_CLASS : LBC_INGRESS_CLASS;
+}
 
 type Ingress = k8s.types.input.networking.v1.Ingress;
 
@@ -25,12 +35,15 @@ export function ingresses(svc: ServiceSettings, w: ServiceWiring): { ingress?: I
 }
 
 function ingress(svc: ServiceSettings, w: ServiceWiring, name: string, rule: { host: string; path: string }, port: string, extra: Record<string, string>): Ingress {
+    const className = w.ingress.className ?? LBC_INGRESS_CLASS;
+    // Auto Mode takes the group from its IngressClassParams and does not support the annotation.
+    const group: Record<string, string> = className === LBC_INGRESS_CLASS ? { "alb.ingress.kubernetes.io/group.name": w.ingress.group } : {};
     return {
         metadata: meta(svc, name, {
             annotations: {
                 "alb.ingress.kubernetes.io/scheme": w.ingress.scheme,
                 "alb.ingress.kubernetes.io/target-type": "ip",
-                "alb.ingress.kubernetes.io/group.name": w.ingress.group,
+                ...group,
                 "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
                 "alb.ingress.kubernetes.io/ssl-redirect": "443",
                 "alb.ingress.kubernetes.io/certificate-arn": w.ingress.certificateArn,
@@ -42,7 +55,7 @@ function ingress(svc: ServiceSettings, w: ServiceWiring, name: string, rule: { h
             },
         }),
         spec: {
-            ingressClassName: "alb",
+            ingressClassName: className,
             rules: [
                 {
                     host: rule.host,
