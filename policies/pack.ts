@@ -5,6 +5,7 @@ import { PlatformPolicy } from "./lib/rule";
 import { AWS_DATA_POLICIES } from "./rules/awsData";
 import { AWS_NETWORK_POLICIES } from "./rules/awsNetwork";
 import { AWS_SECURITY_POLICIES } from "./rules/awsSecurity";
+import { COMPUTE_POLICIES } from "./rules/compute";
 import { EKS_POLICIES } from "./rules/eks";
 import { HYGIENE_POLICIES } from "./rules/hygiene";
 import { KUBERNETES_POLICIES } from "./rules/kubernetes";
@@ -15,6 +16,7 @@ import { STACK_POLICIES } from "./rules/stack";
 export const POLICY_GROUPS: readonly { readonly title: string; readonly policies: readonly PlatformPolicy[] }[] = [
     { title: "AWS network", policies: AWS_NETWORK_POLICIES },
     { title: "EKS control plane", policies: EKS_POLICIES },
+    { title: "EKS compute", policies: COMPUTE_POLICIES },
     { title: "AWS data stores", policies: AWS_DATA_POLICIES },
     { title: "AWS keys, secrets and IAM", policies: AWS_SECURITY_POLICIES },
     { title: "Kubernetes (CIS EKS)", policies: KUBERNETES_POLICIES },

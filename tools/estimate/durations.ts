@@ -63,6 +63,31 @@ export const DURATIONS = {
     kubernetesWorkload: d(10, 30, 120, "assumption: one rollout with a small image", true),
 } as const;
 
+/**
+ * How long changing an existing resource takes, where it differs from creating one. In-place updates are
+ * rarely timed in public, so these are estimates.
+ */
+export const UPDATE_DURATIONS = {
+    /** One minor version up. */
+    eksControlPlaneUpgrade: d(
+        1260,
+        1800,
+        3600,
+        'terraform-aws-eks #326 ("Modifications complete after 21m38s", 1.10 → 1.11); eksctl #3309 ("30 minute upgrades"), #3310 (eksctl\'s timeout raised to 65 min: "the average/expected time taken in 60 mins" for 1.19)',
+        true,
+    ),
+    /** A managed add-on moving to another version: taken as long as creating it. */
+    eksAddonUpdate: d(25, 40, 55, `${APPLY_LOGS}; terraform-aws-eks #1801 (25–55 s to create; updates assumed alike)`, true),
+    /**
+     * One batch of a managed node group's rolling update: new nodes launched (as a node group's creation), then
+     * the old ones cordoned and drained. EKS gives up draining a node after 15 minutes (EKS user guide,
+     * managed-node-update-behavior: PodEvictionFailure), which bounds the batch.
+     */
+    nodeGroupBatch: d(90, 270, 1140, "EKS user guide, managed-node-update-behavior (scale up, then drain; eviction gives up after 15 min); launch as a node group's creation (~2–3 min)", true),
+    /** Anything else changed in place: one API call. */
+    inPlace: d(1, 3, 10, `${APPLY_LOGS} (a few seconds)`),
+} as const;
+
 /** Charts whose install time the sources measured, by chart name. */
 export const HELM_CHART_DURATIONS: Readonly<Record<string, Duration>> = {
     "aws-load-balancer-controller": DURATIONS.helmAwsLoadBalancerController,

@@ -63,7 +63,7 @@ describe("compute modes", () => {
             const policy = json<AnyObj>(one(run, "aws:sqs/queuePolicy:QueuePolicy").inputs.policy);
             assert.deepEqual(policy.Statement[0].Principal.Service, ["events.amazonaws.com", "sqs.amazonaws.com"]);
             assert.deepEqual(policy.Statement[1].Condition, { Bool: { "aws:SecureTransport": "false" } });
-            assert.equal(releases(run).get(KARPENTER_CHART)?.inputs.values.settings.interruptionQueue, queue.outputs.name);
+            assert.equal((releases(run).get(KARPENTER_CHART)?.inputs as AnyObj).values.settings.interruptionQueue, queue.outputs.name);
         });
 
         it("gives the controller the upstream policy, scoped to this cluster, its queue and its node role", async () => {
@@ -91,7 +91,7 @@ describe("compute modes", () => {
             const nodeRole = one(run, "aws:iam/role:Role", "cluster-karpenter-node");
             const entries = one(run, "eks:index:Cluster").inputs.accessEntries as AnyObj;
             assert.deepEqual(entries["karpenter-nodes"], { principalArn: nodeRole.outputs.arn, type: "EC2_LINUX" });
-            assert.equal(one(run, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass").inputs.spec.role, nodeRole.outputs.name);
+            assert.equal((one(run, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass").inputs as AnyObj).spec.role, nodeRole.outputs.name);
         });
 
         it("an apps NodePool: Graviton, the group's instance types, spot allowed in dev and on-demand only in prod, a ceiling and a budget", async () => {

@@ -9,6 +9,7 @@ import { deepMerge } from "../../../lib/merge";
 import { SECRET } from "../../../offline/run";
 import { USAGE, UsageError } from "../../../tools/plan/args";
 import { buildPlan, planJson } from "../../../tools/plan/build";
+import { renderReport } from "../../../tools/plan/report";
 import { LOSS } from "../../../tools/plan/replacement";
 import { ROOT, ofType, stackRun } from "../../harness";
 
@@ -307,6 +308,44 @@ describe("plan command", function () {
             assert.equal(json.diff?.costDeltaUsd, Math.round((json.cost.monthlyUsd - base.cost.monthlyUsd) * 100) / 100);
             assert.ok(Math.abs((json.diff?.costDeltaUsd ?? 0) - perNode) < 0.01, `one more node: ${json.diff?.costDeltaUsd} vs ${perNode}`);
             assert.equal(json.result.exitCode, 0);
+        });
+
+        it("upgrades 1.34 → 1.35 in one change: control plane, then each managed add-on and node group, then the charts, each step timed", async () => {
+            const baseFile = path.join(tempDir(), "plan.json");
+            const older = await buildPlan({ stack: "dev", config: stackVariant("dev", { "platform:cluster": { version: "1.34" } }), out: tempDir(), allowReplace: false, asOf: KUBERNETES_VERSIONS_AS_OF });
+            fs.writeFileSync(baseFile, JSON.stringify(planJson(older)));
+            const upgraded = await buildPlan({ stack: "dev", out: tempDir(), diff: baseFile, allowReplace: false, asOf: KUBERNETES_VERSIONS_AS_OF });
+            const json = planJson(upgraded) as unknown as PlanJson & { diff: { change: { totalMinutes: number; steps: { resource: string; startMinutes: number; minutes: number }[] } } };
+            const changed = new Map(json.diff.changed.map((c) => [c.resource.split("::").pop(), c.inputs]));
+            assert.deepEqual(changed.get("cluster-eks"), ["version"]);
+            for (const addon of ["vpc-cni", "kube-proxy", "coredns", "ebs-csi"]) {
+                assert.deepEqual(changed.get(`cluster-${addon}`), ["addonVersion"], addon);
+            }
+            for (const group of ["system", "apps"]) {
+                assert.deepEqual(changed.get(`cluster-${group}`), ["version"], group);
+            }
+            assert.deepEqual(changed.get("addons-cluster-autoscaler-release"), ["values.image.tag"], "the chart matched to the minor");
+            assert.deepEqual(json.diff.destructive, [], "an upgrade replaces nothing");
+
+            const step = (name: string) => {
+                const s = json.diff.change.steps.find((x) => x.resource.endsWith(`::${name}`));
+                assert.ok(s, name);
+                return { start: s.startMinutes, end: s.startMinutes + s.minutes };
+            };
+            const plane = step("cluster-eks");
+            assert.ok(plane.end >= 20, "a control plane upgrade takes tens of minutes");
+            for (const addon of ["vpc-cni", "kube-proxy"]) {
+                assert.ok(step(`cluster-${addon}`).start >= plane.end, `${addon} after the control plane`);
+                for (const group of ["system", "apps"]) {
+                    assert.ok(step(`cluster-${group}`).start >= step(`cluster-${addon}`).end, `${group} nodes after ${addon}`);
+                }
+            }
+            for (const later of ["coredns", "ebs-csi"]) {
+                assert.ok(step(`cluster-${later}`).start >= step("cluster-apps").end, `${later} after the nodes`);
+            }
+            assert.ok(step("addons-cluster-autoscaler-release").start >= step("cluster-apps").end);
+            assert.ok(Math.abs(json.diff.change.totalMinutes - step("addons-cluster-autoscaler-release").end) < 0.01, "the chart is the last step");
+            assert.match(renderReport(upgraded), /Estimated time to apply the changes: \d+\.\d min/);
         });
 
         it("fails a broker replacement with 3 before its policy violation, and with 1 once the replacement is allowed", async () => {
