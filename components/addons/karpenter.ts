@@ -17,6 +17,8 @@ export const karpenterCrd: AddonDefinition = {
     version: VERSION,
     namespace: "kube-system",
     crds: { groups: ["karpenter.sh", "karpenter.k8s.aws"], upgrade: "with-release" },
+    // Only CustomResourceDefinitions: no pods.
+    pods: () => ({}),
     values: () => ({ additionalAnnotations: HELM_KEEP }),
 };
 
@@ -31,6 +33,21 @@ export const karpenter: AddonDefinition = {
     repository: REGISTRY,
     version: VERSION,
     namespace: "kube-system",
+    // The pod context is the chart's `podSecurityContext` (values.yaml 1.14.1); the container's is fixed in its
+    // deployment template (non-root, no escalation, all capabilities dropped, read-only root) and no volumes.
+    pods: () => ({
+        controller: {
+            spec: {
+                securityContext: { fsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
+                containers: [
+                    {
+                        name: "controller",
+                        securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, seccompProfile: { type: "RuntimeDefault" } },
+                    },
+                ],
+            },
+        },
+    }),
     serviceAccount: "karpenter",
     skipCrds: true,
     values: (f) => {
