@@ -2,6 +2,7 @@ import type { ProgramRun, RecordedResource } from "../../offline/run";
 import { PRICES_AS_OF, PRICE_REGION } from "./prices";
 import { Line, PRICERS, PricingContext, UNPRICED_TYPES, loadBalancerLines } from "./pricers";
 import { INGRESS_TYPE, albIngresses, annotationOf } from "./ingress";
+import { NODE_POOL_PRICERS } from "./nodePools";
 import { RunIndex, chartName, indexRun, stringAt, topLevelOf } from "./resources";
 
 const HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
@@ -103,7 +104,7 @@ export function estimateCost(run: ProgramRun, options: CostOptions = {}): CostEs
     const ctx: PricingContext = { index, warn: (m) => warnings.push(m) };
     const items: CostItem[] = [];
     for (const r of run.resources) {
-        const pricer = PRICERS[r.type];
+        const pricer = PRICERS[r.type] ?? NODE_POOL_PRICERS[r.type];
         if (pricer !== undefined) {
             items.push(...pricer(r, ctx).map((line) => toItem(index, r, line)));
         } else if (UNPRICED_TYPES.includes(r.type)) {

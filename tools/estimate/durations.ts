@@ -45,6 +45,18 @@ export const DURATIONS = {
         'AWS ("≤ 9 min average", 2021); terraform-aws-eks PR #3218 (10m6s); aws/containers-roadmap #1227 (13–16 min in some regions)',
     ),
     eksNodeGroup: d(60, 150, 240, `${APPLY_LOGS} (~2–3 min, 1–4)`),
+    /**
+     * A Karpenter or Auto Mode NodePool's first node: the instance launched and joined once pods are pending.
+     * Pulumi does not wait on a NodePool, but the first release placed on it waits for its node, so the time
+     * is counted on the pool.
+     */
+    nodePoolFirstNode: d(
+        45,
+        90,
+        300,
+        "tessl.io Karpenter handbook (provisioning ~30–45 s); news.ycombinator.com item 44053826 (~5 min from pending pod to running pod on a new Karpenter node)",
+        true,
+    ),
     eksAddon: d(25, 40, 55, `${APPLY_LOGS}; terraform-aws-eks #1801 (25–55 s)`),
     rdsSingleAz: d(300, 450, 600, "hashicorp/terraform #498; apply logs (5–10 min)"),
     rdsMultiAz: d(900, 1050, 1200, "hashicorp/terraform #498 (15–20 min)"),
@@ -189,6 +201,7 @@ const RULES: Readonly<Record<string, Rule>> = {
     "aws:codebuild/project:Project": fixed(DURATIONS.default, "CodeBuild project"),
     "aws:codebuild/webhook:Webhook": fixed(DURATIONS.default, "CodeBuild webhook"),
     "kubernetes:helm.sh/v3:Release": helmRelease,
+    "kubernetes:karpenter.sh/v1:NodePool": fixed(DURATIONS.nodePoolFirstNode, "NodePool: its first node launched and joined"),
     "kubernetes:networking.k8s.io/v1:Ingress": ingress,
     "kubernetes:apps/v1:Deployment": fixed(DURATIONS.kubernetesWorkload, "Deployment rollout"),
     "kubernetes:apps/v1:StatefulSet": fixed(DURATIONS.kubernetesWorkload, "StatefulSet rollout"),
