@@ -2,7 +2,7 @@ import type { ProgramRun, RecordedResource } from "../../offline/run";
 import { inputAt, stringAt } from "./resources";
 
 export const INGRESS_TYPE = "kubernetes:networking.k8s.io/v1:Ingress";
-const INGRESS_CLASS_TYPE = "kubernetes:networking.k8s.io/v1:IngressClass";
+export const INGRESS_CLASS_TYPE = "kubernetes:networking.k8s.io/v1:IngressClass";
 /** Controllers that build ALBs from Ingresses: the AWS Load Balancer Controller's and EKS Auto Mode's (EKS user guide, auto-configure-alb). */
 const ALB_CONTROLLERS: readonly string[] = ["ingress.k8s.aws/alb", "eks.amazonaws.com/alb"];
 

@@ -28,7 +28,8 @@ describe("estimate: compute modes", () => {
             const fees = auto.items.filter((i) => i.resource.endsWith("Auto Mode fee"));
             assert.deepEqual(fees.map((i) => i.resource).sort(), ["cluster-auto-apps-pool Auto Mode fee", "cluster-auto-system-pool Auto Mode fee"]);
             assert.ok(fees.every((f) => f.monthlyUsd > 0 && f.estimate));
-            assert.equal(auto.items.filter((i) => i.resource.startsWith("shared ALB")).length, 1, "Auto Mode builds the shared ALB");
+            const alb = auto.items.filter((i) => i.resource.startsWith("shared ALB"));
+            assert.deepEqual(alb.map((i) => i.component), ["cluster"], "Auto Mode builds the shared ALB, filed under the cluster that declares its IngressClass");
             assert.equal(clusterItems(auto).some((r) => r === "cluster-system" || r === "cluster-apps"), false, "no managed node group");
         });
     }
