@@ -42,7 +42,7 @@ export const karpenter: AddonDefinition = {
                 containers: [
                     {
                         name: "controller",
-                        securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, seccompProfile: { type: "RuntimeDefault" } },
+                        securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
                     },
                 ],
             },

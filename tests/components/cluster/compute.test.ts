@@ -1,8 +1,12 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { karpenter, karpenterCrd } from "../../../components/addons/karpenter";
 import { INTERRUPTION_EVENTS, karpenterControllerStatements } from "../../../components/cluster/karpenterIam";
 import { AUTO_MODE_INGRESS_CLASS } from "../../../components/cluster/autoMode";
 import { NODE_GROUP_LABEL } from "../../../lib/kubernetesSpecs";
-import { json, ofType, one, stackRun } from "../../harness";
+import { requiredLevel } from "../../../lib/podSecurity";
+import { ROOT, json, ofType, one, stackRun } from "../../harness";
 import { customResources, modeRun, releases } from "./modes";
 
 type AnyObj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -45,6 +49,19 @@ describe("compute modes", () => {
                 assert.deepEqual(controller.inputs.values.nodeSelector, { [NODE_GROUP_LABEL]: "system" });
             });
         }
+
+        it("states its controller's pod as the chart runs it: the chart's pod security context, and restricted would admit it", () => {
+            const excerpts = JSON.parse(fs.readFileSync(path.join(ROOT, "tests", "fixtures", "chart-values-excerpts.json"), "utf8")) as Record<string, AnyObj>;
+            const values = excerpts["karpenter@1.14.1"];
+            assert.ok(values, "the karpenter values excerpt");
+            const pods = karpenter.pods({ highlyAvailable: true });
+            assert.deepEqual(Object.keys(pods), ["controller"]);
+            assert.deepEqual(pods.controller.spec.securityContext, values.podSecurityContext);
+            assert.equal(pods.controller.spec.hostNetwork ?? false, values.hostNetwork);
+            // kube-system carries no Pod Security labels (privileged), but the pod would pass anywhere.
+            assert.equal(requiredLevel(pods.controller), "restricted");
+            assert.deepEqual(karpenterCrd.pods({ highlyAvailable: true }), {}, "the CRD chart runs no pods");
+        });
 
         it("feeds an encrypted interruption queue from the five EventBridge rules of the pinned release", async () => {
             const run = await modeRun("dev", { compute: "karpenter" });
