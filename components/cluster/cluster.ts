@@ -6,8 +6,6 @@ import { IrsaRole, PodIdentityTarget } from "../security/irsaRole";
 import type { AmiFamily, ComputeMode, IdentityMode } from "../../config/catalog";
 import type { ClusterSettings, NodeGroupSettings } from "../../config/schema";
 import type { AddonFacts } from "../addons/types";
-import { awsManagedPolicyArn, serviceTrustPolicy } from "../../lib/iam";
-import { NODE_GROUP_LABEL } from "../../lib/kubernetesSpecs";
 import { CLUSTER_TAG } from "../../lib/naming";
 import { rejectProblems } from "../../lib/validation";
 import { endpointAccessProblems } from "./validation";
@@ -16,7 +14,7 @@ import { ManagedAddon, addonVersionChoice } from "./addonVersions";
 import { AutoModeCompute } from "./autoMode";
 import { Karpenter } from "./karpenter";
 import { KARPENTER_NODE_POLICIES } from "./karpenterIam";
-import { MAX_UNAVAILABLE_PERCENTAGE, amiType, launchTemplateVolumes, nodeRepairConfig } from "./nodeGroups";
+import { managedNodeGroup, nodeRole } from "./managedNodeGroup";
 
 /** The five EKS control-plane log types; CIS EKS 2.1.1 wants all of them. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -143,7 +141,7 @@ export class Cluster extends pulumi.ComponentResource {
         );
         // Karpenter's nodes join with their own role, which EKS admits through an EC2_LINUX entry (managed node
         // groups get theirs from EKS itself).
-        const karpenterNodeRole = compute === "karpenter" ? this.nodeRole(`${name}-karpenter-node`, args.partition, KARPENTER_NODE_POLICIES) : undefined;
+        const karpenterNodeRole = compute === "karpenter" ? nodeRole(this, `${name}-karpenter-node`, args.partition, KARPENTER_NODE_POLICIES) : undefined;
         if (karpenterNodeRole) {
             access["karpenter-nodes"] = { principalArn: karpenterNodeRole.arn, type: "EC2_LINUX" };
         }
@@ -264,18 +262,23 @@ export class Cluster extends pulumi.ComponentResource {
 
         const nodeGroups: aws.eks.NodeGroup[] = [];
         if (!autoMode) {
-            const nodeRole = this.nodeRole(`${name}-node`, args.partition, ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"]);
+            const role = nodeRole(this, `${name}-node`, args.partition, ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"]);
             // Under Karpenter only the system group is a managed node group; Karpenter launches the applications' nodes.
             const groups = compute === "karpenter" ? (["system"] as const) : (["system", "apps"] as const);
             for (const group of groups) {
                 nodeGroups.push(
-                    this.nodeGroup(name, group, args.nodeGroups[group], {
-                        args,
+                    managedNodeGroup(this, name, group, args.nodeGroups[group], {
+                        physicalName: args.clusterName,
+                        version: args.version,
+                        privateSubnetIds: args.privateSubnetIds,
+                        workloadSecurityGroupId: args.workloadSecurityGroupId,
+                        tags: args.tags,
+                        nodeRepair: args.nodeRepair ?? true,
                         amiFamily,
                         architecture,
                         clusterName,
                         clusterSecurityGroupId,
-                        nodeRoleArn: nodeRole.arn,
+                        nodeRoleArn: role.arn,
                         dependsOn: beforeNodes,
                     }),
                 );
@@ -374,72 +377,4 @@ export class Cluster extends pulumi.ComponentResource {
         this.workloadCapacity = appsPools;
         this.registerOutputs({ clusterName, oidcProviderArn, clusterSecurityGroupId });
     }
-
-    /** A role EC2 instances take, with AWS-managed policies. */
-    private nodeRole(name: string, partition: pulumi.Input<string>, policies: string[]): aws.iam.Role {
-        const role = new aws.iam.Role(name, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")) }, { parent: this });
-        for (const policy of policies) {
-            new aws.iam.RolePolicyAttachment(`${name}-${policy}`, { role: role.name, policyArn: awsManagedPolicyArn(partition, policy) }, { parent: this });
-        }
-        return role;
-    }
-
-    /**
-     * One managed node group with its launch template. Its Kubernetes version follows the cluster, so that a
-     * version change rolls its nodes after the control plane and the add-ons before it, a third at a time.
-     */
-    private nodeGroup(name: string, group: "system" | "apps", spec: NodeGroupSettings, c: NodeGroupContext): aws.eks.NodeGroup {
-        const launchTemplate = new aws.ec2.LaunchTemplate(
-            `${name}-${group}`,
-            {
-                description: `${c.args.clusterName} ${group} nodes`,
-                updateDefaultVersion: true,
-                // IMDSv2 only, one hop: pods cannot reach the node's credentials (FSBP EC2.8); they use IRSA or Pod Identity.
-                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-                // Naming security groups here stops EKS adding its cluster group, so both are listed.
-                vpcSecurityGroupIds: [c.clusterSecurityGroupId, c.args.workloadSecurityGroupId],
-                blockDeviceMappings: launchTemplateVolumes(c.amiFamily, spec.diskSizeGb),
-                tagSpecifications: ["instance", "volume"].map((resourceType) => ({
-                    resourceType,
-                    tags: { ...c.args.tags, Name: `${c.args.clusterName}-${group}` },
-                })),
-            },
-            { parent: this },
-        );
-        return new aws.eks.NodeGroup(
-            `${name}-${group}`,
-            {
-                clusterName: c.clusterName,
-                version: c.args.version,
-                nodeRoleArn: c.nodeRoleArn,
-                subnetIds: c.args.privateSubnetIds,
-                amiType: amiType(c.amiFamily, c.architecture),
-                capacityType: spec.capacityType,
-                instanceTypes: spec.instanceTypes,
-                scalingConfig: { minSize: spec.minSize, desiredSize: spec.desiredSize, maxSize: spec.maxSize },
-                updateConfig: { maxUnavailablePercentage: MAX_UNAVAILABLE_PERCENTAGE },
-                nodeRepairConfig: nodeRepairConfig(c.args.nodeRepair ?? true),
-                launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
-                labels: { [NODE_GROUP_LABEL]: group },
-                tags: {
-                    // Cluster Autoscaler finds the groups it may scale by these tags.
-                    "k8s.io/cluster-autoscaler/enabled": "true",
-                    [`k8s.io/cluster-autoscaler/${c.args.clusterName}`]: "owned",
-                },
-            },
-            // The autoscaler owns the current size once the group exists.
-            { parent: this, dependsOn: c.dependsOn, ignoreChanges: ["scalingConfig.desiredSize"] },
-        );
-    }
-}
-
-/** What every managed node group of the cluster shares. */
-interface NodeGroupContext {
-    readonly args: ClusterArgs;
-    readonly amiFamily: AmiFamily;
-    readonly architecture: "arm64" | "x86_64";
-    readonly clusterName: pulumi.Output<string>;
-    readonly clusterSecurityGroupId: pulumi.Output<string>;
-    readonly nodeRoleArn: pulumi.Output<string>;
-    readonly dependsOn: pulumi.Resource[];
 }
