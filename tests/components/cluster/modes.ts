@@ -12,11 +12,13 @@ export function modeRun(stack: "dev" | "prod", cluster: Record<string, unknown>)
     return runs.get(key) as Promise<ProgramRun>;
 }
 
-/** The compute and identity modes besides the shipped ones (nodeGroups, irsa). */
+/** The compute and identity modes besides the shipped ones (nodeGroups, irsa), alone and combined. */
 export const MODES: Record<string, Record<string, unknown>> = {
     karpenter: { compute: "karpenter" },
     autoMode: { compute: "autoMode" },
     podIdentity: { identity: "podIdentity" },
+    "karpenter with podIdentity": { compute: "karpenter", identity: "podIdentity" },
+    "autoMode with podIdentity": { compute: "autoMode", identity: "podIdentity" },
 };
 
 /** Helm releases by chart (the full `oci://` reference for OCI charts). */
