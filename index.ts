@@ -18,7 +18,7 @@ import { PlatformAddons } from "./components/addons/platformAddons";
 import { PROMETHEUS_PODS } from "./components/addons/kubePrometheusStack";
 import { TRACING_TARGET } from "./components/addons/openTelemetryCollector";
 import { PlatformWiring, Service } from "./components/apps/service";
-import { calleesOf, ingressOrders } from "./components/apps/manifests";
+import { calleesOf, ingressClassFor, ingressOrders } from "./components/apps/manifests";
 import { secretPrefix, stackPrefix } from "./lib/naming";
 import { databaseIdentifier } from "./lib/sql";
 
@@ -53,6 +53,20 @@ const network = new Network(
 );
 const inVpc = { vpcId: network.vpcId, clientSecurityGroupId: network.workloadSecurityGroupId };
 
+// What every add-on's values are built from; Karpenter's chart, installed by the cluster, reads them too.
+const stackFacts = {
+    ...ctx,
+    clusterName: prefix,
+    vpcId: network.vpcId,
+    kubernetesVersion: settings.cluster.version,
+    highlyAvailable: switches.highlyAvailableAddons,
+    secretPrefix: secretsPrefix,
+    secretsKmsKeyArn: keys.secrets,
+    logRetentionDays: settings.logs.retentionDays,
+    slackChannel: settings.alerting.slackChannel,
+};
+const containerLogGroupName = `/aws/eks/${prefix}/containers`;
+
 // The runner needs only the network, so that a new stack's bootstrap can create it before the cluster.
 const runner = !settings.ci.enabled ? undefined : new Runner(
     "ci",
@@ -73,6 +87,7 @@ const cluster = new Cluster(
     {
         ...settings.cluster,
         clusterName: prefix,
+        accountId: ctx.accountId,
         partition: ctx.partition,
         vpcId: network.vpcId,
         publicSubnetIds: network.publicSubnetIds,
@@ -84,6 +99,10 @@ const cluster = new Cluster(
         logRetentionInDays: settings.cluster.logRetentionDays,
         protect,
         tags: { Project: pulumi.getProject(), Stack: pulumi.getStack(), ...settings.tags },
+        addonFacts: pulumi.output(stackFacts).apply((f) => ({ ...f, containerLogGroup: containerLogGroupName, monitoring: settings.addons.kubePrometheusStack.enabled })),
+        // Two where add-ons are highly available; never more than system nodes, which its anti-affinity spreads it over.
+        karpenterReplicas: Math.min(switches.highlyAvailableAddons ? 2 : 1, settings.cluster.nodeGroups.system.minSize),
+        ingress: { scheme: settings.ingress.scheme, group: prefix },
     },
     opts,
 );
@@ -151,20 +170,12 @@ const addons = new PlatformAddons(
     "addons",
     {
         addons: settings.addons,
-        facts: {
-            ...ctx,
-            clusterName: cluster.clusterName,
-            vpcId: network.vpcId,
-            kubernetesVersion: settings.cluster.version,
-            highlyAvailable: switches.highlyAvailableAddons,
-            secretPrefix: secretsPrefix,
-            secretsKmsKeyArn: keys.secrets,
-            logRetentionDays: settings.logs.retentionDays,
-            slackChannel: settings.alerting.slackChannel,
-        },
+        compute: settings.cluster.compute,
+        facts: { ...stackFacts, clusterName: cluster.clusterName },
         ...inCluster,
+        podIdentity: cluster.podIdentity,
         clusterReady: cluster.ready,
-        containerLogGroupName: `/aws/eks/${prefix}/containers`,
+        containerLogGroupName,
         logsKmsKeyArn: keys.logs,
         secretsKmsKeyArn: keys.secrets,
         secretPrefix: secretsPrefix,
@@ -207,7 +218,7 @@ const platform: PlatformWiring = {
     environment: settings.environment,
     defaultReplicas: switches.serviceReplicas,
     networks: { vpc: settings.network.cidr, ...network.subnetCidrs },
-    ingress: { ...settings.ingress, group: prefix, orders: ingressOrders(settings.services) },
+    ingress: { ...settings.ingress, group: prefix, className: ingressClassFor(settings.cluster.compute), orders: ingressOrders(settings.services) },
     prometheus: PROMETHEUS_PODS,
     tracing: TRACING_TARGET,
 };
@@ -223,7 +234,7 @@ for (const svc of settings.services) {
             secretsKmsKeyArn: keys.secrets,
             ...inCluster,
             addons: addons.releases,
-            workloadDependsOn: provisioner?.jobs[svc.name] ? [provisioner.jobs[svc.name]] : [],
+            workloadDependsOn: [...cluster.workloadCapacity, ...(provisioner?.jobs[svc.name] ? [provisioner.jobs[svc.name]] : [])],
         },
         opts,
     );

@@ -20,6 +20,25 @@ export const KUBERNETES_VERSIONS: Readonly<Record<string, { endOfStandardSupport
 
 export type Architecture = "arm64" | "x86_64";
 
+/**
+ * Who runs the nodes: EKS managed node groups scaled by Cluster Autoscaler, Karpenter (a small managed node
+ * group for the platform's controllers, NodePools for applications), or EKS Auto Mode (EKS runs compute, block
+ * storage and load balancing).
+ */
+export const COMPUTE_MODES = ["nodeGroups", "karpenter", "autoMode"] as const;
+export type ComputeMode = (typeof COMPUTE_MODES)[number];
+
+/** How controllers get AWS credentials: IAM roles for service accounts, or EKS Pod Identity associations. */
+export const IDENTITY_MODES = ["irsa", "podIdentity"] as const;
+export type IdentityMode = (typeof IDENTITY_MODES)[number];
+
+/** The node operating system: Amazon Linux 2023 or Bottlerocket (EKS-optimized AMIs of either). */
+export const AMI_FAMILIES = ["al2023", "bottlerocket"] as const;
+export type AmiFamily = (typeof AMI_FAMILIES)[number];
+
+/** Regions without EKS Pod Identity (EKS user guide, pod-identities: "not available in China Regions"). */
+export const REGIONS_WITHOUT_POD_IDENTITY: readonly string[] = ["cn-north-1", "cn-northwest-1"];
+
 /** EC2 instance types offered for node groups, with their CPU architecture (Graviton types are arm64). */
 export const NODE_INSTANCE_TYPES: Readonly<Record<string, Architecture>> = {
     "t4g.medium": "arm64",

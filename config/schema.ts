@@ -118,6 +118,14 @@ export const networkSchema = z.strictObject({
 export const clusterSchema = z.strictObject({
     version: version(Object.keys(catalog.KUBERNETES_VERSIONS)),
     architecture: oneOf(["arm64", "x86_64"] as const),
+    /** Who runs the nodes (config/catalog.ts COMPUTE_MODES). */
+    compute: oneOf(catalog.COMPUTE_MODES),
+    /** How controllers get AWS credentials (config/catalog.ts IDENTITY_MODES). */
+    identity: oneOf(catalog.IDENTITY_MODES),
+    /** Node operating system of managed node groups and Karpenter's nodes. */
+    amiFamily: oneOf(catalog.AMI_FAMILIES),
+    /** EKS node auto repair on managed node groups. */
+    nodeRepair: z.boolean(),
     endpointPublicAccess: z.boolean(),
     publicAccessCidrs: z.array(cidr),
     /** The role `pulumi up` runs as; empty only until it is set (validation requires it). */

@@ -146,7 +146,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
                     }
                     return fakeResource({ region }, args.type, args.name, args.inputs);
                 },
-                call: (args) => fakeCall({ region }, args.token),
+                call: (args) => fakeCall({ region }, args.token, args.inputs),
             } as pulumi.runtime.Mocks,
             project,
             options.stack,

@@ -199,14 +199,14 @@ describe("staging", () => {
         assert.equal(levelFor("staging", "mq-cluster-deployment"), "advisory");
         assert.equal(levelFor("prod", "mq-cluster-deployment"), "mandatory");
         assert.equal(levelFor("dev", "rds-not-public"), "advisory");
-        assert.deepEqual([...STAGING_ADVISORY].sort(), ["k8s-autoscaler-min-replicas", "k8s-deployment-scales", "mq-cluster-deployment"]);
+        assert.deepEqual([...STAGING_ADVISORY].sort(), ["compute-on-demand", "k8s-autoscaler-min-replicas", "k8s-deployment-scales", "mq-cluster-deployment"]);
         assert.equal(environmentFromStackName("acme/platform/staging"), "staging");
     });
 
-    it("the shipped staging stack passes, with only the single-instance broker as an advisory", async () => {
+    it("the shipped staging stack passes, with only the single-instance broker and the spot apps nodes as advisories", async () => {
         const run = await stackRun("staging");
         const violations = evaluatePolicies(run, { environment: "staging", overrides: { "eks-supported-version": { asOf: KUBERNETES_VERSIONS_AS_OF } } });
-        assert.deepEqual(violations.map((v) => [v.level, v.policy]), [["advisory", "mq-cluster-deployment"]]);
+        assert.deepEqual(violations.map((v) => [v.level, v.policy]).sort(), [["advisory", "compute-on-demand"], ["advisory", "mq-cluster-deployment"]]);
         const db = one(run, "aws:rds/instance:Instance", "database-primary").inputs;
         assert.deepEqual([db.multiAz, db.instanceClass, db.deletionProtection], [true, "db.t4g.small", true], "HA where it is cheap");
         assert.deepEqual(one(run, "awsx:ec2:Vpc").inputs.natGateways, { strategy: "Single" }, "small where it is not");

@@ -1,4 +1,4 @@
-import { ADMIN_MANAGED_POLICY, irsaTrustProblems, statementsOf, wildcardGrants } from "../lib/iamDocuments";
+import { ADMIN_MANAGED_POLICY, irsaTrustProblems, isPodIdentityTrust, podIdentityTrustProblems, statementsOf, wildcardGrants } from "../lib/iamDocuments";
 import { PlatformPolicy, ofTypes, resourceRule } from "../lib/rule";
 import { isRecord, isSet, isTrue, isUnknown, list, str, strings } from "../lib/values";
 
@@ -97,4 +97,22 @@ export const irsaTrustPinned = resourceRule({
     },
 });
 
-export const AWS_SECURITY_POLICIES: readonly PlatformPolicy[] = [secretsCustomerKey, kmsKeyRotation, iamNoAdminWildcards, irsaTrustPinned];
+export const podIdentityTrustPinned = resourceRule({
+    name: "iam-pod-identity-trust-pinned",
+    summary:
+        "IAM roles EKS Pod Identity assumes trust pods.eks.amazonaws.com alone, with sts:AssumeRole and sts:TagSession only, pinned to the account, the cluster, one namespace and one service account, so that nothing else can assume them.",
+    controls: ["CIS EKS 5.2.1", "Platform"],
+    severity: "high",
+    appliesTo: ofTypes(ROLE),
+    validate: (r, report) => {
+        const statements = statementsOf(r.props.assumeRolePolicy) ?? [];
+        if (!isPodIdentityTrust(statements)) {
+            return;
+        }
+        for (const problem of podIdentityTrustProblems(statements)) {
+            report(`assumeRolePolicy ${problem}`);
+        }
+    },
+});
+
+export const AWS_SECURITY_POLICIES: readonly PlatformPolicy[] = [secretsCustomerKey, kmsKeyRotation, iamNoAdminWildcards, irsaTrustPinned, podIdentityTrustPinned];

@@ -6,7 +6,7 @@ import { manifestsOf } from "../../offline/manifests";
 import { ProgramRun, runProgram } from "../../offline/run";
 import { projectDefaults } from "../../offline/stackConfig";
 import { Violation, evaluatePolicies } from "../../policies/offline";
-import { CostEstimate, DeployEstimate, estimateCost, estimateDeploy } from "../estimate";
+import { ChangeEstimate, CostEstimate, DeployEstimate, estimateChange, estimateCost, estimateDeploy } from "../estimate";
 import { PlanArgs } from "./args";
 import { PlanDiff, PlannedResource, diffPlans } from "./diff";
 import { EscView, explainMissing, withEscPlaceholders } from "./esc";
@@ -34,6 +34,8 @@ export interface Plan {
     readonly deploy: DeployEstimate;
     readonly manifests: ManifestFiles;
     readonly diff?: PlanDiff;
+    /** With a diff: how long applying the changed resources takes, step by step (an upgrade's order). */
+    readonly change?: ChangeEstimate;
     /** Why there is no diff although `--diff` was given. */
     readonly diffSkipped?: string;
     readonly allowReplace: boolean;
@@ -74,6 +76,7 @@ export async function buildPlan(args: PlanArgs): Promise<Plan> {
 
     const base = inputs.base;
     const diff: PlanDiff | undefined = base?.kind === "plan" ? diffPlans(base, { resources, cost }) : undefined;
+    const change = diff ? estimateChange(run, new Map(diff.changed.map((c) => [c.resource.urn, c.inputs]))) : undefined;
     const diffSkipped = base?.kind === "invalid-config" ? `the base plan ${args.diff} stopped at an invalid config, so there is nothing to compare with` : undefined;
 
     const failures: { code: number; reason: string }[] = [];
@@ -92,7 +95,7 @@ export async function buildPlan(args: PlanArgs): Promise<Plan> {
     }
     const order: number[] = [EXIT.replace, EXIT.policy, EXIT.budget];
     const exitCode = order.find((code) => failures.some((f) => f.code === code)) ?? EXIT.ok;
-    return { stack: args.stack, configFile, settings, esc, run, resources, violations, cost, deploy, manifests, diff, diffSkipped, allowReplace: args.allowReplace, failures, exitCode, timings };
+    return { stack: args.stack, configFile, settings, esc, run, resources, violations, cost, deploy, manifests, diff, change, diffSkipped, allowReplace: args.allowReplace, failures, exitCode, timings };
 }
 
 /** Validation, with a word on required settings that imported ESC environments might hold. */
@@ -129,6 +132,15 @@ export function planJson(plan: Plan): Record<string, unknown> {
                       changed: plan.diff.changed.map((c) => ({ resource: c.resource.urn, inputs: c.inputs })),
                       destructive: plan.diff.destructive.map((d) => ({ resource: d.resource.urn, action: d.action, inputs: d.inputs, loss: d.loss })),
                       costDeltaUsd: plan.diff.costDeltaUsd,
+                      ...(plan.change
+                          ? {
+                                change: {
+                                    totalMinutes: plan.change.totalMinutes,
+                                    rangeMinutes: plan.change.rangeMinutes,
+                                    steps: plan.change.steps.map((s) => ({ resource: s.urn, inputs: s.inputs, startMinutes: s.startMinutes, minutes: s.minutes, basis: s.basis })),
+                                },
+                            }
+                          : {}),
                   },
               }
             : {}),

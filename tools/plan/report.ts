@@ -178,6 +178,11 @@ export function renderReport(plan: Plan, options: ReportOptions = {}): string {
         out.push(...diff.added.map((r) => st.green(`  + ${r.type} ${r.name}`)));
         out.push(...diff.removed.map((r) => st.red(`  - ${r.type} ${r.name}`)));
         out.push(...diff.changed.map((c) => `  ~ ${c.resource.type} ${c.resource.name}: ${c.inputs.join(", ")}`));
+        const change = plan.change;
+        if (change && change.steps.length > 0) {
+            out.push("", st.bold(`Estimated time to apply the changes: ${change.totalMinutes.toFixed(1)} min`) + ` (range ${change.rangeMinutes.min.toFixed(1)}–${change.rangeMinutes.max.toFixed(1)}), in dependency order:`);
+            out.push(...table(change.steps.map((s) => [`${s.startMinutes.toFixed(1)} → ${s.finishMinutes.toFixed(1).padStart(5)} min`, s.resource, st.dim(`${s.basis}${s.estimate ? " (estimate)" : ""}`)]), ["right"]));
+        }
     } else if (plan.diffSkipped !== undefined) {
         out.push("", `No comparison: ${plan.diffSkipped}`);
     }
