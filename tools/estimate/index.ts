@@ -8,3 +8,5 @@ export { DURATIONS, durationOf } from "./durations";
 export type { Schedule, Step } from "./graph";
 export { schedule, waitChain } from "./graph";
 export { PRICES, PRICES_AS_OF, PRICE_REGION } from "./prices";
+export * from "./costRange";
+export * from "./updates";
