@@ -86,6 +86,8 @@ export interface ServiceConnectivity {
 
 export interface Connectivity {
     readonly services: ServiceConnectivity[];
+    /** The data stores the services were judged against. */
+    readonly stores: string[];
     readonly edges: Edge[];
     readonly violations: ConnectivityViolation[];
 }
@@ -206,5 +208,5 @@ export function evaluateConnectivity(input: ConnectivityInput): Connectivity {
             violations.push({ kind: "no-default-deny", namespace: ns, message: `namespace ${ns} has no default-deny policy for ${missing.join(" and ")}` });
         }
     }
-    return { services, edges, violations };
+    return { services, stores: input.stores.map((s) => s.name), edges, violations };
 }
