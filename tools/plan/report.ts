@@ -109,8 +109,18 @@ function advisories(plan: Plan, st: Style, nameOf: (urn?: string) => string, wid
 
 /** What a diff replaces through what it is built on, and how long its in-place updates take. */
 function changeReview(plan: Plan, st: Style): string[] {
-    const following = (plan.diff?.replaced ?? []).filter((r) => !r.direct);
-    const out = following.map((r) => st.yellow(`  ± ${r.resource.type} ${r.resource.name} is replaced with what it is built on: ${r.because.join(", ")}`));
+    // Stateful ones are listed under "Needs attention" already.
+    const stateful = new Set((plan.diff?.destructive ?? []).map((d) => d.resource.urn));
+    const following = (plan.diff?.replaced ?? []).filter((r) => !r.direct && !stateful.has(r.resource.urn));
+    // Objects in a replaced cluster all follow its provider: one line for them, not one each.
+    const viaProvider = following.filter((r) => r.because.length === 1 && r.because[0].startsWith("provider ← "));
+    const out = following
+        .filter((r) => !viaProvider.includes(r))
+        .map((r) => st.yellow(`  ± ${r.resource.type} ${r.resource.name} is replaced with what it is built on: ${r.because.join(", ")}`));
+    for (const because of [...new Set(viaProvider.map((r) => r.because[0]))]) {
+        const n = viaProvider.filter((r) => r.because[0] === because).length;
+        out.push(st.yellow(`  ± ${n} Kubernetes object(s) are created anew in the new cluster (${because})`));
+    }
     const minutes = (n: number) => `${n.toFixed(0)} min`;
     for (const u of plan.updates) {
         out.push(`  ⏱ ${u.resource}: ${u.what}, about ${minutes(u.minutes.typical)} (${minutes(u.minutes.min)}–${minutes(u.minutes.max)}); ${st.dim(u.basis)}`);

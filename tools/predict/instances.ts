@@ -2,25 +2,11 @@ import { NODE_INSTANCE_SIZES } from "../../config/catalog";
 
 /**
  * What a node of each instance type offers pods: allocatable CPU and memory and the number of pods the
- * VPC CNI can address. Network limits per type are the EC2 documentation's ("Maximum IP addresses per
- * network interface", docs.aws.amazon.com/AWSEC2/latest/UserGuide/AvailableIpPerENI.html); they agree with
- * the max-pods table EKS ships (awslabs/amazon-eks-ami nodeadm/internal/kubelet/eni-max-pods.txt: t4g.medium
- * and t3.medium 17, t4g.large and t3.large 35, every other type here 29). vCPU and memory are
- * `NODE_INSTANCE_SIZES` (config/catalog.ts).
+ * VPC CNI can address. vCPU, memory and the network limits per type are `NODE_INSTANCE_SIZES`
+ * (config/catalog.ts, from the EC2 documentation); max pods computed from them agree with the table EKS
+ * ships (awslabs/amazon-eks-ami nodeadm/internal/kubelet/eni-max-pods.txt: t4g.medium and t3.medium 17,
+ * t4g.large and t3.large 35, every other type here 29).
  */
-
-/** Network interfaces and IPv4 addresses per interface of each node type. */
-export const INSTANCE_NETWORK: Readonly<Record<string, { readonly enis: number; readonly ipv4PerEni: number }>> = {
-    "t4g.medium": { enis: 3, ipv4PerEni: 6 },
-    "t4g.large": { enis: 3, ipv4PerEni: 12 },
-    "m6g.large": { enis: 3, ipv4PerEni: 10 },
-    "m7g.large": { enis: 3, ipv4PerEni: 10 },
-    "c7g.large": { enis: 3, ipv4PerEni: 10 },
-    "t3.medium": { enis: 3, ipv4PerEni: 6 },
-    "t3.large": { enis: 3, ipv4PerEni: 12 },
-    "m6i.large": { enis: 3, ipv4PerEni: 10 },
-    "m7i.large": { enis: 3, ipv4PerEni: 10 },
-};
 
 /**
  * Pods a node runs with the VPC CNI in its default (secondary IP) mode: every interface's first address
@@ -56,11 +42,10 @@ export interface Allocatable {
 /** What one node of the type offers pods. Throws for a type the table does not hold. */
 export function allocatable(instanceType: string): Allocatable {
     const size = NODE_INSTANCE_SIZES[instanceType];
-    const net = INSTANCE_NETWORK[instanceType];
-    if (size === undefined || net === undefined) {
-        throw new Error(`no allocatable figures for instance type "${instanceType}"; known: ${Object.keys(INSTANCE_NETWORK).join(", ")}`);
+    if (size === undefined) {
+        throw new Error(`no allocatable figures for instance type "${instanceType}"; known: ${Object.keys(NODE_INSTANCE_SIZES).join(", ")}`);
     }
-    const pods = maxPods(net.enis, net.ipv4PerEni);
+    const pods = maxPods(size.enis, size.ipv4PerEni);
     return {
         cpuMillis: size.vcpu * 1000 - reservedCpuMillis(size.vcpu),
         memoryBytes: (size.memoryGiB * 1024 - reservedMemoryMi(pods)) * 2 ** 20,

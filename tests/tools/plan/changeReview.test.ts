@@ -62,7 +62,10 @@ describe("plan --diff: change review", function () {
         const db = p.diff?.destructive.find((d) => d.resource.name === "database-primary");
         assert.deepEqual(db?.inputs, ["dbSubnetGroupName ← database-subnets"]);
         assert.ok((p.diff?.replaced.filter((r) => r.resource.type.startsWith("kubernetes:")).length ?? 0) > 50, "every object in the cluster comes anew with the cluster");
-        assert.match(renderReport(p), /± kubernetes:apps\/v1:Deployment service-api-deployment is replaced with what it is built on: provider ← cluster-k8s/);
+        const report = renderReport(p);
+        assert.match(report, /± aws:rds\/subnetGroup:SubnetGroup database-subnets is replaced with what it is built on: subnetIds ← network-vpc/);
+        assert.match(report, /± \d+ Kubernetes object\(s\) are created anew in the new cluster \(provider ← cluster-k8s\)/);
+        assert.doesNotMatch(report, /± kubernetes:/);
     });
 
     it("replaces only the node groups when a zone is added: the first zones' subnets keep their blocks", async () => {
