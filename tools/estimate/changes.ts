@@ -33,6 +33,9 @@ export interface ChangeEstimate {
     readonly rangeMinutes: { readonly min: number; readonly max: number };
 }
 
+/** Inputs whose change makes RDS modify the instance in a way that restarts or rebuilds it. */
+const RDS_MODIFYING_INPUTS = ["instanceClass", "engineVersion", "allocatedStorage", "storageType", "iops", "multiAz", "parameterGroupName"];
+
 const touches = (inputs: readonly string[], key: string) => inputs.some((p) => p === key || p.startsWith(`${key}.`) || p.startsWith(`${key}[`));
 
 /** A managed node group's rolling update: its nodes in batches of `maxUnavailable`, one after another. */
@@ -57,6 +60,13 @@ export function updateDurationOf(r: RecordedResource, inputs: readonly string[])
         case "aws:eks/nodeGroup:NodeGroup":
             // A new version, AMI or launch template replaces every node; scaling settings do not.
             return ["version", "releaseVersion", "launchTemplate", "amiType"].some((k) => touches(inputs, k)) ? rollingUpdate(r) : timed(UPDATE_DURATIONS.inPlace, "node group setting");
+        case "aws:rds/instance:Instance": {
+            // A class or version change builds the instance anew underneath (Multi-AZ: the standby first, then a failover).
+            const d = r.inputs.multiAz === true ? DURATIONS.rdsMultiAz : DURATIONS.rdsSingleAz;
+            return RDS_MODIFYING_INPUTS.some((k) => touches(inputs, k))
+                ? timed({ ...d, estimate: true }, "RDS modification, as long as creating the instance")
+                : timed(UPDATE_DURATIONS.inPlace, "database setting");
+        }
         case "kubernetes:helm.sh/v3:Release": {
             const name = chartName(r);
             const known = name === undefined ? undefined : HELM_CHART_DURATIONS[name];
@@ -83,8 +93,23 @@ function changeSchedule(run: ProgramRun, changed: ReadonlyMap<string, readonly s
     );
 }
 
+/**
+ * The changed resources with what follows from them: a node group whose launch template gets a new version
+ * rolls its nodes although its own inputs show no change until the template is applied.
+ */
+function withFollowers(run: ProgramRun, changed: ReadonlyMap<string, readonly string[]>): ReadonlyMap<string, readonly string[]> {
+    const all = new Map(changed);
+    for (const r of run.resources) {
+        if (r.type === "aws:eks/nodeGroup:NodeGroup" && !touches(all.get(r.urn) ?? [], "launchTemplate") && (r.inputDependencies.launchTemplate ?? []).some((u) => changed.has(u))) {
+            all.set(r.urn, [...(all.get(r.urn) ?? []), "launchTemplate"]);
+        }
+    }
+    return all;
+}
+
 /** The time a change takes, and each changed resource's place in it. `changed` maps URNs to changed input paths. */
-export function estimateChange(run: ProgramRun, changed: ReadonlyMap<string, readonly string[]>): ChangeEstimate {
+export function estimateChange(run: ProgramRun, direct: ReadonlyMap<string, readonly string[]>): ChangeEstimate {
+    const changed = withFollowers(run, direct);
     const typical = changeSchedule(run, changed, "typical");
     const steps = run.resources
         // Components finish with their children; a packaged one (the EKS cluster) stands for them.

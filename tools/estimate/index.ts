@@ -10,3 +10,4 @@ export { schedule, waitChain } from "./graph";
 export { PRICES, PRICES_AS_OF, PRICE_REGION } from "./prices";
 export type { ChangeEstimate, ChangeStep } from "./changes";
 export { estimateChange, updateDurationOf } from "./changes";
+export * from "./costRange";

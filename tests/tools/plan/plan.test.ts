@@ -265,7 +265,12 @@ describe("plan command", function () {
                 const r = planTo("--config", username, "--diff", path.join(path.dirname(base.out), "plan.json"));
                 assert.equal(r.code, 3, exitOf(r));
                 const db = urnOf(r.json, "aws:rds/instance:Instance", "database-primary");
-                assert.deepEqual(r.json.diff?.destructive, [{ resource: db, action: "replace", inputs: ["username"], loss: LOSS["aws:rds/instance:Instance"] }]);
+                const replica = urnOf(r.json, "aws:rds/instance:Instance", "database-replica-1");
+                // A new primary takes its read replica with it: the replica copies the primary it names.
+                assert.deepEqual(r.json.diff?.destructive, [
+                    { resource: db, action: "replace", inputs: ["username"], loss: LOSS["aws:rds/instance:Instance"] },
+                    { resource: replica, action: "replace", inputs: ["replicateSourceDb ← database-primary"], loss: LOSS["aws:rds/instance:Instance"] },
+                ]);
                 assert.deepEqual(r.json.diff?.changed, [{ resource: db, inputs: ["username"] }]);
                 assert.deepEqual(r.json.result.failures.map((f) => f.code), [3]);
                 assert.match(r.stdout, /^Needs attention:\n {2}✗ REPLACE aws:rds\/instance:Instance database-primary \(username\): loses the database/m);
@@ -275,7 +280,7 @@ describe("plan command", function () {
                 const r = planTo("--config", username, "--diff", path.join(path.dirname(shipped.prod.out), "plan.json"), "--allow-replace");
                 assert.equal(r.code, 0, exitOf(r));
                 assert.deepEqual(r.json.result, { exitCode: 0, failures: [] });
-                assert.deepEqual(r.json.diff?.destructive.map((d) => [d.action, d.inputs]), [["replace", ["username"]]]);
+                assert.deepEqual(r.json.diff?.destructive.map((d) => [d.action, d.inputs]), [["replace", ["username"]], ["replace", ["replicateSourceDb ← database-primary"]]]);
                 assert.match(r.stdout, /! REPLACE .* \[allowed\]$/m);
             });
         });
@@ -295,7 +300,7 @@ describe("plan command", function () {
             const json = await run("dev", { "platform:cluster": { nodeGroups: { apps: { maxSize: 6 } } } });
             const apps = urnOf(json, "aws:eks/nodeGroup:NodeGroup", "cluster-apps");
             const { change, ...diff } = json.diff as NonNullable<PlanJson["diff"]> & { change?: { steps: { resource: string; basis: string }[] } };
-            assert.deepEqual(diff, { added: [], removed: [], changed: [{ resource: apps, inputs: ["scalingConfig.maxSize"] }], destructive: [], costDeltaUsd: 0 });
+            assert.deepEqual(diff, { added: [], removed: [], changed: [{ resource: apps, inputs: ["scalingConfig.maxSize"] }], replaced: [], destructive: [], costDeltaUsd: 0 });
             assert.deepEqual(change?.steps.map((s) => [s.resource, s.basis]), [[apps, "node group setting"]], "a scaling setting rolls no node");
             assert.deepEqual(json.result, { exitCode: 0, failures: [] });
         });
