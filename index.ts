@@ -107,7 +107,7 @@ const broker = !settings.broker.enabled ? undefined : new Broker(
     { ...settings.broker, ...inVpc, ...secretsArgs, brokerName: `${prefix}-rabbitmq`, subnetIds: network.privateSubnetIds, credentialsSecretName: `${secretsPrefix}/broker/admin` },
     opts,
 );
-const endpoints = awsDataEndpoints({ database, cache, broker }, network.subnetCidrs);
+const endpoints = awsDataEndpoints({ database, cache, broker }, network.subnetCidrs, settings.region);
 
 // Each service's own secrets; its credentials for shared stores come with the store's endpoint.
 const serviceSecrets = Object.fromEntries(
@@ -165,10 +165,12 @@ const provisioner =
                   services: databaseUsers.map((svc) => ({
                       name: svc.name,
                       secretArn: serviceSecrets[svc.name].databaseSecretArn as pulumi.Output<string>,
+                      secretVersion: serviceSecrets[svc.name].databaseSecretVersion as pulumi.Output<string>,
                   })),
                   host: database.address,
                   port: database.port,
                   adminDatabase: database.databaseName,
+                  caBundle: endpoints.database?.caBundle,
                   masterSecretArn: database.masterSecretArn,
                   secretsKmsKeyArn: keys.secrets,
                   region: settings.region,

@@ -45,7 +45,7 @@ export function platformEnvKeys(svc: ServiceSettings): Map<string, string> {
     const add = (why: string, ...names: string[]) => names.forEach((n) => keys.set(n, why));
     const uses = svc.uses ?? [];
     if (uses.includes("database")) {
-        add("the service uses the database", "DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_SSLMODE", "DATABASE_USERNAME", "DATABASE_PASSWORD");
+        add("the service uses the database", "DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_SSLMODE", "DATABASE_SSLROOTCERT", "DATABASE_USERNAME", "DATABASE_PASSWORD");
         if (svc.readReplica === true) {
             add("readReplica is true", "DATABASE_READER_HOST");
         }

@@ -1,7 +1,9 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceSettings } from "../../config/schema";
-import { DATA_STORES, DataEndpoints, DataStore } from "../data/endpoints";
+import { DATABASE_CA_FILE, DATA_FILES_DIR, DATA_STORES, DataEndpoints, DataStore } from "../data/endpoints";
+
+export { DATA_FILES_DIR };
 import { databaseIdentifier } from "../../lib/sql";
 
 /**
@@ -35,7 +37,10 @@ export interface DataWiring {
     readonly egress: k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
     /** ARNs of exactly the secrets the service reads: its IAM role is granted these and no others. */
     readonly secretArns: Input<string>[];
+    /** Files the service's containers get under {@link DATA_FILES_DIR}, by file name (CA bundles); no secrets. */
+    readonly files: Record<string, string>;
 }
+
 
 /** Environment variables each store's credentials become, and the JSON property of the secret each is read from. */
 export const STORE_SECRET_KEYS: Readonly<Record<DataStore, Readonly<Record<string, string>>>> = {
@@ -64,7 +69,8 @@ function storeEnv(svc: ServiceSettings, store: DataStore, endpoints: DataEndpoin
                 ...(svc.readReplica === true ? { DATABASE_READER_HOST: db.readerHost } : {}),
                 DATABASE_PORT: pulumi.output(db.port).apply(String),
                 DATABASE_NAME: databaseIdentifier(svc.name),
-                DATABASE_SSLMODE: db.tls ? "require" : "disable",
+                DATABASE_SSLMODE: db.caBundle !== undefined ? "verify-full" : db.tls ? "require" : "disable",
+                ...(db.caBundle !== undefined ? { DATABASE_SSLROOTCERT: `${DATA_FILES_DIR}/${DATABASE_CA_FILE}` } : {}),
             };
         }
         case "cache": {
@@ -83,8 +89,9 @@ function storeEnv(svc: ServiceSettings, store: DataStore, endpoints: DataEndpoin
  */
 export function serviceWiring(svc: ServiceSettings, endpoints: DataEndpoints, secrets: ServiceSecretRefs): DataWiring {
     const uses = svc.uses ?? [];
-    const wiring: { env: Record<string, Input<string>>; secretKeys: SecretKey[]; egress: DataWiring["egress"]; storeArns: Input<string>[] } = {
+    const wiring: { env: Record<string, Input<string>>; secretKeys: SecretKey[]; egress: DataWiring["egress"]; storeArns: Input<string>[]; files: Record<string, string> } = {
         env: {},
+        files: {},
         secretKeys: [],
         egress: [],
         storeArns: [],
@@ -106,6 +113,9 @@ export function serviceWiring(svc: ServiceSettings, endpoints: DataEndpoints, se
             const userinfo = `{{ .BROKER_USERNAME }}:{{ .BROKER_PASSWORD }}@`;
             wiring.secretKeys.push({ env: BROKER_URL_WITH_CREDENTIALS, template: pulumi.output(endpoints.broker!.url).apply((url) => url.replace("://", `://${userinfo}`)) });
         }
+        if (store === "database" && endpoints.database?.caBundle !== undefined) {
+            wiring.files[DATABASE_CA_FILE] = endpoints.database.caBundle;
+        }
         wiring.egress.push(endpoint.egress);
         wiring.storeArns.push(secretArn);
     }
@@ -118,5 +128,5 @@ export function serviceWiring(svc: ServiceSettings, endpoints: DataEndpoints, se
         wiring.secretKeys.push({ env: secretEnvName(name), from: { secretArn, property: APP_SECRET_PROPERTY } });
         appArns.push(secretArn);
     }
-    return { env: wiring.env, secretKeys: wiring.secretKeys, egress: wiring.egress, secretArns: [...appArns, ...wiring.storeArns] };
+    return { env: wiring.env, secretKeys: wiring.secretKeys, egress: wiring.egress, secretArns: [...appArns, ...wiring.storeArns], files: wiring.files };
 }

@@ -9,6 +9,7 @@ import {
     MASTER_SECRET,
     PROVISIONER_ACCOUNT,
     PROVISIONER_NAMESPACE,
+    databaseCaConfigMap,
     exporterDeployment,
     exporterDisruptionBudget,
     exporterMonitor,
@@ -23,14 +24,19 @@ import {
 } from "./provisionerManifests";
 
 export interface DatabaseProvisionerArgs {
-    /** Services that get a role and database, with the Secrets Manager secret of each one's credentials. Required. */
-    readonly services: { readonly name: string; readonly secretArn: pulumi.Input<string> }[];
+    /**
+     * Services that get a role and database, with the Secrets Manager secret of each one's credentials and
+     * the version of its value (a new version re-runs the service's Job). Required.
+     */
+    readonly services: { readonly name: string; readonly secretArn: pulumi.Input<string>; readonly secretVersion: pulumi.Input<string> }[];
     /** Host of the primary. Required. */
     readonly host: pulumi.Input<string>;
     /** Required. */
     readonly port: pulumi.Input<number>;
     /** Database the master user connects to. Required. */
     readonly adminDatabase: pulumi.Input<string>;
+    /** PEM of the CAs of the server's certificate: jobs and exporters verify the host name against it. Defaults to none (`require`). */
+    readonly caBundle?: string;
     /** ARN of the RDS-managed master secret. Required. */
     readonly masterSecretArn: pulumi.Input<string>;
     /** ARN of the KMS key that encrypts the secrets read here. Required. */
@@ -70,7 +76,7 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
     constructor(name: string, args: DatabaseProvisionerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:data:DatabaseProvisioner", name, {}, opts);
         const k8sOpts = (...dependsOn: pulumi.Resource[]) => ({ parent: this, provider: args.provider, dependsOn });
-        const db: AdminConnection = { host: args.host, port: args.port, adminDatabase: args.adminDatabase };
+        const db: AdminConnection = { host: args.host, port: args.port, adminDatabase: args.adminDatabase, caBundle: args.caBundle };
 
         const ns = new k8s.core.v1.Namespace(`${name}-namespace`, provisionerNamespace(), k8sOpts());
         const policy = (suffix: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec) =>
@@ -104,11 +110,12 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
                 k8sOpts(ns, store, args.externalSecrets),
             );
         const master = login("master-credentials", MASTER_SECRET, args.masterSecretArn, "PGUSER", "PGPASSWORD");
+        const ca = args.caBundle === undefined ? [] : [new k8s.core.v1.ConfigMap(`${name}-database-ca`, databaseCaConfigMap(args.caBundle), k8sOpts(ns))];
 
         this.jobs = {};
         for (const service of args.services) {
             const credentials = login(`${service.name}-credentials`, serviceCredentials(service.name), service.secretArn, "SERVICE_USERNAME", "SERVICE_PASSWORD");
-            this.jobs[service.name] = new k8s.batch.v1.Job(`${name}-${service.name}`, provisionJob(service.name, db), k8sOpts(ns, master, credentials));
+            this.jobs[service.name] = new k8s.batch.v1.Job(`${name}-${service.name}`, provisionJob(service.name, db, service.secretVersion), k8sOpts(ns, master, credentials, ...ca));
         }
         if (args.prometheus && args.prometheusPods) {
             const pods = args.prometheusPods;

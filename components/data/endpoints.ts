@@ -5,6 +5,7 @@ import { toSubnets } from "../../lib/kubernetesSpecs";
 import { AMQPS_PORT, Broker } from "./broker";
 import { CACHE_PORT, Cache } from "./cache";
 import { Database, POSTGRES_PORT } from "./database";
+import { rdsCaBundle } from "./rdsCa";
 
 /**
  * What the data layer hands to the services: one typed description of every store, whatever runs it.
@@ -17,6 +18,11 @@ export const DATA_STORES = ["database", "cache", "broker"] as const;
 export type DataStore = (typeof DATA_STORES)[number];
 
 type Input<T> = pulumi.Input<T>;
+
+/** Where clients find the stores' files (CA bundles): a read-only directory of every pod that uses them. */
+export const DATA_FILES_DIR = "/etc/platform";
+/** File name of the database's CA bundle under {@link DATA_FILES_DIR}. */
+export const DATABASE_CA_FILE = "database-ca.pem";
 type EgressRule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;
 
 /** What every store tells a service, besides where it is. */
@@ -39,6 +45,11 @@ export interface DatabaseEndpoint extends StoreEndpoint {
     readonly readerHost: Input<string>;
     /** Required. */
     readonly port: Input<number>;
+    /**
+     * PEM of the certificate authorities that sign the server's certificate: clients then verify the host
+     * name (`verify-full`) against it. Defaults to none (TLS without verification, `require`).
+     */
+    readonly caBundle?: string;
 }
 
 export interface CacheEndpoint extends StoreEndpoint {
@@ -65,7 +76,7 @@ export interface DataEndpoints {
 
 /**
  * The endpoints of the AWS stores: RDS and ElastiCache in the isolated subnets, Amazon MQ in the private
- * ones, all over TLS. The cache's auth token and the broker's credentials are shared by every service;
+ * ones, all over TLS; database clients verify the server against the RDS roots of the stack's region. The cache's auth token and the broker's credentials are shared by every service;
  * database credentials are per service.
  */
 export function awsDataEndpoints(
@@ -75,6 +86,7 @@ export function awsDataEndpoints(
         readonly broker?: Pick<Broker, "amqpsEndpoint" | "credentialsSecretArn">;
     },
     subnets: Pick<SubnetLayout, "private" | "isolated">,
+    region: string,
 ): DataEndpoints {
     const { database, cache, broker } = stores;
     return {
@@ -83,6 +95,7 @@ export function awsDataEndpoints(
             readerHost: database.readerAddress,
             port: database.port,
             tls: true,
+            caBundle: rdsCaBundle(region),
             egress: toSubnets(subnets.isolated, POSTGRES_PORT),
         },
         cache: cache && {

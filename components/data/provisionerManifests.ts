@@ -1,5 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import {
     TENANT_LABEL,
     WAIT_FOR_READY,
@@ -11,6 +12,7 @@ import {
     secretStoreSpec,
 } from "../../lib/kubernetesSpecs";
 import { databaseIdentifier, provisionCommand } from "../../lib/sql";
+import { DATABASE_CA_FILE, DATA_FILES_DIR } from "./endpoints";
 
 /**
  * Kubernetes objects of the database provisioner, built from plain values: its namespace, identity and
@@ -37,6 +39,38 @@ export interface AdminConnection {
     readonly host: Input<string>;
     readonly port: Input<number>;
     readonly adminDatabase: Input<string>;
+    /** PEM of the CAs of the server's certificate: connections then verify the host name. Defaults to none (`require`). */
+    readonly caBundle?: string;
+}
+
+/** ConfigMap with the database's CA bundle, mounted in the jobs and exporters. */
+export const DATABASE_CA_CONFIGMAP = "database-ca";
+/** Where the jobs and exporters find the CA bundle. */
+export const DATABASE_CA_PATH = `${DATA_FILES_DIR}/${DATABASE_CA_FILE}`;
+
+/** libpq's TLS settings for a connection: verify-full against the bundle when there is one. */
+function tlsSettings(db: AdminConnection): { sslmode: string; sslrootcert?: string } {
+    return db.caBundle !== undefined ? { sslmode: "verify-full", sslrootcert: DATABASE_CA_PATH } : { sslmode: "require" };
+}
+
+/** The CA bundle's volume and mount, when the connection verifies the server. */
+function caVolume(db: AdminConnection): { volumes: k8s.types.input.core.v1.Volume[]; mounts: k8s.types.input.core.v1.VolumeMount[] } {
+    return db.caBundle === undefined
+        ? { volumes: [], mounts: [] }
+        : { volumes: [{ name: "database-ca", configMap: { name: DATABASE_CA_CONFIGMAP } }], mounts: [{ name: "database-ca", mountPath: DATA_FILES_DIR, readOnly: true }] };
+}
+
+/** The CA bundle as a ConfigMap of the provisioner's namespace (public certificates, no secret). */
+export function databaseCaConfigMap(caBundle: string): k8s.types.input.core.v1.ConfigMap {
+    return { metadata: inNamespace(DATABASE_CA_CONFIGMAP), data: { [DATABASE_CA_FILE]: caBundle } };
+}
+
+/**
+ * Name of a service's provisioning Job. It carries the version of the service's credentials, so that a
+ * new password (a rotation) replaces the Job, which then sets it; the same version keeps the same Job.
+ */
+export function provisionJobName(service: string, credentialsVersion: string): string {
+    return `provision-${service}-${createHash("sha256").update(credentialsVersion).digest("hex").slice(0, 8)}`;
 }
 
 /** One value of an ExternalSecret: a property of a Secrets Manager secret. */
@@ -86,11 +120,16 @@ export function provisionerSecret(target: string, data: SecretValue[]): k8s.apie
 
 const fromSecret = (secret: string, key: string): k8s.types.input.core.v1.EnvVar => ({ name: key, valueFrom: { secretKeyRef: { name: secret, key } } });
 
-/** The idempotent Job that gives one service its role and database, as the master user. */
-export function provisionJob(service: string, db: AdminConnection): k8s.types.input.batch.v1.Job {
+/**
+ * The idempotent Job that gives one service its role and database, as the master user; named after the
+ * version of the service's credentials (see {@link provisionJobName}).
+ */
+export function provisionJob(service: string, db: AdminConnection, credentialsVersion: Input<string>): k8s.types.input.batch.v1.Job {
     const labels = { ...PROVISIONER_LABELS, "platform.io/service": service };
+    const tls = tlsSettings(db);
+    const ca = caVolume(db);
     return {
-        metadata: { name: `provision-${service}`, namespace: PROVISIONER_NAMESPACE, labels },
+        metadata: { name: typeof credentialsVersion === "string" ? provisionJobName(service, credentialsVersion) : pulumi.output(credentialsVersion).apply((v) => provisionJobName(service, v)), namespace: PROVISIONER_NAMESPACE, labels },
         spec: {
             backoffLimit: 6,
             activeDeadlineSeconds: 900,
@@ -111,7 +150,8 @@ export function provisionJob(service: string, db: AdminConnection): k8s.types.in
                                 { name: "PGHOST", value: db.host },
                                 { name: "PGPORT", value: pulumi.output(db.port).apply(String) },
                                 { name: "PGDATABASE", value: db.adminDatabase },
-                                { name: "PGSSLMODE", value: "require" },
+                                { name: "PGSSLMODE", value: tls.sslmode },
+                                ...(tls.sslrootcert !== undefined ? [{ name: "PGSSLROOTCERT", value: tls.sslrootcert }] : []),
                                 { name: "SERVICE_DATABASE", value: databaseIdentifier(service) },
                                 fromSecret(MASTER_SECRET, "PGUSER"),
                                 fromSecret(MASTER_SECRET, "PGPASSWORD"),
@@ -120,10 +160,10 @@ export function provisionJob(service: string, db: AdminConnection): k8s.types.in
                             ],
                             resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
                             securityContext: restrictedContainerSecurity(),
-                            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...ca.mounts],
                         },
                     ],
-                    volumes: [{ name: "tmp", emptyDir: { sizeLimit: "16Mi" } }],
+                    volumes: [{ name: "tmp", emptyDir: { sizeLimit: "16Mi" } }, ...ca.volumes],
                 },
             },
         },
@@ -143,6 +183,9 @@ const exporterMeta = (service: string) => ({ name: `pg-exporter-${service}`, nam
 export function exporterDeployment(service: string, db: AdminConnection, replicas: number): k8s.types.input.apps.v1.Deployment {
     const labels = exporterLabels(service);
     const credentials = serviceCredentials(service);
+    const tls = tlsSettings(db);
+    const exporterTls = `sslmode=${tls.sslmode}${tls.sslrootcert !== undefined ? `&sslrootcert=${tls.sslrootcert}` : ""}`;
+    const ca = caVolume(db);
     return {
         metadata: exporterMeta(service),
         spec: {
@@ -161,7 +204,7 @@ export function exporterDeployment(service: string, db: AdminConnection, replica
                             image: EXPORTER_IMAGE,
                             ports: [{ name: "metrics", containerPort: EXPORTER_PORT, protocol: "TCP" }],
                             env: [
-                                { name: "DATA_SOURCE_URI", value: pulumi.interpolate`${db.host}:${db.port}/${databaseIdentifier(service)}?sslmode=require` },
+                                { name: "DATA_SOURCE_URI", value: pulumi.interpolate`${db.host}:${db.port}/${databaseIdentifier(service)}?${exporterTls}` },
                                 { name: "DATA_SOURCE_USER", valueFrom: { secretKeyRef: { name: credentials, key: "SERVICE_USERNAME" } } },
                                 { name: "DATA_SOURCE_PASS", valueFrom: { secretKeyRef: { name: credentials, key: "SERVICE_PASSWORD" } } },
                             ],
@@ -169,8 +212,10 @@ export function exporterDeployment(service: string, db: AdminConnection, replica
                             livenessProbe: { httpGet: { path: "/", port: "metrics" }, periodSeconds: 20 },
                             resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
                             securityContext: restrictedContainerSecurity(),
+                            ...(ca.mounts.length > 0 ? { volumeMounts: ca.mounts } : {}),
                         },
                     ],
+                    ...(ca.volumes.length > 0 ? { volumes: ca.volumes } : {}),
                 },
             },
         },

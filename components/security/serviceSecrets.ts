@@ -27,6 +27,8 @@ export class ServiceSecrets extends pulumi.ComponentResource {
     public readonly appSecretArns: Record<string, pulumi.Output<string>>;
     /** ARN of the database credentials (`{ username, password }`), when the service uses the database. */
     public readonly databaseSecretArn?: pulumi.Output<string>;
+    /** Version of the database credentials' value: a rotation changes it. */
+    public readonly databaseSecretVersion?: pulumi.Output<string>;
     /** Name of the database credentials secret, which the database provisioning job reads. */
     public readonly databaseSecretName?: pulumi.Output<string>;
     /** The service's own credentials for each store it has them for (today the database). */
@@ -60,6 +62,7 @@ export class ServiceSecrets extends pulumi.ComponentResource {
             );
             this.databaseSecretArn = db.arn;
             this.databaseSecretName = db.name;
+            this.databaseSecretVersion = db.versionId;
             this.storeSecretArns.database = db.arn;
         }
         this.registerOutputs({ appSecretArns: this.appSecretArns, databaseSecretArn: this.databaseSecretArn });

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServiceSettings } from "../../../config/schema";
 import { TENANT_LABEL, irsaAnnotations, onNodeGroup, restrictedContainerSecurity, restrictedPodSecurity } from "../../../lib/kubernetesSpecs";
 import { cpuMillis, formatCpu } from "../../../lib/quantity";
-import { BROKER_URL_WITH_CREDENTIALS } from "../wiring";
+import { BROKER_URL_WITH_CREDENTIALS, DATA_FILES_DIR } from "../wiring";
 import {
     AUTOSCALING_DEFAULTS,
     DEFAULT_RUN_AS_USER,
@@ -74,6 +74,16 @@ export function configMap(svc: ServiceSettings, w: ServiceWiring): k8s.types.inp
     return { metadata: meta(svc, configMapName(svc)), data };
 }
 
+/** Name of the ConfigMap holding the data stores' files (CA bundles), mounted read-only at {@link DATA_FILES_DIR}. */
+export const dataFilesName = (svc: ServiceSettings): string => `${svc.name}-data-files`;
+
+/** The data stores' files for the service (CA bundles), or undefined when its stores give none. */
+export function dataFilesConfigMap(svc: ServiceSettings, w: ServiceWiring): k8s.types.input.core.v1.ConfigMap | undefined {
+    return Object.keys(w.data.files).length === 0 ? undefined : { metadata: meta(svc, dataFilesName(svc)), data: { ...w.data.files } };
+}
+
+const hasDataFiles = (w: ServiceWiring) => Object.keys(w.data.files).length > 0;
+
 function resources(svc: ServiceSettings): k8s.types.input.core.v1.ResourceRequirements {
     const cpu = svc.cpu ?? SERVICE_DEFAULTS.cpu;
     const memory = svc.memory ?? SERVICE_DEFAULTS.memory;
@@ -108,7 +118,7 @@ export function container(svc: ServiceSettings, w: ServiceWiring): k8s.types.inp
               }
             : {}),
         securityContext: restrictedContainerSecurity(),
-        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(hasDataFiles(w) ? [{ name: "data-files", mountPath: DATA_FILES_DIR, readOnly: true }] : [])],
     };
 }
 
@@ -120,7 +130,7 @@ export function podSpec(svc: ServiceSettings, w: ServiceWiring): k8s.types.input
         securityContext: restrictedPodSecurity(DEFAULT_RUN_AS_USER, { fsGroup: true }),
         nodeSelector: onNodeGroup("apps"),
         containers: [container(svc, w)],
-        volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+        volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }, ...(hasDataFiles(w) ? [{ name: "data-files", configMap: { name: dataFilesName(svc) } }] : [])],
         terminationGracePeriodSeconds: 30,
         ...(svc.kind === "cron"
             ? { restartPolicy: "Never" }

@@ -51,6 +51,16 @@ describe("service wiring", () => {
         assert.equal(await known(w.env.CACHE_PORT), "6379");
     });
 
+    it("verifies the database's host name against its CA bundle, mounted as a file, when the endpoint has one", () => {
+        const verified: DataEndpoints = { database: { ...inCluster.database!, tls: true, caBundle: "PEM" } };
+        const w = serviceWiring(svc({ uses: ["database"] }), verified, ownSecrets);
+        assert.equal(w.env.DATABASE_SSLMODE, "verify-full");
+        assert.equal(w.env.DATABASE_SSLROOTCERT, "/etc/platform/database-ca.pem");
+        assert.deepEqual(w.files, { "database-ca.pem": "PEM" });
+        const unverified = serviceWiring(svc({ uses: ["database"] }), { database: { ...inCluster.database!, tls: true } }, ownSecrets);
+        assert.deepEqual([unverified.env.DATABASE_SSLMODE, unverified.env.DATABASE_SSLROOTCERT, unverified.files], ["require", undefined, {}]);
+    });
+
     it("templates the broker URL with the credentials, whatever its scheme", async () => {
         const w = serviceWiring(svc({ uses: ["broker"] }), inCluster, ownSecrets);
         const url = w.secretKeys.find((k) => k.env === "BROKER_AMQP_URL") as Extract<SecretKey, { template: unknown }>;
@@ -59,7 +69,7 @@ describe("service wiring", () => {
 
     it("wires a service that uses nothing to nothing", () => {
         const w = serviceWiring(svc(), inCluster, { appSecretArns: {}, storeSecretArns: {} });
-        assert.deepEqual(w, { env: {}, secretKeys: [], egress: [], secretArns: [] });
+        assert.deepEqual(w, { env: {}, secretKeys: [], egress: [], secretArns: [], files: {} });
     });
 
     it("refuses a store the stack does not run, and a store that offers the service no credentials", () => {
@@ -80,16 +90,19 @@ describe("AWS data endpoints", () => {
                 broker: { amqpsEndpoint: "amqps://mq:5671" as never, credentialsSecretArn: "mq-admin" as never },
             },
             subnets,
+            "us-east-1",
         );
         assert.deepEqual(e.database?.egress, { to: [{ ipBlock: { cidr: "10.0.96.0/24" } }, { ipBlock: { cidr: "10.0.97.0/24" } }], ports: [{ protocol: "TCP", port: 5432 }] });
         assert.deepEqual(e.cache?.egress.ports, [{ protocol: "TCP", port: 6379 }]);
         assert.deepEqual(e.broker?.egress, { to: [{ ipBlock: { cidr: "10.0.0.0/19" } }], ports: [{ protocol: "TCP", port: 5671 }] });
         assert.deepEqual([e.database?.tls, e.cache?.tls, e.broker?.tls], [true, true, true]);
+        // RDS's three roots of the region (RSA2048, RSA4096, ECC384), from the committed bundle.
+        assert.equal(e.database?.caBundle?.match(/BEGIN CERTIFICATE/g)?.length, 3);
         // Database credentials are each service's own; the cache token and broker login are shared.
         assert.deepEqual([e.database?.sharedSecretArn, e.cache?.sharedSecretArn, e.broker?.sharedSecretArn], [undefined, "cache-auth", "mq-admin"]);
     });
 
     it("leave out the stores a stack does not run", () => {
-        assert.deepEqual(awsDataEndpoints({}, subnets), { database: undefined, cache: undefined, broker: undefined });
+        assert.deepEqual(awsDataEndpoints({}, subnets, "us-east-1"), { database: undefined, cache: undefined, broker: undefined });
     });
 });
