@@ -70,7 +70,12 @@ export function databaseCaConfigMap(caBundle: string): k8s.types.input.core.v1.C
  * new password (a rotation) replaces the Job, which then sets it; the same version keeps the same Job.
  */
 export function provisionJobName(service: string, credentialsVersion: string): string {
-    return `provision-${service}-${createHash("sha256").update(credentialsVersion).digest("hex").slice(0, 8)}`;
+    return `provision-${service}-${versionSuffix(credentialsVersion)}`;
+}
+
+/** Eight hex digits that stand for a secret's version in the name of the Job that applies it. */
+export function versionSuffix(version: string): string {
+    return createHash("sha256").update(version).digest("hex").slice(0, 8);
 }
 
 /** One value of an ExternalSecret: a property of a Secrets Manager secret. */
@@ -81,40 +86,49 @@ export interface SecretValue {
 }
 
 export const PROVISIONER_LABELS = { "app.kubernetes.io/name": PROVISIONER_ACCOUNT, "app.kubernetes.io/part-of": "platform" };
-const inNamespace = (name: string, extra: Partial<k8s.types.input.meta.v1.ObjectMeta> = {}) => ({ name, namespace: PROVISIONER_NAMESPACE, labels: PROVISIONER_LABELS, ...extra });
+
+/** Where a provisioner runs: its namespace and service account (the database's by default). */
+export interface ProvisionerScope {
+    readonly namespace: string;
+    readonly account: string;
+}
+export const DATABASE_SCOPE: ProvisionerScope = { namespace: PROVISIONER_NAMESPACE, account: PROVISIONER_ACCOUNT };
+
+const scopeLabels = (scope: ProvisionerScope) => ({ "app.kubernetes.io/name": scope.account, "app.kubernetes.io/part-of": "platform" });
+const inNamespace = (name: string, extra: Partial<k8s.types.input.meta.v1.ObjectMeta> = {}, scope = DATABASE_SCOPE) => ({ name, namespace: scope.namespace, labels: scopeLabels(scope), ...extra });
 
 /** Kubernetes Secret with one service's database login, which its job and exporter read. */
 export const serviceCredentials = (service: string): string => `${service}-credentials`;
 
-export function provisionerNamespace(): k8s.types.input.core.v1.Namespace {
+export function provisionerNamespace(scope = DATABASE_SCOPE): k8s.types.input.core.v1.Namespace {
     return {
         metadata: {
-            name: PROVISIONER_NAMESPACE,
-            labels: { ...PROVISIONER_LABELS, [TENANT_LABEL]: "true", "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" },
+            name: scope.namespace,
+            labels: { ...scopeLabels(scope), [TENANT_LABEL]: "true", "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" },
         },
     };
 }
 
-export function provisionerPolicy(name: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec): k8s.types.input.networking.v1.NetworkPolicy {
-    return { metadata: inNamespace(name), spec };
+export function provisionerPolicy(name: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec, scope = DATABASE_SCOPE): k8s.types.input.networking.v1.NetworkPolicy {
+    return { metadata: inNamespace(name, {}, scope), spec };
 }
 
-export function provisionerAccount(roleArn: Input<string>): k8s.types.input.core.v1.ServiceAccount {
-    return { metadata: inNamespace(PROVISIONER_ACCOUNT, { annotations: irsaAnnotations(roleArn) }), automountServiceAccountToken: false };
+export function provisionerAccount(roleArn: Input<string>, scope = DATABASE_SCOPE): k8s.types.input.core.v1.ServiceAccount {
+    return { metadata: inNamespace(scope.account, { annotations: irsaAnnotations(roleArn) }, scope), automountServiceAccountToken: false };
 }
 
 /** Reads Secrets Manager as the provisioner's account, through its IRSA role. */
-export function provisionerSecretStore(region: Input<string>): k8s.apiextensions.CustomResourceArgs {
-    return { apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: inNamespace(PROVISIONER_ACCOUNT), spec: secretStoreSpec(region, PROVISIONER_ACCOUNT) };
+export function provisionerSecretStore(region: Input<string>, scope = DATABASE_SCOPE): k8s.apiextensions.CustomResourceArgs {
+    return { apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: inNamespace(scope.account, {}, scope), spec: secretStoreSpec(region, scope.account) };
 }
 
 /** Materialises some secret properties as the Kubernetes Secret `target`; Pulumi waits until it exists. */
-export function provisionerSecret(target: string, data: SecretValue[]): k8s.apiextensions.CustomResourceArgs {
+export function provisionerSecret(target: string, data: SecretValue[], scope = DATABASE_SCOPE): k8s.apiextensions.CustomResourceArgs {
     return {
         apiVersion: "external-secrets.io/v1",
         kind: "ExternalSecret",
-        metadata: inNamespace(target, { annotations: WAIT_FOR_READY }),
-        spec: externalSecretSpec({ kind: "SecretStore", name: PROVISIONER_ACCOUNT }, target, { data }),
+        metadata: inNamespace(target, { annotations: WAIT_FOR_READY }, scope),
+        spec: externalSecretSpec({ kind: "SecretStore", name: scope.account }, target, { data }),
     };
 }
 

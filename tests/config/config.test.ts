@@ -79,7 +79,7 @@ const invalid: [string, Record<string, unknown>, string][] = [
     ["web service without port", { environment: "dev", services: [api({ port: undefined })] }, "platform:services[0].port: is required for a web service"],
     ["privileged port", { environment: "dev", services: [api({ port: 80 })] }, "platform:services[0].port: 80 must be at least 1024"],
     ["duplicate service", { environment: "dev", services: [api(), api()] }, 'platform:services[1].name: "api" is used by another service; names must be unique'],
-    ["reserved namespace", { environment: "dev", services: [api({ name: "kube-system" })] }, 'platform:services[0].name: "kube-system" is reserved by the platform; reserved: default, kube-system, kube-public, kube-node-lease, platform-db, external-secrets, monitoring, logging, cert-manager, keda, kube-*'],
+    ["reserved namespace", { environment: "dev", services: [api({ name: "kube-system" })] }, 'platform:services[0].name: "kube-system" is reserved by the platform; reserved: default, kube-system, kube-public, kube-node-lease, platform-db, platform-broker, external-secrets, monitoring, logging, cert-manager, keda, kube-*'],
     ["unknown caller", { environment: "dev", services: [api({ callers: ["web"] })] }, 'platform:services[0].callers[0]: "web" is not a service in platform:services; known: api'],
     ["unknown backing service", { environment: "dev", services: [api({ uses: ["queue"] })] }, 'platform:services[0].uses[0]: "queue" is not allowed; allowed: database, cache, broker'],
     ["replicas min above max", { environment: "dev", services: [api({ replicas: { min: 5, max: 2 } })] }, "platform:services[0].replicas.min: 5 is greater than replicas.max (2)"],

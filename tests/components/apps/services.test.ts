@@ -123,7 +123,9 @@ describe("service catalog", () => {
         assert.equal(data.DATABASE_NAME, "api");
         assert.equal(data.CACHE_HOST, one(run, "aws:elasticache/replicationGroup:ReplicationGroup").outputs.primaryEndpointAddress);
         assert.equal(data.CACHE_TLS, "true");
-        assert.equal(data.BROKER_URL, run.outputs.brokerEndpoint);
+        assert.equal(data.BROKER_URL, `${run.outputs.brokerEndpoint}/apps`, "the broker URL names the application vhost");
+        assert.equal(data.CACHE_KEY_PREFIX, "api:", "the cache user may touch only keys under its prefix");
+        assert.equal(data.DATABASE_SSLMODE, "verify-full");
         assert.equal(data.LOG_LEVEL, "info", "plain env from the catalog");
         const frontend = only(run, "ConfigMap", "frontend", "frontend-config").data;
         assert.equal(frontend.DATABASE_HOST, undefined, "a service gets only what it uses");
@@ -137,13 +139,15 @@ describe("service catalog", () => {
         assert.deepEqual(refs, {
             DATABASE_USERNAME: [outputs.api.database, "username"],
             DATABASE_PASSWORD: [outputs.api.database, "password"],
-            CACHE_AUTH_TOKEN: [run.outputs.cacheAuthSecretArn, "authToken"],
-            BROKER_USERNAME: [run.outputs.brokerCredentialsSecretArn, "username"],
-            BROKER_PASSWORD: [run.outputs.brokerCredentialsSecretArn, "password"],
+            CACHE_USERNAME: [outputs.api.cache, "username"],
+            CACHE_PASSWORD: [outputs.api.cache, "password"],
+            BROKER_USERNAME: [outputs.api.broker, "username"],
+            BROKER_PASSWORD: [outputs.api.broker, "password"],
+            BROKER_AMQP_URL: [outputs.api.broker, "amqpUrl"],
             STRIPE_API_KEY: [outputs.api.app["stripe-api-key"], "value"],
         });
         assert.equal(es.spec.secretStoreRef.name, "api");
-        assert.match(es.spec.target.template.data.BROKER_AMQP_URL, /^amqps:\/\/\{\{ \.BROKER_USERNAME \}\}:\{\{ \.BROKER_PASSWORD \}\}@b-.+:5671$/);
+        assert.equal(es.spec.target.template, undefined, "nothing is templated from another secret");
         const store = only(run, "SecretStore", "api", "api");
         assert.deepEqual(store.spec.provider.aws.auth, { jwt: { serviceAccountRef: { name: "api" } } });
         const env = only(run, "Deployment", "api").spec.template.spec.containers[0].env;
@@ -158,7 +162,11 @@ describe("service catalog", () => {
         const run = await stackRun("prod");
         const outputs = run.outputs.serviceSecretArns as AnyObj;
         const policyOf = (service: string) => json<{ Statement: AnyObj[] }>(one(run, "aws:iam/rolePolicy:RolePolicy", `service-${service}-irsa-policy`).inputs.policy);
-        assert.deepEqual(policyOf("api").Statement[0].Resource.sort(), [outputs.api.app["stripe-api-key"], outputs.api.database, run.outputs.cacheAuthSecretArn, run.outputs.brokerCredentialsSecretArn].sort());
+        assert.deepEqual(policyOf("api").Statement[0].Resource.sort(), [outputs.api.app["stripe-api-key"], outputs.api.database, outputs.api.cache, outputs.api.broker].sort());
+        const admin = [run.outputs.brokerCredentialsSecretArn, run.outputs.databaseMasterSecretArn];
+        for (const policy of ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("service-"))) {
+            assert.ok(!admin.some((arn) => String(policy.inputs.policy).includes(arn as string)), `${policy.name} reads no admin secret`);
+        }
         assert.deepEqual(policyOf("nightly-report").Statement[0].Resource, [outputs["nightly-report"].database]);
         assert.equal(ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name === "service-frontend-irsa-policy").length, 0, "a service without secrets gets no permissions");
         assert.ok(ofType(run, "aws:iam/rolePolicy:RolePolicy").every((p) => json<{ Statement: unknown[] }>(p.inputs.policy).Statement.length > 0), "no policy is empty");
@@ -237,7 +245,7 @@ describe("service catalog", () => {
 
     it("provisions a role and database per service with an idempotent job run with the master secret", async () => {
         const run = await stackRun("prod");
-        const jobs = objects(run).filter((m) => m.kind === "Job") as AnyObj[];
+        const jobs = objects(run).filter((m) => m.kind === "Job" && m.metadata.namespace === "platform-db") as AnyObj[];
         assert.deepEqual(jobs.map((j) => j.metadata.name.replace(/-[0-9a-f]{8}$/, "")).sort(), ["provision-api", "provision-nightly-report", "provision-worker"]);
         const job = jobs.find((j) => j.metadata.name.startsWith("provision-api-")) as AnyObj;
         assert.equal(job.metadata.namespace, "platform-db");
