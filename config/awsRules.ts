@@ -80,10 +80,22 @@ export function checkServiceCidrReserved(s: Settings): ConfigIssue[] {
     return issues;
 }
 
-/** EKS keeps one access entry per principal: a role may be an admin or a team's, once. */
+/** EKS keeps one access entry per principal: a role may be the deploying role, an admin or a team's, once. */
 export function checkAccessEntries(s: Settings): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
-    const owners = new Map(s.cluster.adminRoleArns.map((arn, i) => [arn, `platform:cluster.adminRoleArns[${i}]`]));
+    const deployer = s.cluster.deployRoleArn;
+    const owners = new Map<string, string>(deployer === "" ? [] : [[deployer, "platform:cluster.deployRoleArn"]]);
+    s.cluster.adminRoleArns.forEach((arn, i) => {
+        if (arn === deployer) {
+            issues.push({
+                path: ["cluster", "adminRoleArns", i],
+                value: arn,
+                message: "is also platform:cluster.deployRoleArn, which is cluster admin already; EKS allows one access entry per role, so leave it out of adminRoleArns",
+            });
+        } else if (!owners.has(arn)) {
+            owners.set(arn, `platform:cluster.adminRoleArns[${i}]`);
+        }
+    });
     s.cluster.teams.forEach((team, i) => {
         const owner = owners.get(team.roleArn);
         if (owner !== undefined) {

@@ -27,6 +27,7 @@ const prod: Profile = {
         architecture: "arm64",
         endpointPublicAccess: false,
         publicAccessCidrs: [],
+        deployRoleArn: "",
         adminRoleArns: [],
         teams: [],
         serviceCidr: "172.20.0.0/16",
@@ -89,13 +90,15 @@ const prod: Profile = {
     },
     ingress: { certificateArn: "", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", scheme: "internet-facing" },
     alerting: { slackChannel: "" },
+    ci: { enabled: false, repository: "", connectionArn: "", computeType: "BUILD_GENERAL1_SMALL", buildTimeoutMinutes: 120 },
 };
 
 
 /**
  * `dev` is the cheapest stack that still exercises every part of the platform, written as its
  * differences from prod: two zones, one NAT gateway, spot capacity for applications, burstable data
- * stores without standbys, one replica of every add-on, no protection.
+ * stores without standbys, one replica of every add-on, no protection, secrets deleted without a recovery
+ * window (so the stack can be destroyed and rebuilt at will).
  */
 const dev = deepMerge(prod, {
     protection: { enabled: false },
@@ -121,7 +124,8 @@ const dev = deepMerge(prod, {
     },
     cache: { nodeType: "cache.t4g.micro", replicasPerShard: 0, snapshotRetentionDays: 0 },
     broker: { engineVersion: "3.13", instanceType: "mq.t3.micro", deploymentMode: "SINGLE_INSTANCE" },
-    secrets: { recoveryWindowDays: 7 },
+    // Deleted at once, so that a rebuild right after a destroy can take the same names again.
+    secrets: { recoveryWindowDays: 0 },
     addons: Object.fromEntries(Object.keys(prod.addons).map((key) => [key, { replicas: 1 }])),
 }) as Profile;
 

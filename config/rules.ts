@@ -6,6 +6,7 @@ import type { ArgProblem } from "../lib/validation";
 import type { NodeGroupSettings, ServiceSettings, Settings } from "./schema";
 import { formatCidr, isOpenToWorld, isPrivate, overlaps, parseCidr } from "../lib/cidr";
 import { checkAws } from "./awsRules";
+import { checkExistingNetwork } from "./networkRules";
 import { checkServiceDetails } from "./serviceRules";
 
 /**
@@ -30,7 +31,9 @@ export function checkNetwork(s: Settings): ConfigIssue[] {
     }
     if (vpc.prefix < 16) {
         issues.push({ path: ["network", "cidr"], value: s.network.cidr, message: "is larger than a VPC may be; use a /16 to /20" });
-    } else if (vpc.prefix > 20) {
+    } else if (s.network.existing !== undefined && vpc.prefix > 28) {
+        issues.push({ path: ["network", "cidr"], value: s.network.cidr, message: "is smaller than a VPC may be; give the existing VPC's block (/16 to /28)" });
+    } else if (s.network.existing === undefined && vpc.prefix > 20) {
         issues.push({
             path: ["network", "cidr"],
             value: s.network.cidr,
@@ -62,6 +65,23 @@ export function checkNetwork(s: Settings): ConfigIssue[] {
             });
         }
     }
+    return [...issues, ...checkExistingNetwork(s)];
+}
+
+/** The in-VPC runner needs to know whose workflow jobs to take, and through which GitHub connection. */
+export function checkCi(s: Settings): ConfigIssue[] {
+    const ci = s.ci;
+    const issues: ConfigIssue[] = [];
+    const required = {
+        repository: "the GitHub repository (owner/name) whose workflow jobs the runner takes",
+        connectionArn: "a CodeConnections connection to GitHub, created once in the console (its GitHub App handshake needs a person)",
+    } as const;
+    for (const key of ["repository", "connectionArn"] as const) {
+        // Set while the runner is off, they wait for it: turning the runner off is one key, and nothing is lost.
+        if (ci.enabled && ci[key] === "") {
+            issues.push({ path: ["ci", key], value: undefined, message: `is required when platform:ci.enabled is true: ${required[key]}` });
+        }
+    }
     return issues;
 }
 
@@ -73,6 +93,14 @@ export function checkCluster(s: Settings): ConfigIssue[] {
             path: ["cluster", "publicAccessCidrs"],
             value: c.publicAccessCidrs,
             message: "is set but platform:cluster.endpointPublicAccess is false; enable the public endpoint or drop the allowlist",
+        });
+    }
+    if (c.deployRoleArn === "") {
+        issues.push({
+            path: ["cluster", "deployRoleArn"],
+            value: "",
+            message:
+                "is required: the cluster's creator gets no implicit admin, so the IAM role that runs pulumi up (the deploy workflow's AWS_DEPLOY_ROLE_ARN) needs its own access entry to apply Kubernetes objects",
         });
     }
     issues.push(...asIssues("cluster", endpointAccessProblems(c, keyOf("cluster"))));
@@ -299,5 +327,5 @@ export function checkAddons(s: Settings): ConfigIssue[] {
 
 /** Every cross-key rule, in the order a person would fix them. */
 export function checkSettings(s: Settings): ConfigIssue[] {
-    return [...checkNetwork(s), ...checkCluster(s), ...checkDataStores(s), ...checkAddons(s), ...checkServices(s), ...checkAws(s), ...checkServiceDetails(s)];
+    return [...checkNetwork(s), ...checkCi(s), ...checkCluster(s), ...checkDataStores(s), ...checkAddons(s), ...checkServices(s), ...checkAws(s), ...checkServiceDetails(s)];
 }

@@ -15,3 +15,12 @@ export function stackPrefix(project: string, stack: string): string {
 export function secretPrefix(project: string, stack: string): string {
     return `${project}/${stack}`.toLowerCase();
 }
+
+/**
+ * Tag that controllers put on the AWS resources they create for a cluster (the ALBs, their security groups,
+ * EBS volumes), so that anything left after a destroy can be found by the cluster's name.
+ */
+export const CLUSTER_TAG = "platform.io/cluster";
+
+/** Hex digits of the random part of a data store's final snapshot name (`<identifier>-final-<digits>`). */
+export const FINAL_SNAPSHOT_SUFFIX_DIGITS = 8;

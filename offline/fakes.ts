@@ -90,6 +90,42 @@ function clusterOutputs(ctx: FakeContext, name: string, inputs: Inputs): Inputs 
     };
 }
 
+/** A resource that a packaged component creates inside its provider, which mocks never see registered. */
+export interface ModelledChild {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Inputs;
+    readonly ignoreChanges: string[];
+}
+
+/**
+ * The `aws:eks/cluster:Cluster` that an `eks:index:Cluster` component creates, for the fields this program
+ * reasons about, as pulumi-eks builds it from the component's inputs (`nodejs/eks/cluster/cluster.ts`,
+ * `createCore`): an access config with the creator bootstrapped as admin whenever an authentication mode
+ * is given, and changes to that flag and to `bootstrapSelfManagedAddons` ignored. Transforms the program
+ * attaches to the component are run against it (see `offline/run.ts`).
+ */
+export function eksClusterChild(name: string, inputs: Inputs): ModelledChild {
+    const mode = inputs.authenticationMode;
+    return {
+        type: "aws:eks/cluster:Cluster",
+        name: `${name}-eksCluster`,
+        inputs: {
+            name: inputs.name,
+            version: inputs.version,
+            bootstrapSelfManagedAddons: inputs.bootstrapSelfManagedAddons ?? true,
+            accessConfig: mode === undefined ? undefined : { authenticationMode: mode, bootstrapClusterCreatorAdminPermissions: true },
+            upgradePolicy: inputs.upgradePolicy,
+        },
+        ignoreChanges: ["accessConfig.bootstrapClusterCreatorAdminPermissions", "bootstrapSelfManagedAddons"],
+    };
+}
+
+/** The children the fakes model for a registration: today only the EKS component's cluster. */
+export function modelledChildren(type: string, name: string, inputs: Inputs): ModelledChild[] {
+    return type === "eks:index:Cluster" ? [eksClusterChild(name, inputs)] : [];
+}
+
 /** Fake provider outputs for one resource registration. Inputs are echoed, as a provider would. */
 export function fakeResource(ctx: FakeContext, type: string, name: string, inputs: Inputs): Outputs {
     const seed = `${type}::${name}`;
@@ -183,6 +219,10 @@ export function fakeResource(ctx: FakeContext, type: string, name: string, input
         }
         case "aws:secretsmanager/secretVersion:SecretVersion":
             return out(`${inputs.secretId}|${uuid(seed)}`, { arn: inputs.secretId, versionId: uuid(seed) });
+        case "random:index/randomId:RandomId": {
+            const bytes = Buffer.from(hex(seed, Number(inputs.byteLength ?? 8) * 2), "hex");
+            return out(bytes.toString("base64url"), { hex: bytes.toString("hex"), b64Url: bytes.toString("base64url"), b64Std: bytes.toString("base64"), dec: BigInt(`0x${bytes.toString("hex")}`).toString() });
+        }
         case "random:index/randomPassword:RandomPassword":
             return out("none", { result: hex(seed, Number(inputs.length ?? 32)), bcryptHash: `$2a$10$${h(53)}` });
         default:

@@ -1,7 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN } from "../policies/lib/values";
-import { fakeCall, fakeResource } from "./fakes";
+import { ModelledChild, fakeCall, fakeResource, modelledChildren } from "./fakes";
 
 /** What a registered input or output looks like once secrets and references are made printable; unknowns print as the policies' {@link UNKNOWN}. */
 export const SECRET = "[secret]";
@@ -32,6 +32,11 @@ export interface RecordedResource {
     readonly protect: boolean;
     readonly ignoreChanges: string[];
     readonly retainOnDelete: boolean;
+    /**
+     * What a packaged component (`eks:index:Cluster`) creates inside its provider, modelled by the fakes
+     * from its inputs, after the transforms registered on it: mocks never see those children themselves.
+     */
+    readonly modelledChildren?: ModelledChild[];
 }
 
 export interface ProgramRun {
@@ -118,6 +123,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const program = options.program ?? path.resolve(__dirname, "..", "index.ts");
     const region = options.config["aws:region"] ?? "us-east-1";
     const resources: RecordedResource[] = [];
+    const children = new Map<string, ModelledChild[]>();
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
@@ -133,14 +139,20 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         await pulumi.runtime.setMocks(
             {
                 newResources: undefined,
-                newResource: (args) => fakeResource({ region }, args.type, args.name, args.inputs),
+                newResource: async (args) => {
+                    const modelled = modelledChildren(args.type, args.name, args.inputs);
+                    if (modelled.length > 0) {
+                        children.set(`${args.type}::${args.name}`, await transformed(modelled, args.transforms ?? []));
+                    }
+                    return fakeResource({ region }, args.type, args.name, args.inputs);
+                },
                 call: (args) => fakeCall({ region }, args.token),
             } as pulumi.runtime.Mocks,
             project,
             options.stack,
             false,
         );
-        recordRegistrations(resources);
+        recordRegistrations(resources, children);
         reloadProgramModules(path.dirname(program));
         const exported = require(program) as Record<string, unknown>;
         const outputs = await settle(exported);
@@ -156,7 +168,28 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     }
 }
 
-function recordRegistrations(into: RecordedResource[]): void {
+/**
+ * Runs the transforms a component was registered with over its modelled children, in order, as the engine
+ * runs a parent's transforms over the children a provider registers.
+ */
+async function transformed(modelled: ModelledChild[], transforms: pulumi.ResourceTransform[]): Promise<ModelledChild[]> {
+    const out: ModelledChild[] = [];
+    for (const child of modelled) {
+        let props: pulumi.Inputs = child.inputs;
+        let opts: pulumi.ResourceOptions = { ignoreChanges: child.ignoreChanges };
+        for (const transform of transforms) {
+            const result = await transform({ type: child.type, name: child.name, custom: true, props, opts });
+            if (result !== undefined) {
+                props = result.props;
+                opts = result.opts;
+            }
+        }
+        out.push({ ...child, inputs: props as Record<string, unknown>, ignoreChanges: opts.ignoreChanges ?? [] });
+    }
+    return out;
+}
+
+function recordRegistrations(into: RecordedResource[], children: ReadonlyMap<string, ModelledChild[]>): void {
     const monitor = pulumi.runtime.getMonitor() as unknown as {
         registerResource(req: RegisterRequest, cb: (err: unknown, resp?: RegisterResponse) => void): void;
     };
@@ -183,6 +216,7 @@ function recordRegistrations(into: RecordedResource[]): void {
                     protect: req.getProtect(),
                     ignoreChanges: req.getIgnorechangesList(),
                     retainOnDelete: req.getRetainondelete(),
+                    modelledChildren: children.get(`${req.getType()}::${req.getName()}`),
                 });
             }
             cb(err, resp);

@@ -1,4 +1,8 @@
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { KUBERNETES_VERSIONS_AS_OF } from "../config/catalog";
+import { Plan, buildPlan } from "../tools/plan/build";
 import { ProgramRun, RecordedResource, runProgram } from "../offline/run";
 import { readStackConfig } from "../offline/stackConfig";
 
@@ -24,15 +28,32 @@ export function stackRun(stack: string): Promise<ProgramRun> {
     return cache.get(key) as Promise<ProgramRun>;
 }
 
+const plans = new Map<string, Promise<Plan>>();
+
+/** The plan of one example's stack file (`examples/<example>/Pulumi.<env>.yaml`), built once per test process. */
+export function examplePlan(example: string, env: string): Promise<Plan> {
+    const key = `${example}/${env}`;
+    if (!plans.has(key)) {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), `example-${example}-${env}-`));
+        const config = path.join(ROOT, "examples", example, `Pulumi.${env}.yaml`);
+        plans.set(key, enqueue(() => buildPlan({ stack: env, config, out, allowReplace: false, asOf: KUBERNETES_VERSIONS_AS_OF })));
+    }
+    return plans.get(key) as Promise<Plan>;
+}
+
 /**
- * The program run for a stack file with some `platform:` keys replaced (values as they would be written
- * in YAML), to exercise settings the shipped stacks do not use.
+ * The program run for a stack file with some `platform:` keys overridden (values as they would be written
+ * in YAML), to exercise settings the shipped stacks do not use. An object is merged over the stack file's
+ * object of the same key (so `platform:cluster` keeps the file's deploying role); anything else replaces it.
  */
 export function variantRun(stack: string, overrides: Record<string, unknown>): Promise<ProgramRun> {
     const base = readStackConfig(path.join(ROOT, `Pulumi.${stack}.yaml`));
     const config = { ...base.config };
+    const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
     for (const [key, value] of Object.entries(overrides)) {
-        config[key] = typeof value === "string" ? value : JSON.stringify(value);
+        const fromFile: unknown = isObject(value) && config[key]?.startsWith("{") ? JSON.parse(config[key]) : undefined;
+        const merged = isObject(value) && isObject(fromFile) ? { ...fromFile, ...value } : value;
+        config[key] = typeof merged === "string" ? merged : JSON.stringify(merged);
     }
     return enqueue(() => runProgram({ config, secretKeys: base.secretKeys, stack }));
 }

@@ -1,4 +1,5 @@
 import type { PolicyStatement } from "../../lib/iam";
+import { CLUSTER_TAG } from "../../lib/naming";
 import { AddonDefinition, SYSTEM_NODES, controllerResources, irsaServiceAccount } from "./types";
 
 const EC2_READ = [
@@ -39,7 +40,19 @@ export const loadBalancerController: AddonDefinition = {
     repository: "https://aws.github.io/eks-charts",
     version: "1.17.1",
     namespace: "kube-system",
+    // The chart's `podSecurityContext` and `securityContext` (no capabilities dropped, no seccomp profile); its webhook certificate as a Secret.
+    pods: () => ({
+        controller: {
+            spec: {
+                securityContext: { fsGroup: 65534 },
+                containers: [{ name: "aws-load-balancer-controller", securityContext: { readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false } }],
+                volumes: [{ name: "cert", secret: {} }],
+            },
+        },
+    }),
     serviceAccount: "aws-load-balancer-controller",
+    // TargetGroupBinding and IngressClassParams live in the chart's crds/ folder, which no value controls.
+    crds: { groups: ["elbv2.k8s.aws"], upgrade: "by-hand", byHand: { folder: "crds/", appliedFor: "1.17.1" } },
     policy: (f): PolicyStatement[] => {
         const elb = (path: string) => `arn:${f.partition}:elasticloadbalancing:${f.region}:${f.accountId}:${path}`;
         const securityGroups = `arn:${f.partition}:ec2:${f.region}:${f.accountId}:security-group/*`;
@@ -94,6 +107,6 @@ export const loadBalancerController: AddonDefinition = {
         nodeSelector: SYSTEM_NODES,
         resources: controllerResources("100m", "128Mi", "200m", "256Mi"),
         podDisruptionBudget: { maxUnavailable: 1 },
-        defaultTags: { "platform.io/cluster": f.clusterName },
+        defaultTags: { [CLUSTER_TAG]: f.clusterName },
     }),
 };

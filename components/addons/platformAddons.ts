@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AddonsSettings } from "../../config/schema";
-import { ADDONS, AddonDefinition, AddonFacts, AddonKey } from "./index";
+import { ADDONS, AddonDefinition, AddonFacts, AddonKey, addonNamespaceLevel } from "./index";
 import { PLATFORM_SECRETS_PATH } from "./externalSecrets";
 import { GRAFANA_ADMIN_SECRET, SLACK_WEBHOOK_SECRET } from "./kubePrometheusStack";
 import { platformRuleGroups, prometheusRule } from "../observability/alertRules";
@@ -61,14 +61,21 @@ export class PlatformAddons extends pulumi.ComponentResource {
         const enabled = (key: AddonKey) => args.addons[key].enabled;
         const slackChannel = args.slackChannel ?? "";
 
+        // A namespace is deleted after everything Pulumi made in it and before what its leftovers need: the
+        // claims of StatefulSets (Prometheus, Alertmanager) need the EBS CSI driver, ExternalSecrets need
+        // External Secrets. So every namespace waits for the cluster's core add-ons, and `needs` adds more.
         this.namespaces = {};
-        const namespaceOf = (def: AddonDefinition) => {
+        const namespaceOf = (def: AddonDefinition, needs: pulumi.Resource[] = []) => {
             const ns = def.namespace;
             if (ns === "kube-system") {
                 return undefined;
             }
+            if (this.namespaces[ns] && needs.length > 0) {
+                throw new Error(`PlatformAddons ${name}: namespace ${ns} was created before what it needs was known`);
+            }
             if (!this.namespaces[ns]) {
-                const level = def.podSecurity ?? "baseline";
+                const inNamespace = (Object.keys(ADDONS) as AddonKey[]).filter((k) => enabled(k) && ADDONS[k].namespace === ns).map((k) => ADDONS[k]);
+                const level = pulumi.output(args.facts.highlyAvailable).apply((highlyAvailable) => addonNamespaceLevel(inNamespace, { highlyAvailable }));
                 this.namespaces[ns] = new k8s.core.v1.Namespace(
                     `${name}-ns-${ns}`,
                     {
@@ -81,7 +88,7 @@ export class PlatformAddons extends pulumi.ComponentResource {
                             },
                         },
                     },
-                    k8sOpts,
+                    { ...k8sOpts, dependsOn: [...args.clusterReady, ...needs] },
                 );
             }
             return this.namespaces[ns];
@@ -144,7 +151,7 @@ export class PlatformAddons extends pulumi.ComponentResource {
                 { ...k8sOpts, dependsOn: [eso] },
             );
             if (enabled("kubePrometheusStack")) {
-                const monitoring = namespaceOf(ADDONS.kubePrometheusStack) as k8s.core.v1.Namespace;
+                const monitoring = namespaceOf(ADDONS.kubePrometheusStack, [eso]) as k8s.core.v1.Namespace;
                 const fromPlatformSecret = (resource: string, target: string, secretName: pulumi.Input<string>) =>
                     new k8s.apiextensions.CustomResource(
                         `${name}-${resource}`,

@@ -1,4 +1,5 @@
 import type { PolicyStatement } from "../../lib/iam";
+import { PodSecurityLevel, PodShape, levelAdmittingAll } from "../../lib/podSecurity";
 import { irsaAnnotations, onNodeGroup } from "../../lib/kubernetesSpecs";
 
 /** Plain facts about the stack that add-on values and policies are built from. */
@@ -29,6 +30,29 @@ export interface AddonFacts {
     readonly monitoring: boolean;
 }
 
+/** Annotation that makes Helm leave an object in place when it uninstalls (or replaces) the release. */
+export const HELM_KEEP = { "helm.sh/resource-policy": "keep" } as const;
+
+/**
+ * How a chart's CustomResourceDefinitions live, apart from the release: deleting a CRD deletes every object
+ * of its kinds (and, through owner references, what those own, such as the Secrets of ExternalSecrets), so no
+ * release change may remove them, and a `pulumi destroy` leaves them to go with the cluster.
+ */
+export interface CrdLifecycle {
+    /** API groups of the CRDs (at least those whose kinds the platform creates); such objects wait for the release. */
+    readonly groups: readonly string[];
+    /**
+     * `with-release`: rendered from the chart's templates, so every upgrade of the pinned version applies them,
+     * and annotated so that Helm keeps them on uninstall. `by-hand`: in the chart's `crds/` folder, which Helm
+     * installs once and never upgrades or deletes; the README's runbook applies them before a version change.
+     */
+    readonly upgrade: "with-release" | "by-hand";
+    /** For `by-hand`: where the chart keeps them, and the chart version they were last applied from. */
+    readonly byHand?: { readonly folder: string; readonly appliedFor: string };
+}
+/** The facts that change which pods an add-on runs. */
+export type PodFacts = Pick<AddonFacts, "highlyAvailable">;
+
 /**
  * Everything that defines one Helm add-on. Values and the IAM policy are pure functions of
  * {@link AddonFacts}, so each can be tested without building anything.
@@ -41,13 +65,28 @@ export interface AddonDefinition {
     /** Exact chart version: a range would let a preview and the following `up` install different charts. */
     readonly version: string;
     readonly namespace: string;
-    /** Pod Security level enforced in the add-on's namespace. Defaults to baseline. */
-    readonly podSecurity?: "baseline" | "privileged";
+    /**
+     * The pods the chart runs with these values, by name, as Pod Security sees them: host namespaces and
+     * ports, volumes, privileged containers, capabilities and security contexts, taken from the chart's
+     * templates and values. The Pod Security level of the add-on's namespace is the strictest that admits
+     * them all (`levelAdmittingAll`), so what a chart needs is stated here and nowhere else.
+     */
+    readonly pods: (facts: PodFacts) => Readonly<Record<string, PodShape>>;
     /** Service account the chart creates and that the IRSA role is bound to, when the add-on calls AWS. */
     readonly serviceAccount?: string;
+    /** How the chart's CRDs are installed, upgraded and kept, when it has any. */
+    readonly crds?: CrdLifecycle;
     /** Exact-ARN permissions of the service account. */
     readonly policy?: (facts: AddonFacts) => PolicyStatement[];
     readonly values: (facts: AddonFacts) => Record<string, unknown>;
+}
+
+/**
+ * The Pod Security level a namespace of add-ons enforces: the strictest that admits every pod of every
+ * add-on installed in it, so that it admits exactly what they need.
+ */
+export function addonNamespaceLevel(addons: readonly AddonDefinition[], facts: PodFacts): PodSecurityLevel {
+    return levelAdmittingAll(addons.flatMap((a) => Object.values(a.pods(facts))));
 }
 
 /** Node selector keeping add-ons on the system node group. */

@@ -20,7 +20,7 @@ export interface ServiceAddons {
 }
 
 /** What every service of the stack is wired to alike: networks, ingress, monitoring and tracing. */
-export type PlatformWiring = Omit<m.ServiceWiring, "roleArn" | "data">;
+export type PlatformWiring = Omit<m.ServiceWiring, "roleArn" | "data" | "callees">;
 
 export interface ServiceArgs {
     /** The catalog entry. Required. */
@@ -29,6 +29,8 @@ export interface ServiceArgs {
     readonly platform: PlatformWiring;
     /** The stack's data stores; the service is wired to those it uses. Required. */
     readonly endpoints: DataEndpoints;
+    /** The services it calls, with the ports they serve (`calleesOf`). Required (empty when it calls none). */
+    readonly callees: readonly m.Callee[];
     /** The secrets the service owns. Required. */
     readonly secrets: ServiceSecretRefs;
     /** KMS key that encrypts the service's secrets; its role may decrypt through Secrets Manager only. Required. */
@@ -83,9 +85,12 @@ export class Service extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const w: m.ServiceWiring = { ...args.platform, data, roleArn: role.roleArn };
+        const w: m.ServiceWiring = { ...args.platform, data, callees: args.callees, roleArn: role.roleArn };
 
-        const ns = new k8s.core.v1.Namespace(`${name}-namespace`, m.namespace(svc), k8sOpts());
+        // Deleting the namespace deletes what controllers made in it (the LB controller's TargetGroupBindings,
+        // the Secret External Secrets owns), so it goes before them: the LB controller is in every k8sOpts.
+        const readsSecrets = m.secretKeys(w).length > 0;
+        const ns = new k8s.core.v1.Namespace(`${name}-namespace`, m.namespace(svc), k8sOpts(readsSecrets ? args.addons.externalSecrets : undefined));
         const inNs = (...more: (pulumi.Resource | undefined)[]) => k8sOpts(ns, ...more);
 
         for (const [policyName, policy] of Object.entries(m.networkPolicies(svc, w))) {
@@ -99,7 +104,7 @@ export class Service extends pulumi.ComponentResource {
         if (dataFiles !== undefined) {
             waits.push(new k8s.core.v1.ConfigMap(`${name}-data-files`, dataFiles, inNs()));
         }
-        if (m.secretKeys(w).length > 0) {
+        if (readsSecrets) {
             if (!args.addons.externalSecrets) {
                 throw new Error(`Service ${svc.name}: it reads secrets, which needs the External Secrets add-on`);
             }

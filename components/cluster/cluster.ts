@@ -6,8 +6,10 @@ import { IrsaRole } from "../security/irsaRole";
 import type { ClusterSettings, NodeGroupSettings } from "../../config/schema";
 import { awsManagedPolicyArn, serviceTrustPolicy } from "../../lib/iam";
 import { NODE_GROUP_LABEL } from "../../lib/kubernetesSpecs";
+import { CLUSTER_TAG } from "../../lib/naming";
 import { rejectProblems } from "../../lib/validation";
 import { endpointAccessProblems } from "./validation";
+import { accessEntries, withoutCreatorAdmin } from "./access";
 
 /** The five EKS control-plane log types; CIS EKS 2.1.1 wants all of them. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -37,8 +39,12 @@ export interface ClusterArgs {
     readonly workloadSecurityGroupId: pulumi.Input<string>;
     /** Enable the public API endpoint (the private one is always on). Defaults to false. */
     readonly endpointPublicAccess?: boolean;
+    /** Security groups, by a stable key, whose members may reach the API endpoint on 443 (a CI runner in the VPC). Defaults to none. */
+    readonly apiClientSecurityGroupIds?: Record<string, pulumi.Input<string>>;
     /** Networks allowed to reach the public endpoint. Required when it is enabled. */
     readonly publicAccessCidrs?: string[];
+    /** IAM role that runs `pulumi up`: cluster admin through its own access entry, the cluster's creator having none. Required. */
+    readonly deployRoleArn: string;
     /** IAM role ARNs granted cluster admin through access entries. Defaults to none. */
     readonly adminRoleArns?: string[];
     /** Teams granted edit or view access to some namespaces through access entries. Defaults to none. */
@@ -74,7 +80,10 @@ export class Cluster extends pulumi.ComponentResource {
     /** Security group EKS creates for the control plane and managed nodes. */
     public readonly clusterSecurityGroupId: pulumi.Output<string>;
     public readonly provider: k8s.Provider;
-    /** Everything that must exist before workloads can be scheduled: node groups and core add-ons. */
+    /**
+     * Everything that must exist before workloads can be scheduled (node groups, core add-ons, the default
+     * StorageClass); what depends on it is also deleted before it.
+     */
     public readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -84,7 +93,6 @@ export class Cluster extends pulumi.ComponentResource {
         const publicAccessCidrs = args.publicAccessCidrs ?? [];
         const protect = args.protect ?? false;
         rejectProblems(`Cluster ${name}`, endpointAccessProblems({ endpointPublicAccess, publicAccessCidrs }));
-        const accessPolicyArn = (policy: string) => pulumi.interpolate`arn:${args.partition}:eks::aws:cluster-access-policy/${policy}`;
 
         // EKS writes control-plane logs to this group by name; creating it first sets retention and the key.
         const logGroup = new aws.cloudwatch.LogGroup(
@@ -93,33 +101,10 @@ export class Cluster extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const accessEntries: Record<string, eks.types.input.AccessEntryArgs> = {};
-        (args.adminRoleArns ?? []).forEach((principalArn) => {
-            accessEntries[`admin-${principalArn.split("/").pop()}`] = {
-                principalArn,
-                type: "STANDARD",
-                accessPolicies: {
-                    clusterAdmin: {
-                        policyArn: accessPolicyArn("AmazonEKSClusterAdminPolicy"),
-                        accessScope: { type: "cluster" },
-                    },
-                },
-            };
-        });
-
-        // EKS access policies scoped to the team's namespaces: AmazonEKSEditPolicy or AmazonEKSViewPolicy.
-        for (const team of args.teams ?? []) {
-            accessEntries[`team-${team.name}`] = {
-                principalArn: team.roleArn,
-                type: "STANDARD",
-                accessPolicies: {
-                    [team.access]: {
-                        policyArn: accessPolicyArn(`AmazonEKS${team.access === "edit" ? "Edit" : "View"}Policy`),
-                        accessScope: { type: "namespace", namespaces: team.namespaces },
-                    },
-                },
-            };
-        }
+        const access = accessEntries(
+            { deployRoleArn: args.deployRoleArn, adminRoleArns: args.adminRoleArns ?? [], teams: args.teams ?? [] },
+            (policy) => pulumi.interpolate`arn:${args.partition}:eks::aws:cluster-access-policy/${policy}`,
+        );
 
         const cluster = new eks.Cluster(
             `${name}-eks`,
@@ -133,7 +118,9 @@ export class Cluster extends pulumi.ComponentResource {
                 endpointPublicAccess,
                 publicAccessCidrs: endpointPublicAccess ? publicAccessCidrs : undefined,
                 authenticationMode: "API",
-                accessEntries,
+                // The component's outputs (the kubeconfig among them) arrive only once every child exists, the
+                // access entries included, so nothing reaches the API before the deploying role may.
+                accessEntries: access,
                 createOidcProvider: true,
                 enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
                 encryptionConfigKeyArn: args.secretsKmsKeyArn,
@@ -151,13 +138,22 @@ export class Cluster extends pulumi.ComponentResource {
                 deletionProtection: protect,
                 nodeAssociatePublicIpAddress: false,
             },
-            { parent: this, dependsOn: [logGroup], protect },
+            { parent: this, dependsOn: [logGroup], protect, transforms: [withoutCreatorAdmin] },
         );
 
         const clusterName = cluster.eksCluster.name;
         const clusterSecurityGroupId = cluster.eksCluster.vpcConfig.clusterSecurityGroupId;
         const oidcProviderArn = cluster.oidcProviderArn;
         const oidcIssuerUrl = cluster.oidcIssuer.apply((issuer) => (issuer.startsWith("https://") ? issuer : `https://${issuer}`));
+
+        // The API endpoint's network interfaces carry the cluster security group; admit the named clients there.
+        for (const [key, groupId] of Object.entries(args.apiClientSecurityGroupIds ?? {})) {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-api-from-${key}`,
+                { securityGroupId: clusterSecurityGroupId, referencedSecurityGroupId: groupId, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: `Kubernetes API from ${key}` },
+                { parent: this },
+            );
+        }
 
         /** An EKS-managed add-on; one that calls AWS gets an IRSA role with its vendor's managed policy. */
         const eksAddon = (addonName: string, suffix: string, extra: EksAddonExtras, dependsOn: pulumi.Resource[] = []) => {
@@ -250,13 +246,15 @@ export class Cluster extends pulumi.ComponentResource {
         const ebsCsi = eksAddon("aws-ebs-csi-driver", "ebs-csi", { irsa: { serviceAccount: "ebs-csi-controller-sa", policy: "service-role/AmazonEBSCSIDriverPolicy" } }, nodeGroups);
 
         // The provider's inputs depend only on the kubeconfig, which is stable for the cluster's life; a change
-        // there would replace every Kubernetes object of the stack.
-        this.provider = new k8s.Provider(
-            `${name}-k8s`,
-            { kubeconfig: pulumi.secret(cluster.kubeconfigJson), enableServerSideApply: true, deleteUnreachable: true },
-            { parent: this },
-        );
-        new k8s.storage.v1.StorageClass(
+        // there would replace every Kubernetes object of the stack. An unreachable cluster is an error, never a
+        // reason to drop objects from state: a refresh from outside the VPC would otherwise forget every release
+        // and the load balancers they own. The deliberate path for a cluster that is already gone is in the README.
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: pulumi.secret(cluster.kubeconfigJson), enableServerSideApply: true }, { parent: this });
+        // Volumes go with their claims (reclaimPolicy Delete): claims live in add-on namespaces, which are
+        // deleted before the driver and its permissions, so the driver is there to delete the volumes. Each
+        // volume carries the cluster's tag (aws-ebs-csi-driver docs/tagging.md, `tagSpecification_<n>`), so
+        // one left behind can still be found.
+        const gp3 = new k8s.storage.v1.StorageClass(
             `${name}-gp3`,
             {
                 metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
@@ -264,7 +262,7 @@ export class Cluster extends pulumi.ComponentResource {
                 volumeBindingMode: "WaitForFirstConsumer",
                 allowVolumeExpansion: true,
                 reclaimPolicy: "Delete",
-                parameters: { type: "gp3", encrypted: "true", fsType: "ext4" },
+                parameters: { type: "gp3", encrypted: "true", fsType: "ext4", tagSpecification_1: `${CLUSTER_TAG}=${args.clusterName}` },
             },
             { parent: this, provider: this.provider, dependsOn: [ebsCsi] },
         );
@@ -274,7 +272,7 @@ export class Cluster extends pulumi.ComponentResource {
         this.oidcProviderArn = oidcProviderArn;
         this.oidcIssuerUrl = oidcIssuerUrl;
         this.clusterSecurityGroupId = clusterSecurityGroupId;
-        this.ready = [...nodeGroups, coredns, ebsCsi];
+        this.ready = [...nodeGroups, coredns, ebsCsi, gp3];
         this.registerOutputs({ clusterName, oidcProviderArn, clusterSecurityGroupId });
     }
 }

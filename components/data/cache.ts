@@ -4,6 +4,7 @@ import { rejectProblems } from "../../lib/validation";
 import * as random from "@pulumi/random";
 import { DISABLED_DEFAULT_USER } from "./access";
 import { cacheProblems } from "./validation";
+import { finalSnapshotName } from "./snapshots";
 
 export const CACHE_PORT = 6379;
 
@@ -155,7 +156,7 @@ export class Cache extends pulumi.ComponentResource {
                 transitEncryptionMode: "required",
                 userGroupIds: [userGroup.userGroupId],
                 snapshotRetentionLimit: snapshotRetentionDays,
-                finalSnapshotIdentifier: snapshotRetentionDays > 0 ? `${args.replicationGroupId}-final` : undefined,
+                finalSnapshotIdentifier: snapshotRetentionDays > 0 ? finalSnapshotName(name, args.replicationGroupId, this) : undefined,
                 autoMinorVersionUpgrade: true,
                 applyImmediately: false,
                 logDeliveryConfigurations: [

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { rejectProblems } from "../../lib/validation";
+import { finalSnapshotName } from "./snapshots";
 import { databaseProblems } from "./validation";
 
 export const POSTGRES_PORT = 5432;
@@ -49,7 +50,7 @@ export interface DatabaseArgs {
 /**
  * PostgreSQL on RDS in isolated subnets. Connections must use TLS; only the cluster's nodes may connect.
  * The master password is created and rotated by RDS in Secrets Manager, so it is never in config or
- * Pulumi state. Deleting the primary always leaves a final snapshot.
+ * Pulumi state. Deleting the primary always leaves a final snapshot, under a name no earlier one holds.
  */
 export class Database extends pulumi.ComponentResource {
     public readonly address: pulumi.Output<string>;
@@ -132,7 +133,7 @@ export class Database extends pulumi.ComponentResource {
                 multiAz,
                 backupRetentionPeriod: backupRetentionDays,
                 skipFinalSnapshot: false,
-                finalSnapshotIdentifier: `${args.identifier}-final`,
+                finalSnapshotIdentifier: finalSnapshotName(name, args.identifier, this),
                 allowMajorVersionUpgrade: false,
                 enabledCloudwatchLogsExports: exportLogs ? ["postgresql", "upgrade"] : [],
             },

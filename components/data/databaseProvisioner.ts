@@ -78,7 +78,8 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
         const k8sOpts = (...dependsOn: pulumi.Resource[]) => ({ parent: this, provider: args.provider, dependsOn });
         const db: AdminConnection = { host: args.host, port: args.port, adminDatabase: args.adminDatabase, caBundle: args.caBundle };
 
-        const ns = new k8s.core.v1.Namespace(`${name}-namespace`, provisionerNamespace(), k8sOpts());
+        // The namespace holds ExternalSecrets: it is deleted before External Secrets is.
+        const ns = new k8s.core.v1.Namespace(`${name}-namespace`, provisionerNamespace(), k8sOpts(args.externalSecrets));
         const policy = (suffix: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec) =>
             new k8s.networking.v1.NetworkPolicy(`${name}-${suffix}`, provisionerPolicy(suffix, spec), k8sOpts(ns));
         policy("default-deny", DEFAULT_DENY_SPEC);

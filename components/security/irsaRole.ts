@@ -22,6 +22,7 @@ export interface IrsaRoleArgs {
  * provider. Add-ons and application services both get their AWS permissions through this component.
  */
 export class IrsaRole extends pulumi.ComponentResource {
+    /** The role's ARN, resolved once its permissions are attached: whatever takes it waits for them. */
     public readonly roleArn: pulumi.Output<string>;
     public readonly roleName: pulumi.Output<string>;
 
@@ -39,8 +40,9 @@ export class IrsaRole extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        const permissions: pulumi.CustomResource[] = [];
         if (args.statements !== undefined) {
-            new aws.iam.RolePolicy(
+            const policy = new aws.iam.RolePolicy(
                 `${name}-policy`,
                 {
                     role: role.name,
@@ -54,15 +56,21 @@ export class IrsaRole extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
+            permissions.push(policy);
         }
         if (args.awsManagedPolicies !== undefined) {
             const { partition, paths } = args.awsManagedPolicies;
             for (const path of paths) {
-                new aws.iam.RolePolicyAttachment(`${name}-${path.split("/").pop()}`, { role: role.name, policyArn: awsManagedPolicyArn(partition, path) }, { parent: this });
+                permissions.push(
+                    new aws.iam.RolePolicyAttachment(`${name}-${path.split("/").pop()}`, { role: role.name, policyArn: awsManagedPolicyArn(partition, path) }, { parent: this }),
+                );
             }
         }
 
-        this.roleArn = role.arn;
+        // Consumers get the ARN only once the permissions are attached, so each depends on them as well as on
+        // the role: created after them, and destroyed before them. A controller deleting load balancers or
+        // volumes on its way out still has the permissions to do so.
+        this.roleArn = pulumi.all([role.arn, ...permissions.map((p) => p.id)]).apply(([arn]) => arn);
         this.roleName = role.name;
         this.registerOutputs({ roleArn: this.roleArn });
     }

@@ -5,6 +5,8 @@ import { PROFILES } from "../../config/profiles";
 import { readStackConfig, projectDefaults } from "../../offline/stackConfig";
 import { ROOT } from "../harness";
 
+const CONNECTION = "arn:aws:codeconnections:us-east-1:123456789012:connection/3f6b2d1a-7c4e-4b8a-9e2f-5a1c0d9e8b7f";
+
 const api = (over: Record<string, unknown> = {}) => ({
     name: "api",
     kind: "web",
@@ -12,6 +14,10 @@ const api = (over: Record<string, unknown> = {}) => ({
     port: 8080,
     ...over,
 });
+
+const DEPLOY_ROLE = "arn:aws:iam::123456789012:role/platform-deploy";
+/** The one key no profile can default: the role that runs `pulumi up`. */
+const deployable = (raw: Record<string, unknown>) => ({ ...raw, cluster: { deployRoleArn: DEPLOY_ROLE, ...(raw.cluster as object | undefined) } });
 
 /** Resolves raw config and returns the error lines, or [] when it is valid. */
 function problems(raw: Record<string, unknown>): string[] {
@@ -43,8 +49,8 @@ const invalid: [string, Record<string, unknown>, string][] = [
     ["one zone", { environment: "dev", network: { availabilityZones: 1 } }, "platform:network.availabilityZones: 1 must be at least 2"],
     ["two zones in prod", { environment: "prod", network: { availabilityZones: 2 } }, "platform:network.availabilityZones: 2 is too few for prod; prod spreads over 3 zones"],
     ["unknown NAT strategy", { environment: "dev", network: { natGateways: "none" } }, 'platform:network.natGateways: "none" is not allowed; allowed: single, onePerAz'],
-    ["unknown key in an object", { environment: "dev", network: { cidrs: "10.0.0.0/16" } }, "platform:network.cidrs: is not a known key; allowed keys: cidr, availabilityZones, natGateways, interfaceEndpoints, reservedCidrs"],
-    ["unknown top-level key", { environment: "dev", databse: {} }, "platform:databse: is not a known key; allowed keys: environment, budget, protection, tags, network, encryption, logs, cluster, database, cache, broker, secrets, addons, ingress, alerting, services"],
+    ["unknown key in an object", { environment: "dev", network: { cidrs: "10.0.0.0/16" } }, "platform:network.cidrs: is not a known key; allowed keys: cidr, availabilityZones, natGateways, interfaceEndpoints, reservedCidrs, existing"],
+    ["unknown top-level key", { environment: "dev", databse: {} }, "platform:databse: is not a known key; allowed keys: environment, budget, protection, tags, network, encryption, logs, cluster, database, cache, broker, secrets, addons, ingress, alerting, ci, services"],
     ["object given as text", { environment: "dev", database: "big" }, 'platform:database: "big" has the wrong type: expected object'],
     ["unsupported Kubernetes version", { environment: "dev", cluster: { version: "1.29" } }, 'platform:cluster.version: "1.29" is not allowed; allowed: 1.34, 1.35'],
     ["unknown node instance type", { environment: "dev", cluster: { nodeGroups: { apps: { instanceTypes: ["m5.huge"] } } } }, 'platform:cluster.nodeGroups.apps.instanceTypes[0]: "m5.huge" is not allowed; allowed: t4g.medium, t4g.large, m6g.large, m7g.large, c7g.large, t3.medium, t3.large, m6i.large, m7i.large'],
@@ -56,6 +62,9 @@ const invalid: [string, Record<string, unknown>, string][] = [
     ["public endpoint without allowlist", { environment: "dev", cluster: { endpointPublicAccess: true } }, "platform:cluster.publicAccessCidrs: [] is empty while platform:cluster.endpointPublicAccess is true, which EKS treats as 0.0.0.0/0; list the networks allowed"],
     ["allowlist without public endpoint", { environment: "dev", cluster: { publicAccessCidrs: ["203.0.113.0/24"] } }, 'platform:cluster.publicAccessCidrs: ["203.0.113.0/24"] is set but platform:cluster.endpointPublicAccess is false; enable the public endpoint or drop the allowlist'],
     ["admin that is not a role ARN", { environment: "dev", cluster: { adminRoleArns: ["arn:aws:iam::123456789012:user/alice"] } }, 'platform:cluster.adminRoleArns[0]: "arn:aws:iam::123456789012:user/alice" is not an IAM role ARN'],
+    ["no deploying role", { environment: "dev" }, "platform:cluster.deployRoleArn: \"\" is required: the cluster's creator gets no implicit admin, so the IAM role that runs pulumi up (the deploy workflow's AWS_DEPLOY_ROLE_ARN) needs its own access entry to apply Kubernetes objects"],
+    ["a deploying role that is not a role ARN", { environment: "dev", cluster: { deployRoleArn: "arn:aws:sts::123456789012:assumed-role/deploy/ci" } }, 'platform:cluster.deployRoleArn: "arn:aws:sts::123456789012:assumed-role/deploy/ci" is not an IAM role ARN'],
+    ["the deploying role listed as an admin too", deployable({ environment: "dev", cluster: { deployRoleArn: DEPLOY_ROLE, adminRoleArns: [DEPLOY_ROLE] } }), `platform:cluster.adminRoleArns[0]: "${DEPLOY_ROLE}" is also platform:cluster.deployRoleArn, which is cluster admin already; EKS allows one access entry per role, so leave it out of adminRoleArns`],
     ["unknown DB instance class", { environment: "dev", database: { instanceClass: "db.x9.huge" } }, 'platform:database.instanceClass: "db.x9.huge" is not allowed; allowed: db.t4g.micro, db.t4g.small, db.t4g.medium, db.m7g.large, db.r6g.large, db.r7g.large'],
     ["unsupported PostgreSQL version", { environment: "dev", database: { engineVersion: "12" } }, 'platform:database.engineVersion: "12" is not allowed; allowed: 15, 16, 17'],
     ["negative backup retention", { environment: "dev", database: { backupRetentionDays: -1 } }, "platform:database.backupRetentionDays: -1 must be at least 0"],
@@ -92,7 +101,17 @@ const invalid: [string, Record<string, unknown>, string][] = [
     ["a disabled add-on a service needs", { environment: "dev", addons: { keda: { enabled: false } }, services: [{ name: "w", kind: "worker", image: "w:1.0", uses: ["broker"], queue: { name: "jobs", targetLength: 10 } }] }, "platform:addons.keda.enabled: false must be true: platform:services[0] (w) needs it because it scales on a queue"],
     ["too many add-on replicas", { environment: "dev", addons: { keda: { replicas: 9 } } }, "platform:addons.keda.replicas: 9 must be at most 5"],
     ["replica without the database", { environment: "dev", services: [api({ readReplica: true })] }, "platform:services[0].readReplica: true needs the database; add database to uses"],
+    [
+        "two services on one host and path, one with a trailing slash",
+        { environment: "dev", ingress: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f3c2a56-8f7e-4d5b-9a1c-3e2b1d0c9f8a" }, services: [api({ ingress: { host: "a.example.com", path: "/api" } }), api({ name: "web", ingress: { host: "a.example.com", path: "/api/" } })] },
+        'platform:services[1].ingress: {"host":"a.example.com","path":"/api/"} is also claimed by platform:services[0] (api); one host and path can route to one service only',
+    ],
     ["bad CPU quantity", { environment: "dev", services: [api({ cpu: "lots" })] }, 'platform:services[0].cpu: "lots" is not a CPU quantity such as 250m or 1'],
+    ["CI runner without a repository", { environment: "dev", ci: { enabled: true, connectionArn: CONNECTION } }, "platform:ci.repository: is required when platform:ci.enabled is true: the GitHub repository (owner/name) whose workflow jobs the runner takes"],
+    ["CI runner without a connection", { environment: "dev", ci: { enabled: true, repository: "acme/platform" } }, "platform:ci.connectionArn: is required when platform:ci.enabled is true: a CodeConnections connection to GitHub, created once in the console (its GitHub App handshake needs a person)"],
+    ["CI repository as a URL", { environment: "dev", ci: { enabled: true, repository: "https://github.com/acme/platform", connectionArn: CONNECTION } }, 'platform:ci.repository: "https://github.com/acme/platform" is not a GitHub repository such as acme/platform (owner/name)'],
+    ["CI connection that is a secret", { environment: "dev", ci: { enabled: true, repository: "acme/platform", connectionArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:gh-AbCdEf" } }, 'platform:ci.connectionArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:gh-AbCdEf" is not a CodeConnections connection ARN such as arn:aws:codeconnections:us-east-1:123456789012:connection/<uuid>'],
+    ["CI compute type CodeBuild has not", { environment: "dev", ci: { computeType: "BUILD_GENERAL1_HUGE" } }, 'platform:ci.computeType: "BUILD_GENERAL1_HUGE" is not allowed; allowed: BUILD_GENERAL1_SMALL, BUILD_GENERAL1_MEDIUM, BUILD_GENERAL1_LARGE'],
 ];
 
 describe("stack config validation", () => {
@@ -108,19 +127,19 @@ describe("stack config validation", () => {
     }
 
     it("reports every problem at once, not just the first", () => {
-        const found = problems({ environment: "dev", network: { cidr: "bad", natGateways: "many" }, database: { instanceClass: "x" } });
+        const found = problems(deployable({ environment: "dev", network: { cidr: "bad", natGateways: "many" }, database: { instanceClass: "x" } }));
         assert.equal(found.length, 3, found.join("\n"));
     });
 
-    it("accepts the dev, staging and prod profiles as they are", () => {
-        assert.deepEqual(problems({ environment: "dev" }), []);
-        assert.deepEqual(problems({ environment: "staging" }), []);
-        assert.deepEqual(problems({ environment: "prod" }), []);
+    it("accepts the dev, staging and prod profiles once the deploying role is named", () => {
+        assert.deepEqual(problems(deployable({ environment: "dev" })), []);
+        assert.deepEqual(problems(deployable({ environment: "staging" })), []);
+        assert.deepEqual(problems(deployable({ environment: "prod" })), []);
     });
 
     it("fills every default from the environment profile", () => {
-        const dev = resolveSettings({ environment: "dev" }, "us-east-1");
-        const prod = resolveSettings({ environment: "prod" }, "us-east-1");
+        const dev = resolveSettings(deployable({ environment: "dev" }), "us-east-1");
+        const prod = resolveSettings(deployable({ environment: "prod" }), "us-east-1");
         assert.deepEqual(dev.database, PROFILES.dev.database);
         assert.deepEqual(prod.database, PROFILES.prod.database);
         assert.equal(dev.network.natGateways, "single");
@@ -128,10 +147,10 @@ describe("stack config validation", () => {
     });
 
     it("lets an explicit key override the profile, and only that key", () => {
-        const s = resolveSettings({ environment: "prod", database: { instanceClass: "db.r7g.large" } }, "us-east-1");
+        const s = resolveSettings(deployable({ environment: "prod", database: { instanceClass: "db.r7g.large" } }), "us-east-1");
         assert.equal(s.database.instanceClass, "db.r7g.large");
         assert.equal(s.database.multiAz, true, "keys not given keep the prod default");
-        const off = resolveSettings({ environment: "prod", protection: { enabled: false } }, "us-east-1");
+        const off = resolveSettings(deployable({ environment: "prod", protection: { enabled: false } }), "us-east-1");
         assert.equal(off.protection.enabled, false, "false overrides true (no || defaulting)");
     });
 

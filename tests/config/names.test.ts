@@ -67,6 +67,9 @@ describe("platform names: what validation assumes matches what the program does"
         assert.ok(budgeted.includes("platform-prod-cache") && budgeted.includes("platform-prod-rabbitmq"));
         assert.ok(input("aws:mq/broker:Broker", "brokerName").includes("platform-prod-rabbitmq"));
         assert.ok(input("aws:secretsmanager/secret:Secret", "name").includes("platform/prod/broker/admin"));
+        const finalSnapshot = budgeted.find((n) => n.includes("-postgres-final-")) as string;
+        const given = input("aws:rds/instance:Instance", "finalSnapshotIdentifier").filter((n) => n !== undefined).map(String);
+        assert.deepEqual(given.map((n) => n.replace(/[0-9a-f]+$/, (digits) => "x".repeat(digits.length))), [finalSnapshot], "the primary's final snapshot, random suffix and all");
         const role = serviceNames("shop")[0].name.replace(/-x+$/, "");
         assert.equal(ofType(run, "aws:iam/role:Role").filter((r) => r.name === role).length, 1, `${role} is the service's IRSA role`);
         const provision = ofType(run, "kubernetes:batch/v1:Job").map((j) => (j.inputs.metadata as AnyObj).name);

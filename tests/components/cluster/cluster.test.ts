@@ -43,19 +43,29 @@ describe("cluster", () => {
         assert.deepEqual(eks.inputs.publicAccessCidrs, ["203.0.113.0/24"]);
     });
 
-    it("grants cluster admin to the configured roles through access entries", async () => {
-        const eks = one(await stackRun("prod"), "eks:index:Cluster");
-        assert.deepEqual(eks.inputs.accessEntries, {
-            "admin-platform-admins": {
-                principalArn: "arn:aws:iam::123456789012:role/platform-admins",
-                type: "STANDARD",
-                accessPolicies: {
-                    clusterAdmin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } },
-                },
-            },
+    it("grants cluster admin to the deploying role and the configured roles through access entries", async () => {
+        const clusterAdmin = (principalArn: string) => ({
+            principalArn,
+            type: "STANDARD",
+            accessPolicies: { clusterAdmin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } } },
         });
-        assert.deepEqual(one(await stackRun("dev"), "eks:index:Cluster").inputs.accessEntries, {});
+        assert.deepEqual(one(await stackRun("prod"), "eks:index:Cluster").inputs.accessEntries, {
+            deployer: clusterAdmin("arn:aws:iam::123456789012:role/platform-prod-deploy"),
+            "admin-platform-admins": clusterAdmin("arn:aws:iam::123456789012:role/platform-admins"),
+        });
+        assert.deepEqual(one(await stackRun("dev"), "eks:index:Cluster").inputs.accessEntries, { deployer: clusterAdmin("arn:aws:iam::123456789012:role/platform-dev-deploy") });
     });
+
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: creates the EKS cluster without the creator's implicit admin, and changes to that flag replace nothing`, async () => {
+            const eks = one(await stackRun(stack), "eks:index:Cluster");
+            const created = (eks.modelledChildren ?? []).filter((c) => c.type === "aws:eks/cluster:Cluster");
+            assert.equal(created.length, 1, "the component's cluster, as the fakes model it");
+            assert.deepEqual(created[0].inputs.accessConfig, { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
+            assert.equal(created[0].inputs.name, `platform-${stack}`);
+            assert.ok(created[0].ignoreChanges.includes("accessConfig.bootstrapClusterCreatorAdminPermissions"), "an existing cluster keeps its setting instead of being replaced");
+        });
+    }
 
     it("has a system and an apps managed node group on Graviton, spot for apps in dev only", async () => {
         for (const [stack, appsCapacity] of [["dev", "SPOT"], ["prod", "ON_DEMAND"]]) {
@@ -129,9 +139,19 @@ describe("cluster", () => {
         const sc = one(run, "kubernetes:storage.k8s.io/v1:StorageClass");
         assert.equal((sc.inputs.metadata as { annotations: Record<string, string> }).annotations["storageclass.kubernetes.io/is-default-class"], "true");
         assert.equal(sc.inputs.provisioner, "ebs.csi.aws.com");
-        assert.deepEqual(sc.inputs.parameters, { type: "gp3", encrypted: "true", fsType: "ext4" });
+        assert.deepEqual(sc.inputs.parameters, { type: "gp3", encrypted: "true", fsType: "ext4", tagSpecification_1: "platform.io/cluster=platform-dev" });
         assert.equal(byUrn(run, String(sc.provider)).type, "pulumi:providers:kubernetes");
         const provider = one(run, "pulumi:providers:kubernetes");
         assert.equal(provider.inputs.kubeconfig, "[secret]", "the kubeconfig never appears in plain text");
+    });
+
+    it("never drops objects from state because the cluster cannot be reached", async () => {
+        for (const stack of ["dev", "prod"]) {
+            const provider = one(await stackRun(stack), "pulumi:providers:kubernetes");
+            // The SDK sends provider booleans as JSON text; either spelling of true would let a refresh from
+            // outside the VPC forget every release and the load balancers they own.
+            assert.ok(![true, "true"].includes(provider.inputs.deleteUnreachable as never), `${stack}: deleteUnreachable is ${String(provider.inputs.deleteUnreachable)}`);
+            assert.equal(provider.inputs.enableServerSideApply, "true");
+        }
     });
 });

@@ -35,7 +35,8 @@ describe("database", () => {
         assert.equal(db.inputs.autoMinorVersionUpgrade, true);
         assert.equal(db.inputs.copyTagsToSnapshot, true);
         assert.equal(db.inputs.skipFinalSnapshot, false);
-        assert.equal(db.inputs.finalSnapshotIdentifier, "platform-dev-postgres-final");
+        const suffix = one(run, "random:index/randomId:RandomId", "database-final-snapshot");
+        assert.equal(db.inputs.finalSnapshotIdentifier, `platform-dev-postgres-final-${suffix.outputs.hex}`);
     });
 
     it("forces TLS through its parameter group", async () => {
@@ -108,8 +109,10 @@ describe("cache", () => {
     it("dev: one node, no failover, no snapshots; prod: a replica, failover, Multi-AZ, 7 days of snapshots", async () => {
         const d = one(await stackRun("dev"), "aws:elasticache/replicationGroup:ReplicationGroup").inputs;
         assert.deepEqual([d.numCacheClusters, d.automaticFailoverEnabled, d.multiAzEnabled, d.snapshotRetentionLimit, d.finalSnapshotIdentifier], [1, false, false, 0, undefined]);
-        const p = one(await stackRun("prod"), "aws:elasticache/replicationGroup:ReplicationGroup").inputs;
-        assert.deepEqual([p.numCacheClusters, p.automaticFailoverEnabled, p.multiAzEnabled, p.snapshotRetentionLimit, p.finalSnapshotIdentifier], [2, true, true, 7, "platform-prod-cache-final"]);
+        const prod = await stackRun("prod");
+        const p = one(prod, "aws:elasticache/replicationGroup:ReplicationGroup").inputs;
+        const suffix = one(prod, "random:index/randomId:RandomId", "cache-final-snapshot").outputs.hex;
+        assert.deepEqual([p.numCacheClusters, p.automaticFailoverEnabled, p.multiAzEnabled, p.snapshotRetentionLimit, p.finalSnapshotIdentifier], [2, true, true, 7, `platform-prod-cache-final-${suffix}`]);
     });
 
     it("shards in cluster mode when asked", async () => {

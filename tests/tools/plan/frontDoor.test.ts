@@ -14,6 +14,10 @@ import { enqueue } from "../../harness";
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "front-door-"));
 after(() => fs.rmSync(TMP, { recursive: true, force: true }));
 const BASE = { "aws:region": "us-east-1", "platform:environment": "dev" };
+/** The one cluster key a deployable stack must set. */
+const DEPLOY_ROLE = "arn:aws:iam::123456789012:role/platform-deploy";
+/** `platform:cluster` of a case with the deploying role added, unless the case sets its own. */
+const withDeployRole = (cluster: unknown) => ({ deployRoleArn: DEPLOY_ROLE, ...(cluster as object | undefined) });
 
 interface Outcome {
     readonly code: number;
@@ -31,7 +35,7 @@ async function run(c: FrontDoorCase, dir: string): Promise<Outcome> {
         return { code, out: out.join("\n"), err: err.join("\n") };
     }
     const file = path.join(dir, c.fileName ?? "Pulumi.dev.yaml");
-    fs.writeFileSync(file, typeof c.config === "string" ? c.config : stringify({ config: { ...BASE, ...(c.config ?? {}) } }));
+    fs.writeFileSync(file, typeof c.config === "string" ? c.config : stringify({ config: { ...BASE, ...(c.config ?? {}), "platform:cluster": withDeployRole(c.config?.["platform:cluster"]) } }));
     const argv = ["--config", file, "--out", path.join(dir, "m"), "--as-of", KUBERNETES_VERSIONS_AS_OF, ...(c.args?.(dir, file) ?? [])];
     const broken = async () => (undefined as unknown as { x: never }).x;
     const code = await enqueue(() => (c.internal === true ? runCli(argv, io, broken) : runCli(argv, io)));
@@ -122,7 +126,7 @@ describe("the front door: what it must keep accepting", () => {
     for (const [title, platform] of accepted) {
         it(title, () => {
             const flat: Record<string, string> = { ...BASE };
-            for (const [k, v] of Object.entries(platform)) {
+            for (const [k, v] of Object.entries({ ...platform, cluster: withDeployRole(platform.cluster) })) {
                 flat[`platform:${k}`] = JSON.stringify(v);
             }
             try {
@@ -141,7 +145,7 @@ describe("the front door: what it must keep accepting", () => {
             { name: "jobs", kind: "worker", image: "localhost:5000/team/jobs:1.0", cpu: "0.5", memory: "256M", uses: ["broker"], replicas: { min: 0, max: 5 }, queue: { name: "jobs", targetLength: 10 } },
             { name: "nightly", kind: "cron", image: `ghcr.io/a/nightly@sha256:${"c".repeat(64)}`, schedule: "@daily", memory: "1.5Gi" },
         ];
-        fs.writeFileSync(file, `${stringify({ config: { ...BASE, "platform:services": services } })}  platform:cluster:\n    version: 1.35\n  platform:cache:\n    engineVersion: 8.0\n`);
+        fs.writeFileSync(file, `${stringify({ config: { ...BASE, "platform:services": services } })}  platform:cluster:\n    version: 1.35\n    deployRoleArn: ${DEPLOY_ROLE}\n  platform:cache:\n    engineVersion: 8.0\n`);
         const out: string[] = [];
         const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), color: false, processStart: Date.now() };
         const code = await enqueue(() => runCli(["--config", file, "--out", path.join(dir, "m"), "--as-of", KUBERNETES_VERSIONS_AS_OF], io));
@@ -155,7 +159,7 @@ describe("the front door: what it must keep accepting", () => {
 
     it("reads YAML numbers as the versions they spell, end to end", () => {
         const file = path.join(TMP, "Pulumi.numbers.yaml");
-        fs.writeFileSync(file, "config:\n  aws:region: us-east-1\n  platform:environment: dev\n  platform:cluster:\n    version: 1.35\n  platform:database:\n    engineVersion: 16\n  platform:cache:\n    engineVersion: 8.0\n");
+        fs.writeFileSync(file, "config:\n  aws:region: us-east-1\n  platform:environment: dev\n  platform:cluster:\n    version: 1.35\n    deployRoleArn: arn:aws:iam::123456789012:role/platform-deploy\n  platform:database:\n    engineVersion: 16\n  platform:cache:\n    engineVersion: 8.0\n");
         const s = loadSettingsFromConfigMap(readStackFile(file).config);
         assert.deepEqual([s.cluster.version, s.database.engineVersion, s.cache.engineVersion], ["1.35", "16", "8.0"]);
     });
