@@ -14,6 +14,8 @@ type Input<T> = pulumi.Input<T>;
 export const NODE_GROUP_LABEL = "platform.io/node-group";
 /** Namespaces of tenants (catalog services, the database jobs) carry it; policies require each to deny by default. */
 export const TENANT_LABEL = "platform.io/tenant";
+/** Names the catalog service an object belongs to or acts for; on a service's namespace, the policy pack reads it to judge the service's IAM role. */
+export const SERVICE_LABEL = "platform.io/service";
 /** Service-account annotation naming the IAM role its pods assume through IRSA. */
 export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
 

@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { onNodeGroup, restrictedContainerSecurity, restrictedPodSecurity } from "../../lib/kubernetesSpecs";
+import { SERVICE_LABEL, onNodeGroup, restrictedContainerSecurity, restrictedPodSecurity } from "../../lib/kubernetesSpecs";
 import { BrokerPermissions } from "./access";
 import { ProvisionerScope, versionSuffix } from "./provisionerManifests";
 
@@ -62,7 +62,7 @@ const secretEnv = (secret: string, key: string): k8s.types.input.core.v1.EnvVar 
 
 /** The idempotent Job that gives one service its broker user, permissions and queues. */
 export function brokerProvisionJob(grant: BrokerGrant): k8s.types.input.batch.v1.Job {
-    const labels = { "app.kubernetes.io/name": BROKER_SCOPE.account, "app.kubernetes.io/part-of": "platform", "platform.io/service": grant.service };
+    const labels = { "app.kubernetes.io/name": BROKER_SCOPE.account, "app.kubernetes.io/part-of": "platform", [SERVICE_LABEL]: grant.service };
     const name = (v: string) => `provision-${grant.service}-${versionSuffix(v)}`;
     return {
         metadata: {

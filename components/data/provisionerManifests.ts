@@ -2,6 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import {
+    SERVICE_LABEL,
     TENANT_LABEL,
     WAIT_FOR_READY,
     externalSecretSpec,
@@ -139,7 +140,7 @@ const fromSecret = (secret: string, key: string): k8s.types.input.core.v1.EnvVar
  * version of the service's credentials (see {@link provisionJobName}).
  */
 export function provisionJob(service: string, db: AdminConnection, credentialsVersion: Input<string>): k8s.types.input.batch.v1.Job {
-    const labels = { ...PROVISIONER_LABELS, "platform.io/service": service };
+    const labels = { ...PROVISIONER_LABELS, [SERVICE_LABEL]: service };
     const tls = tlsSettings(db);
     const ca = caVolume(db);
     return {

@@ -2,7 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import type { ServiceSettings } from "../../../config/schema";
-import { TENANT_LABEL, irsaAnnotations, onNodeGroup, restrictedContainerSecurity, restrictedPodSecurity } from "../../../lib/kubernetesSpecs";
+import { SERVICE_LABEL, TENANT_LABEL, irsaAnnotations, onNodeGroup, restrictedContainerSecurity, restrictedPodSecurity } from "../../../lib/kubernetesSpecs";
 import { cpuMillis, formatCpu } from "../../../lib/quantity";
 import { BROKER_URL_WITH_CREDENTIALS, DATA_FILES_DIR } from "../wiring";
 import {
@@ -44,6 +44,7 @@ export function namespace(svc: ServiceSettings): k8s.types.input.core.v1.Namespa
             labels: {
                 ...labels(svc),
                 [TENANT_LABEL]: "true",
+                [SERVICE_LABEL]: svc.name,
                 "pod-security.kubernetes.io/enforce": "restricted",
                 "pod-security.kubernetes.io/enforce-version": "latest",
                 "pod-security.kubernetes.io/warn": "restricted",
