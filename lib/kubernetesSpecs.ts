@@ -81,7 +81,7 @@ export type SecretSource =
 /** An ExternalSecret spec refreshing `target` hourly from the store; the Secret is owned by External Secrets. */
 export function externalSecretSpec(
     store: { readonly kind: "SecretStore" | "ClusterSecretStore"; readonly name: string },
-    target: string,
+    target: Input<string>,
     source: SecretSource,
     template?: Record<string, unknown>,
 ): Record<string, unknown> {

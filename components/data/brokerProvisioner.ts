@@ -6,7 +6,7 @@ import { IrsaRole } from "../security/irsaRole";
 import { BrokerPermissions } from "./access";
 import { CONSOLE_PORT } from "./broker";
 import { BROKER_ADMIN_SECRET, BROKER_SCOPE, brokerCredentials, brokerProvisionJob } from "./brokerProvisioning";
-import { provisionerAccount, provisionerNamespace, provisionerPolicy, provisionerSecret, provisionerSecretStore } from "./provisionerManifests";
+import { provisionerAccount, provisionerNamespace, provisionerPolicy, provisionerSecret, provisionerSecretStore, versioned } from "./provisionerManifests";
 
 export interface BrokerProvisionerArgs {
     /**
@@ -78,14 +78,14 @@ export class BrokerProvisioner extends pulumi.ComponentResource {
         );
         const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, provisionerAccount(role.roleArn, scope), k8sOpts(ns));
         const store = new k8s.apiextensions.CustomResource(`${name}-secret-store`, provisionerSecretStore(args.region, scope), k8sOpts(ns, sa, args.externalSecrets));
-        const login = (suffix: string, target: string, secretArn: pulumi.Input<string>, user: string, password: string) =>
+        const login = (suffix: string, target: pulumi.Input<string>, secretArn: pulumi.Input<string>, user: string, password: string, versionId?: pulumi.Input<string>) =>
             new k8s.apiextensions.CustomResource(
                 `${name}-${suffix}`,
                 provisionerSecret(
                     target,
                     [
-                        { secretKey: user, key: secretArn, property: "username" },
-                        { secretKey: password, key: secretArn, property: "password" },
+                        { secretKey: user, key: secretArn, property: "username", versionId },
+                        { secretKey: password, key: secretArn, property: "password", versionId },
                     ],
                     scope,
                 ),
@@ -95,7 +95,8 @@ export class BrokerProvisioner extends pulumi.ComponentResource {
 
         this.jobs = {};
         for (const service of args.services) {
-            const credentials = login(`${service.name}-credentials`, brokerCredentials(service.name), service.secretArn, "SERVICE_USERNAME", "SERVICE_PASSWORD");
+            const target = versioned(service.secretVersion, (v) => brokerCredentials(service.name, v));
+            const credentials = login(`${service.name}-credentials`, target, service.secretArn, "SERVICE_USERNAME", "SERVICE_PASSWORD", service.secretVersion);
             const job = brokerProvisionJob({
                 service: service.name,
                 managementUrl: args.managementUrl,

@@ -2,7 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SERVICE_LABEL, onNodeGroup, restrictedContainerSecurity, restrictedPodSecurity } from "../../lib/kubernetesSpecs";
 import { BrokerPermissions } from "./access";
-import { ProvisionerScope, versionSuffix } from "./provisionerManifests";
+import { ProvisionerScope, versioned, versionSuffix } from "./provisionerManifests";
 
 /**
  * The broker's provisioning Job: as the broker's admin, through the RabbitMQ management API (port 443 of
@@ -41,8 +41,8 @@ export const BROKER_PROVISION_SCRIPT = [
     "rm -f /tmp/admin.curlrc",
 ].join("\n");
 
-/** Kubernetes Secret with one service's broker login, which its job reads. */
-export const brokerCredentials = (service: string): string => `${service}-broker-credentials`;
+/** Kubernetes Secret with one version of a service's broker login, which its job reads (a rotation gets a new one). */
+export const brokerCredentials = (service: string, credentialsVersion: string): string => `${service}-broker-credentials-${versionSuffix(credentialsVersion)}`;
 
 /** What the broker provisioning Job of one service applies. */
 export interface BrokerGrant {
@@ -58,15 +58,16 @@ export interface BrokerGrant {
     readonly credentialsVersion: Input<string>;
 }
 
-const secretEnv = (secret: string, key: string): k8s.types.input.core.v1.EnvVar => ({ name: key, valueFrom: { secretKeyRef: { name: secret, key } } });
+const secretEnv = (secret: Input<string>, key: string): k8s.types.input.core.v1.EnvVar => ({ name: key, valueFrom: { secretKeyRef: { name: secret, key } } });
 
 /** The idempotent Job that gives one service its broker user, permissions and queues. */
 export function brokerProvisionJob(grant: BrokerGrant): k8s.types.input.batch.v1.Job {
     const labels = { "app.kubernetes.io/name": BROKER_SCOPE.account, "app.kubernetes.io/part-of": "platform", [SERVICE_LABEL]: grant.service };
     const name = (v: string) => `provision-${grant.service}-${versionSuffix(v)}`;
+    const credentials = versioned(grant.credentialsVersion, (v) => brokerCredentials(grant.service, v));
     return {
         metadata: {
-            name: typeof grant.credentialsVersion === "string" ? name(grant.credentialsVersion) : pulumi.output(grant.credentialsVersion).apply(name),
+            name: versioned(grant.credentialsVersion, name),
             namespace: BROKER_SCOPE.namespace,
             labels,
         },
@@ -93,8 +94,8 @@ export function brokerProvisionJob(grant: BrokerGrant): k8s.types.input.batch.v1
                                 { name: "PERMISSIONS", value: JSON.stringify(grant.permissions) },
                                 secretEnv(BROKER_ADMIN_SECRET, "ADMIN_USERNAME"),
                                 secretEnv(BROKER_ADMIN_SECRET, "ADMIN_PASSWORD"),
-                                secretEnv(brokerCredentials(grant.service), "SERVICE_USERNAME"),
-                                secretEnv(brokerCredentials(grant.service), "SERVICE_PASSWORD"),
+                                secretEnv(credentials, "SERVICE_USERNAME"),
+                                secretEnv(credentials, "SERVICE_PASSWORD"),
                             ],
                             resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
                             securityContext: restrictedContainerSecurity(),

@@ -21,6 +21,7 @@ import {
     provisionerSecret,
     provisionerSecretStore,
     serviceCredentials,
+    versioned,
 } from "./provisionerManifests";
 
 export interface DatabaseProvisionerArgs {
@@ -101,12 +102,12 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
         );
         const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, provisionerAccount(role.roleArn), k8sOpts(ns));
         const store = new k8s.apiextensions.CustomResource(`${name}-secret-store`, provisionerSecretStore(args.region), k8sOpts(ns, sa, args.externalSecrets));
-        const login = (suffix: string, target: string, secretArn: pulumi.Input<string>, user: string, password: string) =>
+        const login = (suffix: string, target: pulumi.Input<string>, secretArn: pulumi.Input<string>, user: string, password: string, versionId?: pulumi.Input<string>) =>
             new k8s.apiextensions.CustomResource(
                 `${name}-${suffix}`,
                 provisionerSecret(target, [
-                    { secretKey: user, key: secretArn, property: "username" },
-                    { secretKey: password, key: secretArn, property: "password" },
+                    { secretKey: user, key: secretArn, property: "username", versionId },
+                    { secretKey: password, key: secretArn, property: "password", versionId },
                 ]),
                 k8sOpts(ns, store, args.externalSecrets),
             );
@@ -115,7 +116,8 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
 
         this.jobs = {};
         for (const service of args.services) {
-            const credentials = login(`${service.name}-credentials`, serviceCredentials(service.name), service.secretArn, "SERVICE_USERNAME", "SERVICE_PASSWORD");
+            const target = versioned(service.secretVersion, (v) => serviceCredentials(service.name, v));
+            const credentials = login(`${service.name}-credentials`, target, service.secretArn, "SERVICE_USERNAME", "SERVICE_PASSWORD", service.secretVersion);
             this.jobs[service.name] = new k8s.batch.v1.Job(`${name}-${service.name}`, provisionJob(service.name, db, service.secretVersion), k8sOpts(ns, master, credentials, ...ca));
         }
         if (args.prometheus && args.prometheusPods) {
@@ -128,7 +130,7 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
             for (const service of args.services) {
                 // Each exporter waits for its database to exist; Prometheus's release brings the ServiceMonitor CRD.
                 const exporter = `${name}-${service.name}-exporter`;
-                const deployment = new k8s.apps.v1.Deployment(exporter, exporterDeployment(service.name, db, args.exporterReplicas ?? 1), k8sOpts(this.jobs[service.name]));
+                const deployment = new k8s.apps.v1.Deployment(exporter, exporterDeployment(service.name, db, args.exporterReplicas ?? 1, service.secretVersion), k8sOpts(this.jobs[service.name]));
                 new k8s.policy.v1.PodDisruptionBudget(exporter, exporterDisruptionBudget(service.name), k8sOpts(deployment));
                 const svc = new k8s.core.v1.Service(exporter, exporterService(service.name), k8sOpts(deployment));
                 new k8s.apiextensions.CustomResource(`${exporter}-monitor`, exporterMonitor(service.name), k8sOpts(svc, args.prometheus));

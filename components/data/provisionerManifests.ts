@@ -79,11 +79,24 @@ export function versionSuffix(version: string): string {
     return createHash("sha256").update(version).digest("hex").slice(0, 8);
 }
 
+/** A name built from a secret's version, known now or once the version is. */
+export function versioned(version: Input<string>, name: (version: string) => string): Input<string> {
+    return typeof version === "string" ? name(version) : pulumi.output(version).apply(name);
+}
+
+/**
+ * The version of a Secrets Manager secret as External Secrets reads it (`uuid/<VersionId>`; a bare value
+ * would be a staging label such as AWSCURRENT): a Kubernetes Secret made for one version holds that one.
+ */
+export const secretsManagerVersion = (versionId: string): string => `uuid/${versionId}`;
+
 /** One value of an ExternalSecret: a property of a Secrets Manager secret. */
 export interface SecretValue {
     readonly secretKey: string;
     readonly key: Input<string>;
     readonly property: string;
+    /** The secret's VersionId to read; defaults to the current version. */
+    readonly versionId?: Input<string>;
 }
 
 export const PROVISIONER_LABELS = { "app.kubernetes.io/name": PROVISIONER_ACCOUNT, "app.kubernetes.io/part-of": "platform" };
@@ -98,8 +111,12 @@ export const DATABASE_SCOPE: ProvisionerScope = { namespace: PROVISIONER_NAMESPA
 const scopeLabels = (scope: ProvisionerScope) => ({ "app.kubernetes.io/name": scope.account, "app.kubernetes.io/part-of": "platform" });
 const inNamespace = (name: string, extra: Partial<k8s.types.input.meta.v1.ObjectMeta> = {}, scope = DATABASE_SCOPE) => ({ name, namespace: scope.namespace, labels: scopeLabels(scope), ...extra });
 
-/** Kubernetes Secret with one service's database login, which its job and exporter read. */
-export const serviceCredentials = (service: string): string => `${service}-credentials`;
+/**
+ * Kubernetes Secret holding one version of a service's database login, which its job and exporter read.
+ * A new version (a rotation) gets a new Secret, synced afresh before the new Job starts: a Secret kept
+ * across versions could still hold the old password when the Job reads it.
+ */
+export const serviceCredentials = (service: string, credentialsVersion: string): string => `${service}-credentials-${versionSuffix(credentialsVersion)}`;
 
 export function provisionerNamespace(scope = DATABASE_SCOPE): k8s.types.input.core.v1.Namespace {
     return {
@@ -124,16 +141,19 @@ export function provisionerSecretStore(region: Input<string>, scope = DATABASE_S
 }
 
 /** Materialises some secret properties as the Kubernetes Secret `target`; Pulumi waits until it exists. */
-export function provisionerSecret(target: string, data: SecretValue[], scope = DATABASE_SCOPE): k8s.apiextensions.CustomResourceArgs {
-    return {
-        apiVersion: "external-secrets.io/v1",
-        kind: "ExternalSecret",
-        metadata: inNamespace(target, { annotations: WAIT_FOR_READY }, scope),
-        spec: externalSecretSpec({ kind: "SecretStore", name: scope.account }, target, { data }),
-    };
+export function provisionerSecret(target: Input<string>, data: SecretValue[], scope = DATABASE_SCOPE): k8s.apiextensions.CustomResourceArgs {
+    const spec = externalSecretSpec({ kind: "SecretStore", name: scope.account }, target, { data });
+    // Pin the versions asked for: the Secret then holds exactly them, whatever AWSCURRENT says by then.
+    (spec.data as { remoteRef: Record<string, unknown> }[]).forEach((d, i) => {
+        const versionId = data[i].versionId;
+        if (versionId !== undefined) {
+            d.remoteRef.version = versioned(versionId, secretsManagerVersion);
+        }
+    });
+    return { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { ...inNamespace("", { annotations: WAIT_FOR_READY }, scope), name: target }, spec };
 }
 
-const fromSecret = (secret: string, key: string): k8s.types.input.core.v1.EnvVar => ({ name: key, valueFrom: { secretKeyRef: { name: secret, key } } });
+const fromSecret = (secret: Input<string>, key: string): k8s.types.input.core.v1.EnvVar => ({ name: key, valueFrom: { secretKeyRef: { name: secret, key } } });
 
 /**
  * The idempotent Job that gives one service its role and database, as the master user; named after the
@@ -144,7 +164,7 @@ export function provisionJob(service: string, db: AdminConnection, credentialsVe
     const tls = tlsSettings(db);
     const ca = caVolume(db);
     return {
-        metadata: { name: typeof credentialsVersion === "string" ? provisionJobName(service, credentialsVersion) : pulumi.output(credentialsVersion).apply((v) => provisionJobName(service, v)), namespace: PROVISIONER_NAMESPACE, labels },
+        metadata: { name: versioned(credentialsVersion, (v) => provisionJobName(service, v)), namespace: PROVISIONER_NAMESPACE, labels },
         spec: {
             backoffLimit: 6,
             activeDeadlineSeconds: 900,
@@ -170,8 +190,8 @@ export function provisionJob(service: string, db: AdminConnection, credentialsVe
                                 { name: "SERVICE_DATABASE", value: databaseIdentifier(service) },
                                 fromSecret(MASTER_SECRET, "PGUSER"),
                                 fromSecret(MASTER_SECRET, "PGPASSWORD"),
-                                fromSecret(serviceCredentials(service), "SERVICE_USERNAME"),
-                                fromSecret(serviceCredentials(service), "SERVICE_PASSWORD"),
+                                fromSecret(versioned(credentialsVersion, (v) => serviceCredentials(service, v)), "SERVICE_USERNAME"),
+                                fromSecret(versioned(credentialsVersion, (v) => serviceCredentials(service, v)), "SERVICE_PASSWORD"),
                             ],
                             resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
                             securityContext: restrictedContainerSecurity(),
@@ -195,9 +215,9 @@ export const exporterLabels = (service: string): Record<string, string> => ({
 const exporterMeta = (service: string) => ({ name: `pg-exporter-${service}`, namespace: PROVISIONER_NAMESPACE, labels: exporterLabels(service) });
 
 /** A postgres exporter connecting to one service's database as that service's own role, never the master user. */
-export function exporterDeployment(service: string, db: AdminConnection, replicas: number): k8s.types.input.apps.v1.Deployment {
+export function exporterDeployment(service: string, db: AdminConnection, replicas: number, credentialsVersion: Input<string>): k8s.types.input.apps.v1.Deployment {
     const labels = exporterLabels(service);
-    const credentials = serviceCredentials(service);
+    const credentials = versioned(credentialsVersion, (v) => serviceCredentials(service, v));
     const tls = tlsSettings(db);
     const exporterTls = `sslmode=${tls.sslmode}${tls.sslrootcert !== undefined ? `&sslrootcert=${tls.sslrootcert}` : ""}`;
     const ca = caVolume(db);

@@ -27,7 +27,7 @@ export async function runBrokerJob(server: RabbitServer, service: string, login:
     const container = spec.template.spec.containers[0];
     const secrets: Record<string, Record<string, string>> = {
         [BROKER_ADMIN_SECRET]: { ADMIN_USERNAME: server.admin.user, ADMIN_PASSWORD: server.admin.password },
-        [brokerCredentials(service)]: { SERVICE_USERNAME: login.user, SERVICE_PASSWORD: login.password },
+        [brokerCredentials(service, "integration")]: { SERVICE_USERNAME: login.user, SERVICE_PASSWORD: login.password },
     };
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
     for (const variable of (await known(container.env ?? [])) as k8s.types.input.core.v1.EnvVar[]) {

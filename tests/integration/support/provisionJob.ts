@@ -29,7 +29,7 @@ export async function runProvisionJob(server: PostgresServer, service: string, p
     const container = spec.template.spec.containers[0];
     const secrets: Record<string, Record<string, string>> = {
         [MASTER_SECRET]: { PGUSER: server.master.user, PGPASSWORD: server.master.password },
-        [serviceCredentials(service)]: { SERVICE_USERNAME: options.username ?? databaseIdentifier(service), SERVICE_PASSWORD: password },
+        [serviceCredentials(service, "integration")]: { SERVICE_USERNAME: options.username ?? databaseIdentifier(service), SERVICE_PASSWORD: password },
     };
     const env: NodeJS.ProcessEnv = { ...server.env(server.master), PGUSER: undefined, PGPASSWORD: undefined, PGDATABASE: undefined, PGSSLMODE: undefined, PGSSLROOTCERT: undefined };
     for (const variable of (await known(container.env ?? [])) as k8s.types.input.core.v1.EnvVar[]) {
