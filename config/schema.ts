@@ -270,7 +270,7 @@ export const serviceSchema = z.strictObject({
     tracing: z.boolean().optional(),
     /** Alert thresholds: 5xx ratio and p99 latency. */
     alerts: z.strictObject({ errorRate: z.number().gt(0).lt(1).optional(), latencyMs: count(10, 60000).optional() }).optional(),
-    queue: z.strictObject({ name: z.string().min(1).max(255), targetLength: count(1, 100000) }).optional(),
+    queue: z.strictObject({ name: queueName, targetLength: count(1, 100000) }).optional(),
     /** RabbitMQ queues the service reads from and publishes to; its broker user may use these and no others. */
     queues: z
         .strictObject({
