@@ -2,19 +2,7 @@ import { strict as assert } from "assert";
 import { randomPassword } from "./support/processes";
 import { registeredCacheUsers, RegisteredCacheUser } from "./support/program";
 import { RedisServer, startRedis } from "./support/redis";
-import { RedisConnection, RedisReplyError } from "./support/resp";
-
-async function replyError(call: Promise<unknown>): Promise<string> {
-    try {
-        await call;
-    } catch (error) {
-        if (error instanceof RedisReplyError) {
-            return error.code;
-        }
-        throw error;
-    }
-    return "no error";
-}
+import { RedisConnection, replyError } from "./support/resp";
 
 // The ElastiCache users the program registers for a stack with six cache-using services, applied to Redis 7
 // as ElastiCache RBAC applies them (password set apart, the group's default user among them).
