@@ -293,7 +293,12 @@ describe("service catalog", () => {
         const env = Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: AnyObj) => [e.name, e.value ?? `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`]));
         assert.equal(env.SERVICE_DATABASE, "api");
         assert.equal(env.PGUSER, "master-credentials/PGUSER");
-        assert.equal(env.SERVICE_PASSWORD, "api-credentials/SERVICE_PASSWORD");
+        // The login is read into a Secret made for its current version, pinned to it: a rotation's Job reads the new one.
+        const version = one(run, "aws:secretsmanager/secretVersion:SecretVersion", "secrets-api-database-version").outputs.versionId as string;
+        assert.match(env.SERVICE_PASSWORD, /^api-credentials-[0-9a-f]{8}\/SERVICE_PASSWORD$/);
+        const login = only(run, "ExternalSecret", "platform-db", env.SERVICE_PASSWORD.split("/")[0]);
+        assert.equal(login.spec.target.name, env.SERVICE_PASSWORD.split("/")[0]);
+        assert.ok(login.spec.data.every((d: AnyObj) => d.remoteRef.version === `uuid/${version}` && d.remoteRef.key === one(run, "aws:secretsmanager/secret:Secret", "secrets-api-database-secret").outputs.arn));
         assert.equal(env.PGHOST, one(run, "aws:rds/instance:Instance", "database-primary").outputs.address);
         const master = only(run, "ExternalSecret", "platform-db", "master-credentials");
         assert.equal(master.spec.data[0].remoteRef.key, run.outputs.databaseMasterSecretArn);
