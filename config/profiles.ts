@@ -29,6 +29,7 @@ const prod: Profile = {
         publicAccessCidrs: [],
         deployRoleArn: "",
         adminRoleArns: [],
+        readOnlyRoleArns: [],
         teams: [],
         serviceCidr: "172.20.0.0/16",
         logRetentionDays: 365,

@@ -121,13 +121,15 @@ export function checkCluster(s: Settings): ConfigIssue[] {
             }
         });
     });
-    const seen = new Set<string>();
-    c.adminRoleArns.forEach((arn, i) => {
-        if (seen.has(arn)) {
-            issues.push({ path: ["cluster", "adminRoleArns", i], value: arn, message: "is listed twice" });
-        }
-        seen.add(arn);
-    });
+    for (const key of ["adminRoleArns", "readOnlyRoleArns"] as const) {
+        const seen = new Set<string>();
+        c[key].forEach((arn, i) => {
+            if (seen.has(arn)) {
+                issues.push({ path: ["cluster", key, i], value: arn, message: "is listed twice" });
+            }
+            seen.add(arn);
+        });
+    }
     for (const group of ["system", "apps"] as const) {
         issues.push(...checkNodeGroup(group, c.nodeGroups[group], c.architecture));
     }

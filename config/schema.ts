@@ -129,6 +129,8 @@ export const clusterSchema = z.strictObject({
     /** The role `pulumi up` runs as; empty only until it is set (validation requires it). */
     deployRoleArn: z.union([z.literal(""), iamRoleArn]),
     adminRoleArns: z.array(iamRoleArn),
+    /** Roles that read the whole cluster, Secrets included: the preview and drift workflows' roles. */
+    readOnlyRoleArns: z.array(iamRoleArn),
     /** Teams given edit or view access to some namespaces through EKS access entries. */
     teams: z.array(
         z.strictObject({

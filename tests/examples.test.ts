@@ -246,6 +246,15 @@ describe("shipped stack files", () => {
                 }
             }
         });
+
+        it(`${file}: a stack with an in-VPC runner lets the preview and drift roles read its cluster`, () => {
+            const settings = loadSettingsFromConfigMap(readStackConfig(path.join(ROOT, file)).config);
+            if (!settings.ci.enabled) {
+                return;
+            }
+            const roles = settings.cluster.readOnlyRoleArns.map((arn) => arn.split("/").pop() ?? "");
+            assert.ok(roles.some((r) => r.endsWith("-preview")), `${file}: platform:cluster.readOnlyRoleArns names the preview role (${roles.join(", ") || "none"})`);
+            assert.ok(roles.some((r) => r.endsWith("-drift")), `${file}: platform:cluster.readOnlyRoleArns names the drift role (${roles.join(", ") || "none"})`);
+        });
     }
 });
-

@@ -47,6 +47,8 @@ export interface ClusterArgs {
     readonly deployRoleArn: string;
     /** IAM role ARNs granted cluster admin through access entries. Defaults to none. */
     readonly adminRoleArns?: string[];
+    /** IAM role ARNs that read the whole cluster, Secrets included, through access entries (preview, drift). Defaults to none. */
+    readonly readOnlyRoleArns?: string[];
     /** Teams granted edit or view access to some namespaces through access entries. Defaults to none. */
     readonly teams?: ClusterSettings["teams"];
     /** CIDR for Kubernetes service addresses. Defaults to EKS's choice. */
@@ -102,7 +104,7 @@ export class Cluster extends pulumi.ComponentResource {
         );
 
         const access = accessEntries(
-            { deployRoleArn: args.deployRoleArn, adminRoleArns: args.adminRoleArns ?? [], teams: args.teams ?? [] },
+            { deployRoleArn: args.deployRoleArn, adminRoleArns: args.adminRoleArns ?? [], readOnlyRoleArns: args.readOnlyRoleArns ?? [], teams: args.teams ?? [] },
             (policy) => pulumi.interpolate`arn:${args.partition}:eks::aws:cluster-access-policy/${policy}`,
         );
 
