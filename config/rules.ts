@@ -204,6 +204,7 @@ export const RESERVED_NAMESPACES = [
     "kube-public",
     "kube-node-lease",
     "platform-db",
+    "platform-broker",
     "external-secrets",
     "monitoring",
     "logging",
@@ -247,6 +248,9 @@ export function checkServices(s: Settings): ConfigIssue[] {
             } else if (!(svc.uses ?? []).includes("broker")) {
                 issues.push({ path: at("queue"), value: svc.queue, message: "needs the broker; add broker to uses" });
             }
+        }
+        if (svc.queues !== undefined && !(svc.uses ?? []).includes("broker")) {
+            issues.push({ path: at("queues"), value: svc.queues, message: "needs the broker; add broker to uses" });
         }
         if (typeof svc.replicas === "object" && svc.replicas.min > svc.replicas.max) {
             issues.push({ path: at("replicas", "min"), value: svc.replicas.min, message: `is greater than replicas.max (${svc.replicas.max})` });

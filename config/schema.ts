@@ -62,6 +62,12 @@ function checkImage(image: string, ctx: z.RefinementCtx): void {
 
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
+/** A RabbitMQ queue (and exchange) name the platform declares: no `amq.` prefix, which RabbitMQ keeps, and nothing a URL must encode. */
+const queueName = z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, { message: "is not a queue name: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 200" })
+    .refine((q) => !q.startsWith("amq."), { message: "starts with amq., which RabbitMQ reserves" });
+
 /** Environment variables by name; a bad name is reported at its own key, without echoing the value. */
 const envSchema = z.record(z.string(), z.string()).superRefine((env, ctx) => {
     for (const key of Object.keys(env).filter((k) => !ENV_NAME.test(k))) {
@@ -274,7 +280,14 @@ export const serviceSchema = z.strictObject({
     tracing: z.boolean().optional(),
     /** Alert thresholds: 5xx ratio and p99 latency. */
     alerts: z.strictObject({ errorRate: z.number().gt(0).lt(1).optional(), latencyMs: count(10, 60000).optional() }).optional(),
-    queue: z.strictObject({ name: z.string().min(1).max(255), targetLength: count(1, 100000) }).optional(),
+    queue: z.strictObject({ name: queueName, targetLength: count(1, 100000) }).optional(),
+    /** RabbitMQ queues the service reads from and publishes to; its broker user may use these and no others. */
+    queues: z
+        .strictObject({
+            consumes: z.array(queueName).optional(),
+            publishes: z.array(queueName).optional(),
+        })
+        .optional(),
     schedule: z
         .string()
         .superRefine((schedule, ctx) => {

@@ -140,8 +140,8 @@ describe("database metrics", () => {
         const run = await stackRun("prod");
         const exporter = find(run, "Deployment", "platform-db", "pg-exporter-api");
         const env = Object.fromEntries(exporter.spec.template.spec.containers[0].env.map((e: AnyObj) => [e.name, e.value ?? `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`]));
-        assert.equal(env.DATA_SOURCE_URI, `${one(run, "aws:rds/instance:Instance", "database-primary").outputs.address}:5432/api?sslmode=require`);
-        assert.equal(env.DATA_SOURCE_USER, "api-credentials/SERVICE_USERNAME", "the service's own role, never the master user");
+        assert.equal(env.DATA_SOURCE_URI, `${one(run, "aws:rds/instance:Instance", "database-primary").outputs.address}:5432/api?sslmode=verify-full&sslrootcert=/etc/platform/database-ca.pem`);
+        assert.match(env.DATA_SOURCE_USER, /^api-credentials-[0-9a-f]{8}\/SERVICE_USERNAME$/, "the service's own role, never the master user");
         assert.equal(exporter.spec.replicas, 2);
         const monitor = find(run, "ServiceMonitor", "platform-db", "pg-exporter-api");
         assert.deepEqual(monitor.spec.endpoints, [{ port: "metrics", interval: "30s" }]);

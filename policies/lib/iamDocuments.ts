@@ -178,3 +178,26 @@ export function podIdentityTrustProblems(statements: readonly Props[]): string[]
     });
     return problems;
 }
+
+/** Whether the IAM wildcard pattern (`*` any run of characters, `?` one) matches the value. */
+export function wildcardMatches(pattern: string, value: string, ignoreCase = false): boolean {
+    const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    return new RegExp(`^${source}$`, ignoreCase ? "is" : "s").test(value);
+}
+
+const READ_SECRET = "secretsmanager:GetSecretValue";
+
+/**
+ * What the statements let a principal read from Secrets Manager: the `Resource` patterns of every Allow whose
+ * actions cover `secretsmanager:GetSecretValue`, and whether one of them uses `NotResource` (which reads
+ * every secret it does not list) or `NotAction`.
+ */
+export function secretReads(statements: readonly Props[]): { readonly resources: string[]; readonly unbounded: boolean } {
+    const reading = statements.filter(
+        (s) => s.Effect === "Allow" && (s.NotAction !== undefined || strings(s.Action).some((a) => wildcardMatches(a, READ_SECRET, true))),
+    );
+    return {
+        resources: reading.flatMap((s) => strings(s.Resource)),
+        unbounded: reading.some((s) => s.NotResource !== undefined || (s.NotAction !== undefined && !strings(s.NotAction).some((a) => wildcardMatches(a, READ_SECRET, true)))),
+    };
+}

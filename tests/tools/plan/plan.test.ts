@@ -413,7 +413,7 @@ describe("plan command", function () {
         it("shows secret inputs as [secret]", () => {
             const { json } = shipped.dev;
             const input = (type: string, name: string) => json.resources.find((r) => r.type === type && r.name === name)?.inputs ?? {};
-            assert.equal(input("aws:elasticache/replicationGroup:ReplicationGroup", "cache-group").authToken, SECRET);
+            assert.equal(input("aws:elasticache/user:User", "cache-user-api").passwords, SECRET);
             assert.deepEqual((input("aws:mq/broker:Broker", "broker-broker").users as { password: unknown }[]).map((u) => u.password), [SECRET]);
             const versions = json.resources.filter((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion");
             assert.ok(versions.length >= 5);
