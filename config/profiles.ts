@@ -25,6 +25,10 @@ const prod: Profile = {
     cluster: {
         version: "1.35",
         architecture: "arm64",
+        compute: "nodeGroups",
+        identity: "irsa",
+        amiFamily: "al2023",
+        nodeRepair: true,
         endpointPublicAccess: false,
         publicAccessCidrs: [],
         deployRoleArn: "",

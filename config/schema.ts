@@ -124,6 +124,14 @@ export const networkSchema = z.strictObject({
 export const clusterSchema = z.strictObject({
     version: version(Object.keys(catalog.KUBERNETES_VERSIONS)),
     architecture: oneOf(["arm64", "x86_64"] as const),
+    /** Who runs the nodes (config/catalog.ts COMPUTE_MODES). */
+    compute: oneOf(catalog.COMPUTE_MODES),
+    /** How controllers get AWS credentials (config/catalog.ts IDENTITY_MODES). */
+    identity: oneOf(catalog.IDENTITY_MODES),
+    /** Node operating system of managed node groups and Karpenter's nodes. */
+    amiFamily: oneOf(catalog.AMI_FAMILIES),
+    /** EKS node auto repair on managed node groups. */
+    nodeRepair: z.boolean(),
     endpointPublicAccess: z.boolean(),
     publicAccessCidrs: z.array(cidr),
     /** The role `pulumi up` runs as; empty only until it is set (validation requires it). */
@@ -272,7 +280,7 @@ export const serviceSchema = z.strictObject({
     tracing: z.boolean().optional(),
     /** Alert thresholds: 5xx ratio and p99 latency. */
     alerts: z.strictObject({ errorRate: z.number().gt(0).lt(1).optional(), latencyMs: count(10, 60000).optional() }).optional(),
-    queue: z.strictObject({ name: z.string().min(1).max(255), targetLength: count(1, 100000) }).optional(),
+    queue: z.strictObject({ name: queueName, targetLength: count(1, 100000) }).optional(),
     /** RabbitMQ queues the service reads from and publishes to; its broker user may use these and no others. */
     queues: z
         .strictObject({

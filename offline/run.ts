@@ -29,9 +29,13 @@ export interface RecordedResource {
     readonly dependencies: string[];
     /** Of {@link dependencies}, those that no input flows from: explicit `dependsOn` only. */
     readonly explicitDependencies: string[];
+    /** For each top-level input, the resources whose outputs flow into it. */
+    readonly inputDependencies: Readonly<Record<string, string[]>>;
     readonly protect: boolean;
     readonly ignoreChanges: string[];
     readonly retainOnDelete: boolean;
+    /** The resource is deleted before its replacement is created (names that cannot exist twice). */
+    readonly deleteBeforeReplace: boolean;
     /**
      * What a packaged component (`eks:index:Cluster`) creates inside its provider, modelled by the fakes
      * from its inputs, after the transforms registered on it: mocks never see those children themselves.
@@ -95,10 +99,11 @@ interface RegisterRequest {
     getProvider(): string;
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
     getDependenciesList(): string[];
-    getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }) => void): void };
+    getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
     getProtect(): boolean;
     getIgnorechangesList(): string[];
     getRetainondelete(): boolean;
+    getDeletebeforereplace(): boolean;
 }
 
 interface RegisterResponse {
@@ -146,7 +151,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
                     }
                     return fakeResource({ region }, args.type, args.name, args.inputs);
                 },
-                call: (args) => fakeCall({ region }, args.token),
+                call: (args) => fakeCall({ region }, args.token, args.inputs),
             } as pulumi.runtime.Mocks,
             project,
             options.stack,
@@ -199,7 +204,14 @@ function recordRegistrations(into: RecordedResource[], children: ReadonlyMap<str
             if (!err && resp) {
                 const dependencies = req.getDependenciesList();
                 const fromInputs = new Set<string>();
-                req.getPropertydependenciesMap().forEach((deps) => deps.getUrnsList().forEach((u) => fromInputs.add(u)));
+                const inputDependencies: Record<string, string[]> = {};
+                req.getPropertydependenciesMap().forEach((deps, key) => {
+                    const urns = deps.getUrnsList();
+                    urns.forEach((u) => fromInputs.add(u));
+                    if (urns.length > 0) {
+                        inputDependencies[key] = urns;
+                    }
+                });
                 into.push({
                     urn: resp.getUrn(),
                     type: req.getType(),
@@ -213,9 +225,11 @@ function recordRegistrations(into: RecordedResource[], children: ReadonlyMap<str
                     outputs: printable(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
                     dependencies,
                     explicitDependencies: dependencies.filter((u) => !fromInputs.has(u)),
+                    inputDependencies,
                     protect: req.getProtect(),
                     ignoreChanges: req.getIgnorechangesList(),
                     retainOnDelete: req.getRetainondelete(),
+                    deleteBeforeReplace: req.getDeletebeforereplace(),
                     modelledChildren: children.get(`${req.getType()}::${req.getName()}`),
                 });
             }

@@ -49,6 +49,7 @@ export function localPlatform(settings: Settings) {
         environment: settings.environment,
         defaultReplicas: switches.serviceReplicas,
         ingress: { kind: "local", className: LOCAL_INGRESS_CLASS, clusterIssuer: LOCAL_CLUSTER_ISSUER, domain: settings.local.domain, controller: TRAEFIK_PODS },
+        onAppsNodeGroup: false,
         prometheus: PROMETHEUS_PODS,
     };
     const enabled = { database: settings.database.enabled, cache: settings.cache.enabled, broker: settings.broker.enabled };

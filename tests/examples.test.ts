@@ -107,7 +107,7 @@ describe("examples", function () {
             const outputs = run.outputs.serviceSecretArns as AnyObj;
             for (const svc of SERVICES) {
                 const policy = json<AnyObj>(one(run, "aws:iam/rolePolicy:RolePolicy", `service-${svc}-irsa-policy`).inputs.policy);
-                assert.deepEqual([...policy.Statement[0].Resource].sort(), [outputs[svc].database, run.outputs.cacheAuthSecretArn].sort(), svc);
+                assert.deepEqual([...policy.Statement[0].Resource].sort(), [outputs[svc].database, outputs[svc].cache].sort(), svc);
                 assert.deepEqual(egressPorts(run, svc), [5432, 6379], `${svc} egress`);
                 assert.equal(find(run, "ConfigMap", svc, `${svc}-config`).data.DATABASE_NAME, svc);
             }

@@ -32,6 +32,16 @@ export function generatedServices(n: number): Record<string, unknown>[] {
     });
 }
 
+/**
+ * The prod cluster settings with node groups large enough for `n` generated services, so that the plan
+ * passes its capacity check: the system group runs a database exporter (two replicas) and a provisioning
+ * Job per service that uses the database, the apps group the services at their maximum replicas.
+ */
+export function benchCluster(cluster: unknown, n: number): Record<string, unknown> {
+    const groups = { system: { maxSize: Math.max(4, Math.ceil(n / 8)) }, apps: { maxSize: Math.max(14, Math.ceil(n / 2)) } };
+    return { ...(cluster as Record<string, unknown>), nodeGroups: groups };
+}
+
 function median(xs: number[]): number {
     const s = [...xs].sort((a, b) => a - b);
     return s[Math.floor(s.length / 2)];
@@ -43,7 +53,7 @@ function main(): void {
     const rows: { n: number; resources: number; seconds: number[] }[] = [];
     for (const n of SIZES) {
         const file = path.join(dir, `Pulumi.prod.yaml`);
-        const config = { ...base.config, "platform:services": generatedServices(n), "platform:budget": 0 };
+        const config = { ...base.config, "platform:services": generatedServices(n), "platform:cluster": benchCluster(base.config["platform:cluster"], n), "platform:budget": 0 };
         fs.writeFileSync(file, stringify({ config }));
         const json = path.join(dir, `plan-${n}.json`);
         const seconds: number[] = [];

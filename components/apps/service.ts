@@ -108,6 +108,10 @@ export class Service extends pulumi.ComponentResource {
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, m.configMap(svc, w), inNs());
 
         const waits: pulumi.Resource[] = [sa, config, ...(args.workloadDependsOn ?? [])];
+        const dataFiles = m.dataFilesConfigMap(svc, w);
+        if (dataFiles !== undefined) {
+            waits.push(new k8s.core.v1.ConfigMap(`${name}-data-files`, dataFiles, inNs()));
+        }
         if (readsSecrets && args.secretValues !== undefined) {
             waits.push(new k8s.core.v1.Secret(`${name}-secret`, m.kubernetesSecret(svc, w, args.secretValues), inNs()));
         } else if (readsSecrets) {

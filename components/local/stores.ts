@@ -80,7 +80,7 @@ export interface GeneratedPasswords {
 
 /**
  * The references a service's wiring reads and the values behind them: per store its user name and
- * password (plus what the AWS contract adds: the cache's `authToken`, the broker's `amqpUrl` naming the vhost),
+ * password (plus what the AWS contract adds: the broker's `amqpUrl` naming the vhost),
  * per application secret its `value`.
  */
 export function localServiceSecrets(svc: Pick<ServiceSettings, "name">, passwords: GeneratedPasswords, amqpUrlOf: (user: string, password: pulumi.Input<string>) => pulumi.Input<string>): { refs: ServiceSecretRefs; values: SecretValues } {
@@ -93,7 +93,7 @@ export function localServiceSecrets(svc: Pick<ServiceSettings, "name">, password
     }
     if (cache !== undefined) {
         storeRefs.cache = localSecretRef(svc.name, "cache");
-        values[storeRefs.cache] = { username: cacheUser(svc.name), password: cache, authToken: cache };
+        values[storeRefs.cache] = { username: cacheUser(svc.name), password: cache };
     }
     if (broker !== undefined) {
         storeRefs.broker = localSecretRef(svc.name, "broker");

@@ -12,8 +12,23 @@ type AnyObj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-
  */
 
 /** Objects only one backend has, by `Kind/name` in each service's namespace. */
-const ONLY_ON_AWS = (svc: string): string[] => [`SecretStore/${svc}`, `ExternalSecret/${svc}-secrets`, "NetworkPolicy/allow-aws-apis"];
+const ONLY_ON_AWS = (svc: string, usesDatabase: boolean): string[] => [
+    `SecretStore/${svc}`,
+    `ExternalSecret/${svc}-secrets`,
+    "NetworkPolicy/allow-aws-apis",
+    // The RDS CA bundle that verify-full checks the server against; the local database's CA is the operator's own.
+    ...(usesDatabase ? [`ConfigMap/${svc}-data-files`] : []),
+];
 const ONLY_ON_LOCAL = (svc: string): string[] => [`Secret/${svc}-secrets`];
+
+/** The node group a pod is pinned to (a laptop's node has no node-group label) and the CA bundle's volume (AWS only). */
+function withoutAwsPodFields(spec: AnyObj): void {
+    delete spec.nodeSelector;
+    spec.volumes = spec.volumes.filter((v: AnyObj) => v.name !== "data-files");
+    for (const c of spec.containers) {
+        c.volumeMounts = c.volumeMounts.filter((v: AnyObj) => v.name !== "data-files");
+    }
+}
 
 /** Fields that differ between the backends, per kind: removed from both sides before comparing. */
 const DIFFERING: Record<string, (m: AnyObj) => void> = {
@@ -24,14 +39,19 @@ const DIFFERING: Record<string, (m: AnyObj) => void> = {
             delete m.metadata.annotations;
         }
     },
-    // Hosts and URLs of the stores, TLS of the cache, and AWS_REGION (AWS only); the keys are compared apart.
+    // Hosts and URLs of the stores, TLS of the cache, how the database's certificate is checked (verify-full
+    // against the RDS bundle, `require` locally) and AWS_REGION (AWS only); the keys are compared apart.
     ConfigMap: (m) => {
-        for (const key of ["AWS_REGION", "DATABASE_HOST", "DATABASE_READER_HOST", "CACHE_HOST", "CACHE_TLS", "BROKER_URL"]) {
+        for (const key of ["AWS_REGION", "DATABASE_HOST", "DATABASE_READER_HOST", "DATABASE_SSLMODE", "DATABASE_SSLROOTCERT", "CACHE_HOST", "CACHE_TLS", "BROKER_URL"]) {
             delete m.data?.[key];
         }
     },
-    // The checksum of that ConfigMap.
-    Deployment: (m) => delete m.spec.template.metadata.annotations["platform.io/config-checksum"],
+    // The checksum of that ConfigMap, and the pod spec's differences.
+    Deployment: (m) => {
+        delete m.spec.template.metadata.annotations["platform.io/config-checksum"];
+        withoutAwsPodFields(m.spec.template.spec);
+    },
+    CronJob: (m) => withoutAwsPodFields(m.spec.jobTemplate.spec.template.spec),
     // Who may call in from outside (ALB subnets or Traefik's pods) and where the stores are (subnets or pods).
     NetworkPolicy: (m) => {
         if (m.metadata.name === "allow-load-balancer") {
@@ -83,7 +103,8 @@ describe("the same catalog on AWS (dev) and on a laptop (local)", () => {
             const onlyAws = a.filter((k) => !l.includes(k)).sort();
             const onlyLocal = l.filter((k) => !a.includes(k)).sort();
             const readsSecrets = aws.get(svc)!.has(`ExternalSecret/${svc}-secrets`);
-            assert.deepEqual(onlyAws, ONLY_ON_AWS(svc).filter((k) => readsSecrets || !k.includes("Secret")).sort(), `${svc}: objects only on AWS`);
+            const usesDatabase = aws.get(svc)!.get(`ConfigMap/${svc}-config`)?.data?.DATABASE_HOST !== undefined;
+            assert.deepEqual(onlyAws, ONLY_ON_AWS(svc, usesDatabase).filter((k) => readsSecrets || !k.includes("Secret")).sort(), `${svc}: objects only on AWS`);
             assert.deepEqual(onlyLocal, ONLY_ON_LOCAL(svc).filter(() => readsSecrets).sort(), `${svc}: objects only on local`);
         }
     });
@@ -109,11 +130,11 @@ describe("the same catalog on AWS (dev) and on a laptop (local)", () => {
         assert.deepEqual([...differed].sort(), Object.keys(DIFFERING).sort(), "every listed difference occurs (drop a stale one from the list)");
     });
 
-    it("the ConfigMaps hold the same keys, AWS_REGION aside", () => {
+    it("the ConfigMaps hold the same keys, AWS_REGION and the RDS CA bundle's path aside", () => {
         const aws = serviceLayer(dev, services);
         const lap = serviceLayer(local, services);
         for (const svc of services) {
-            const keysOf = (m: AnyObj | undefined) => Object.keys(m?.data ?? {}).filter((k) => k !== "AWS_REGION").sort();
+            const keysOf = (m: AnyObj | undefined) => Object.keys(m?.data ?? {}).filter((k) => k !== "AWS_REGION" && k !== "DATABASE_SSLROOTCERT").sort();
             assert.deepEqual(keysOf(lap.get(svc)!.get(`ConfigMap/${svc}-config`)), keysOf(aws.get(svc)!.get(`ConfigMap/${svc}-config`)), svc);
         }
     });

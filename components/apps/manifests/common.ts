@@ -28,6 +28,8 @@ export interface ServiceWiring {
         readonly private: string[];
     };
     readonly ingress: AlbIngressWiring | LocalIngressWiring;
+    /** Whether the pods run on the `apps` node group (a node selector). Defaults to true; a laptop cluster's nodes carry no node-group label. */
+    readonly onAppsNodeGroup?: boolean;
     /** The services this one calls (those that list it in `callers`), with the ports their pods serve. */
     readonly callees: readonly Callee[];
     /** Namespace and pod labels of Prometheus, which scrapes the service. */
@@ -44,6 +46,8 @@ export interface AlbIngressWiring {
     readonly scheme: string;
     /** ALB ingress group shared by every service of the stack: one ALB per stack. */
     readonly group: string;
+    /** IngressClass of the controller that builds the ALB: `alb` (Load Balancer Controller) unless given. */
+    readonly className?: string;
     /** Order of each route's rules in the group, by route key (`ingressOrders` of the whole catalog). */
     readonly orders: Readonly<Record<string, number>>;
 }

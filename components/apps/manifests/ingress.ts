@@ -1,7 +1,17 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { ServiceSettings } from "../../../config/schema";
+import type { ComputeMode } from "../../../config/catalog";
 import { Route, routeKey, serviceRoutes } from "../../../config/serviceRules";
+import { AUTO_MODE_INGRESS_CLASS } from "../../cluster/autoMode";
 import { AlbIngressWiring, GRPC_PORT_NAME, HTTP_PORT_NAME, LocalIngressWiring, SERVICE_DEFAULTS, ServiceWiring, meta } from "./common";
+
+/** The class the Load Balancer Controller's chart installs. */
+export const LBC_INGRESS_CLASS = "alb";
+
+/** The IngressClass whose controller builds the shared ALB: Auto Mode's own under Auto Mode, else the Load Balancer Controller's. */
+export function ingressClassFor(compute: ComputeMode): string {
+    return compute === "autoMode" ? AUTO_MODE_INGRESS_CLASS : LBC_INGRESS_CLASS;
+}
 
 type Ingress = k8s.types.input.networking.v1.Ingress;
 
@@ -64,12 +74,16 @@ function ingress(svc: ServiceSettings, alb: AlbIngressWiring, name: string, rule
     if (order === undefined) {
         throw new Error(`Service ${svc.name}: the route ${routeKey(rule)} has no group order; the orders must be computed from the catalog that holds it`);
     }
+    const className = alb.className ?? LBC_INGRESS_CLASS;
+    // Auto Mode takes the group from its IngressClassParams and does not support the group.name annotation;
+    // it keeps group.order (EKS user guide, auto-configure-alb, "Ingress annotations").
+    const group: Record<string, string> = className === LBC_INGRESS_CLASS ? { "alb.ingress.kubernetes.io/group.name": alb.group } : {};
     return {
         metadata: meta(svc, name, {
             annotations: {
                 "alb.ingress.kubernetes.io/scheme": alb.scheme,
                 "alb.ingress.kubernetes.io/target-type": "ip",
-                "alb.ingress.kubernetes.io/group.name": alb.group,
+                ...group,
                 "alb.ingress.kubernetes.io/group.order": String(order),
                 "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
                 "alb.ingress.kubernetes.io/ssl-redirect": "443",
@@ -82,7 +96,7 @@ function ingress(svc: ServiceSettings, alb: AlbIngressWiring, name: string, rule
             },
         }),
         spec: {
-            ingressClassName: "alb",
+            ingressClassName: className,
             rules: [
                 {
                     host: rule.host,
