@@ -7,6 +7,7 @@ import { readStackConfig } from "../../offline/stackConfig";
 import { LOCAL_NAMESPACES } from "../../components/local/stores";
 import { LAPTOP_NODE, localStorePods, localStores } from "../../tools/predict/localStack";
 import { namespaceLabels } from "../../tools/predict/pods";
+import { predict } from "../../tools/predict";
 import { onNodeGroup } from "../../lib/kubernetesSpecs";
 import type { ProgramRun } from "../../offline/run";
 
@@ -50,4 +51,16 @@ describe("the local stack's predictions", () => {
         }
         assert.equal(LAPTOP_NODE.maxSize, 1);
     });
+
+    it("lets Traefik in to the exposed services only, and judges every used store reachable and no AWS edge", () => {
+        const p = predict(run, manifestsOf(run.resources), settings);
+        const exposed = settings.services.filter((s) => s.ingress !== undefined).map((s) => s.name).sort();
+        const reachedByTraefik = p.connectivity.services.filter((s) => s.callers.some((c) => c.from === "release traefik")).map((s) => s.name).sort();
+        assert.deepEqual(reachedByTraefik, exposed);
+        assert.deepEqual(p.connectivity.violations, []);
+        assert.ok(!p.connectivity.edges.some((e) => e.to === "aws-apis" || e.to === "interface-endpoints"));
+        assert.deepEqual(p.capacity.groups.map((g) => g.group), [LAPTOP_NODE.name]);
+        assert.deepEqual(p.capacity.failures, []);
+    });
 });
+

@@ -78,10 +78,12 @@ export function predict(run: ProgramRun, manifests: readonly Manifest[], setting
     const policies = manifests.filter((m) => m.kind === "NetworkPolicy") as unknown as NetworkPolicyObject[];
     const admission = evaluateAdmission(pods, labels);
     if (settings.environment === "local") {
-        // In-cluster stores, no AWS to reach, no load balancer in front, one laptop node.
-        const connectivity = evaluateConnectivity({ policies, pods, namespaceLabels: labels, services, stores: localStores(settings, labels), tenantNamespaces: tenants, podCidr: LOCAL_POD_CIDR });
+        // In-cluster stores, no AWS to reach, Traefik's pods in front instead of a load balancer, one laptop node.
+        const local = localStorePods(run, manifests);
+        const ingress = local.filter((p) => p.owner === "release traefik");
+        const connectivity = evaluateConnectivity({ policies, pods: [...pods, ...ingress], namespaceLabels: labels, services, stores: localStores(settings, labels), tenantNamespaces: tenants, podCidr: LOCAL_POD_CIDR });
         // Every pod, the stores' included, shares the one node.
-        const onLaptop = [...pods, ...localStorePods(run, manifests)].map((p) => (p.count === "per-node" ? p : { ...p, nodeGroup: LAPTOP_NODE.name }));
+        const onLaptop = [...pods, ...local].map((p) => (p.count === "per-node" ? p : { ...p, nodeGroup: LAPTOP_NODE.name }));
         return { pods, connectivity, admission, capacity: evaluateCapacity(onLaptop, [LAPTOP_NODE]) };
     }
 

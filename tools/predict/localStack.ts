@@ -1,3 +1,4 @@
+import { TRAEFIK_PODS } from "../../components/local/addons";
 import { AMQP_PORT, LOCAL_NAMESPACES, POSTGRES_PORT, RABBITMQ_POD_LABELS, VALKEY_POD_LABELS, VALKEY_PORT, VALKEY_RELEASE, databasePodLabels } from "../../components/local/stores";
 import type { Settings } from "../../config/schema";
 import type { PodEndpoint } from "../../lib/networkPolicy";
@@ -94,7 +95,9 @@ export function localStorePods(run: ProgramRun, manifests: readonly Manifest[]):
         .map((r): PlannedPod => {
             const name = r.inputs.name as string;
             const { replicas, resources } = LOCAL_RELEASES[name](rec(r.inputs.values));
-            return { ...base, owner: `release ${name}`, namespace: String(r.inputs.namespace ?? "default"), labels: {}, requests: requestsOf(resources), count: count(replicas) };
+            // Traefik's labels let connectivity judge it as the caller of the exposed services.
+            const labels = name === "traefik" ? { ...TRAEFIK_PODS.podLabels } : {};
+            return { ...base, owner: `release ${name}`, namespace: String(r.inputs.namespace ?? "default"), labels, requests: requestsOf(resources), count: count(replicas) };
         });
     return [...fromObjects, ...fromReleases];
 }
