@@ -45,20 +45,49 @@ const importModule = new Function("specifier", "return import(specifier)") as (s
 
 type ModelClass = new (data: unknown) => { validate(): void };
 
+/** A kind's model, or why there is none. */
+export type Schema = { readonly Model: ModelClass } | { readonly missing: string };
+
+const KIND = /^[A-Za-z][A-Za-z0-9]*$/;
+
+/** One entry per `apiVersion kind`: each validator module is loaded (and compiled by V8) once per process. */
+const schemas = new Map<string, Promise<Schema>>();
+
+/**
+ * The model of one kind, from its own module (`kubernetes-models/apps/v1/Deployment`) rather than its
+ * group-version index, which would load every kind of the group (over 200 for `v1`) to validate a few.
+ */
+export function schemaOf(apiVersion: string, kind: string): Promise<Schema> {
+    const key = `${apiVersion} ${kind}`;
+    let schema = schemas.get(key);
+    if (schema === undefined) {
+        schema = loadSchema(apiVersion, kind);
+        schemas.set(key, schema);
+    }
+    return schema;
+}
+
+async function loadSchema(apiVersion: string, kind: string): Promise<Schema> {
+    const Model = KIND.test(kind) ? ((await importModule(`${schemaModule(apiVersion)}/${kind}`).catch(() => undefined))?.[kind] as ModelClass | undefined) : undefined;
+    if (Model !== undefined) {
+        return { Model };
+    }
+    // Only on this rare path: tell an unknown API version from an unknown kind of a known one.
+    const known = await importModule(schemaModule(apiVersion)).then(
+        () => true,
+        () => false,
+    );
+    return { missing: known ? `no schema known for ${apiVersion} ${kind}` : `no schema known for ${apiVersion}` };
+}
+
 /** Checks one object against the Kubernetes (or CRD) OpenAPI schema of its kind. */
 async function schemaProblems(m: Manifest): Promise<string[]> {
-    let mod: Record<string, unknown>;
-    try {
-        mod = await importModule(schemaModule(m.apiVersion));
-    } catch {
-        return [`no schema known for ${m.apiVersion}`];
-    }
-    const Model = mod[m.kind] as ModelClass | undefined;
-    if (Model === undefined) {
-        return [`no schema known for ${m.apiVersion} ${m.kind}`];
+    const schema = await schemaOf(m.apiVersion, m.kind);
+    if ("missing" in schema) {
+        return [schema.missing];
     }
     try {
-        new Model(m).validate();
+        new schema.Model(m).validate();
         return [];
     } catch (e) {
         return String((e as Error).message)

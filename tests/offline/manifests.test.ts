@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { Manifest, formatProblems, manifestsOf, validateManifests } from "../../offline/manifests";
+import { Manifest, formatProblems, manifestsOf, schemaOf, validateManifests } from "../../offline/manifests";
 import { stackRun } from "../harness";
 
 describe("Kubernetes objects", () => {
@@ -47,6 +47,18 @@ describe("Kubernetes objects", () => {
         assert.ok(crdResult.problems.some((p) => p.includes("secretStoreRef/kind")), crdResult.problems.join("\n"));
         const unknown: Manifest = { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "x" } };
         assert.deepEqual((await validateManifests([unknown]))[0].problems, ["no schema known for example.com/v1"]);
+        const unknownKind: Manifest = { apiVersion: "apps/v1", kind: "Widget", metadata: { name: "x" } };
+        assert.deepEqual((await validateManifests([unknownKind]))[0].problems, ["no schema known for apps/v1 Widget"]);
+        const notAKind: Manifest = { apiVersion: "v1", kind: "../v1", metadata: { name: "x" } };
+        assert.deepEqual((await validateManifests([notAKind]))[0].problems, ["no schema known for v1 ../v1"]);
+    });
+
+    it("loads each kind's schema once, from the kind's own module", async () => {
+        const first = schemaOf("apps/v1", "Deployment");
+        assert.equal(schemaOf("apps/v1", "Deployment"), first);
+        const schema = await first;
+        assert.ok("Model" in schema, "Deployment has a model");
+        assert.equal((schema.Model as unknown as { kind: string }).kind, "Deployment");
     });
 
     it("applies the rules the schemas miss: names, label values, port names", () => {
