@@ -55,7 +55,7 @@ export interface RunOptions {
     readonly stack: string;
     /** Defaults to `platform`. */
     readonly project?: string;
-    /** Entry module of the program. Defaults to the repository's `index.ts`. */
+    /** Entry module of the program. Defaults to the repository's `index.ts`, or its compiled `bin/index.js` when this module runs compiled. */
     readonly program?: string;
 }
 
@@ -120,7 +120,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     }
     running = true;
     const project = options.project ?? "platform";
-    const program = options.program ?? path.resolve(__dirname, "..", "index.ts");
+    const program = options.program ?? require.resolve(path.resolve(__dirname, "..", "index"));
     const region = options.config["aws:region"] ?? "us-east-1";
     const resources: RecordedResource[] = [];
     const children = new Map<string, ModelledChild[]>();

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
+import { projectRoot } from "../offline/stackConfig";
 
 /**
  * `npm run bench`: times the whole `plan` process for the prod stack with 1, 10, 50 and 100 services in
@@ -10,7 +11,9 @@ import { parse, stringify } from "yaml";
  * BENCH_RUNS times (default 3); the median is reported.
  */
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = projectRoot();
+/** The node arguments of package.json's plan script: the compiled plan, brought up to date first. */
+const PLAN_NODE_ARGS = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: { plan: string } }).scripts.plan.split(" ").slice(1);
 const SIZES = (process.env.BENCH_SIZES ?? "1,10,50,100").split(",").map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
@@ -32,7 +35,8 @@ export function generatedServices(n: number): Record<string, unknown>[] {
     });
 }
 
-function median(xs: number[]): number {
+/** The middle value (the upper one of the two middle values for an even count). */
+export function median(xs: number[]): number {
     const s = [...xs].sort((a, b) => a - b);
     return s[Math.floor(s.length / 2)];
 }
@@ -49,7 +53,7 @@ function main(): void {
         const seconds: number[] = [];
         for (let r = 0; r < RUNS; r++) {
             const started = process.hrtime.bigint();
-            const result = spawnSync(process.execPath, ["--max-semi-space-size=64", "-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "plan.ts"), "--config", file, "--stack", "prod", "--json", json, "--out", path.join(dir, "manifests")], {
+            const result = spawnSync(process.execPath, [...PLAN_NODE_ARGS, "--config", file, "--stack", "prod", "--json", json, "--out", path.join(dir, "manifests")], {
                 cwd: ROOT,
                 encoding: "utf8",
             });

@@ -4,7 +4,7 @@ import type { Settings } from "../../config/schema";
 import { readStackFile } from "../../config/stackFile";
 import { manifestsOf } from "../../offline/manifests";
 import { ProgramRun, runProgram } from "../../offline/run";
-import { projectDefaults } from "../../offline/stackConfig";
+import { projectDefaults, projectRoot } from "../../offline/stackConfig";
 import { Violation, evaluatePolicies } from "../../policies/offline";
 import { CostEstimate, DeployEstimate, estimateCost, estimateDeploy } from "../estimate";
 import { PlanArgs } from "./args";
@@ -12,7 +12,7 @@ import { PlanDiff, PlannedResource, diffPlans } from "./diff";
 import { checkInputs } from "./inputs";
 import { ManifestFiles, writeManifests } from "./manifests";
 
-export const ROOT = path.resolve(__dirname, "..", "..");
+export const ROOT = projectRoot();
 
 /** Exit codes, most severe first when several apply. */
 export const EXIT = { ok: 0, policy: 1, config: 2, replace: 3, budget: 4, internal: 5 } as const;

@@ -1,0 +1,61 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { projectRuntime, runAsLanguageHost } from "../../tools/languageHost";
+import { ROOT, stackRun } from "../harness";
+
+/** Runs a snippet in a fresh node process from the repository root; returns its stdout. */
+function node(args: string[], code: string): string {
+    const r = spawnSync(process.execPath, [...args, "-e", code], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+}
+
+describe("start-up: the program as `pulumi preview` and `up` start it", function () {
+    this.timeout(120_000);
+
+    it("names the compiled program as the entry, with no TypeScript loader", () => {
+        const runtime = projectRuntime(ROOT);
+        assert.equal(path.relative(ROOT, runtime.entry), path.join("tools", "pulumiProgram.cjs"));
+        assert.equal(runtime.typescript, false);
+        assert.deepEqual(runtime.nodeargs, []);
+        assert.match(fs.readFileSync(runtime.entry, "utf8"), /require\("\.\.\/bin\/index\.js"\)/);
+    });
+
+    it("registers, under Pulumi's own run harness, exactly what the offline run records", async () => {
+        const hosted = await runAsLanguageHost({ stack: "dev" });
+        assert.equal(hosted.exitCode, 0, hosted.stderr);
+        const offline = await stackRun("dev");
+        const names = (rs: readonly { type: string; name: string }[]) => rs.map((r) => `${r.type} ${r.name}`).sort();
+        assert.deepEqual(names(hosted.registrations.filter((r) => r.type !== "pulumi:pulumi:Stack")), names(offline.resources));
+        assert.ok(hosted.firstRegistrationMs > 0 && hosted.firstRegistrationMs <= hosted.exitMs);
+    });
+
+    it("defers the SDK's TypeScript compiler and Arborist until a function is serialized, with the same result", () => {
+        const probe = `
+            const pulumi = require("@pulumi/pulumi");
+            const loaded = () => Object.keys(require.cache).filter((f) => /node_modules\\/(typescript|@npmcli\\/arborist)\\//.test(f)).length > 0;
+            const before = loaded();
+            pulumi.runtime.serializeFunction(() => 42).then((f) => console.log(JSON.stringify({ before, after: loaded(), text: f.text })));`;
+        const deferred = JSON.parse(node(["-r", "./tools/lazySdk.cjs"], probe)) as { before: boolean; after: boolean; text: string };
+        const eager = JSON.parse(node([], probe)) as { before: boolean; text: string };
+        assert.equal(eager.before, true, "without the hook the SDK loads them at once");
+        assert.equal(deferred.before, false);
+        assert.equal(deferred.after, true);
+        assert.equal(deferred.text, eager.text);
+    });
+
+    it("maps stack frames of the compiled program to its TypeScript lines and leaves other frames as V8 writes them", () => {
+        const out = node(
+            ["-r", "./tools/prelude.cjs"],
+            `try { require("./bin/config").loadSettingsFromConfigMap({}); } catch (e) { console.log(e.stack); }`,
+        );
+        const source = fs.readFileSync(path.join(ROOT, "config", "load.ts"), "utf8").split("\n");
+        const frame = /at (?:Object\.)?resolveSettings \((.*):(\d+):(\d+)\)/.exec(out);
+        assert.ok(frame, out);
+        assert.equal(frame[1], path.join(ROOT, "config", "load.ts"));
+        assert.match(source[Number(frame[2]) - 1], /throw new ConfigError/);
+        assert.match(out, /at \[eval\]:1:\d+/);
+    });
+});
