@@ -13,19 +13,23 @@ export interface Manifest {
 /** Resource types that are Pulumi constructs rather than Kubernetes objects. */
 const NOT_OBJECTS = new Set(["pulumi:providers:kubernetes", "kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"]);
 
+/** The Kubernetes object a recorded registration applies, or undefined when it is not one. */
+export function manifestOf(r: RecordedResource): Manifest | undefined {
+    if (!r.type.startsWith("kubernetes:") || NOT_OBJECTS.has(r.type)) {
+        return undefined;
+    }
+    const [, groupVersion, kind] = r.type.split(":");
+    const apiVersion = groupVersion.startsWith("core/") ? groupVersion.slice("core/".length) : groupVersion;
+    const outputs = r.outputs as { metadata?: { name?: string } };
+    const inputs = r.inputs as { metadata?: Record<string, unknown> };
+    // An object without a name gets one from the provider; the recorded outputs carry it.
+    const metadata = { ...(inputs.metadata ?? {}), name: (inputs.metadata?.name as string | undefined) ?? outputs.metadata?.name ?? r.name };
+    return { ...r.inputs, apiVersion, kind, metadata } as Manifest;
+}
+
 /** The Kubernetes objects among recorded registrations, in registration order. */
 export function manifestsOf(resources: readonly RecordedResource[]): Manifest[] {
-    return resources
-        .filter((r) => r.type.startsWith("kubernetes:") && !NOT_OBJECTS.has(r.type))
-        .map((r) => {
-            const [, groupVersion, kind] = r.type.split(":");
-            const apiVersion = groupVersion.startsWith("core/") ? groupVersion.slice("core/".length) : groupVersion;
-            const outputs = r.outputs as { metadata?: { name?: string } };
-            const inputs = r.inputs as { metadata?: Record<string, unknown> };
-            // An object without a name gets one from the provider; the recorded outputs carry it.
-            const metadata = { ...(inputs.metadata ?? {}), name: (inputs.metadata?.name as string | undefined) ?? outputs.metadata?.name ?? r.name };
-            return { ...r.inputs, apiVersion, kind, metadata } as Manifest;
-        });
+    return resources.map(manifestOf).filter((m): m is Manifest => m !== undefined);
 }
 
 /** Where the schema of each API version lives: kubernetes-models and its CRD packages. */

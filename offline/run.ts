@@ -55,6 +55,8 @@ export interface RunOptions {
     readonly stack: string;
     /** Defaults to `platform`. */
     readonly project?: string;
+    /** Called with each registration as soon as it is recorded. Defaults to none. */
+    readonly onRecord?: (resource: RecordedResource) => void;
     /** Entry module of the program. Defaults to the repository's `index.ts`, or its compiled `bin/index.js` when this module runs compiled. */
     readonly program?: string;
 }
@@ -129,10 +131,13 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     process.on("unhandledRejection", onRejection);
     // The SDK records a stack trace for every promise and registration (for leak reports and source
     // positions), which under ts-node's source maps costs more than the rest of an offline run together.
-    // Nothing reads them offline; PLATFORM_STACK_TRACES=1 keeps them for debugging a failing run.
+    // Nothing reads them offline; PLATFORM_STACK_TRACES=1 keeps them for debugging a failing run. The SDK
+    // lifts the limit for each registration's source position, so those traces are not formatted either.
     const stackTraceLimit = Error.stackTraceLimit;
+    const prepareStackTrace = Error.prepareStackTrace;
     if (process.env.PLATFORM_STACK_TRACES !== "1") {
         Error.stackTraceLimit = 0;
+        Error.prepareStackTrace = (error: Error) => Error.prototype.toString.call(error);
     }
     try {
         pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
@@ -152,7 +157,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             options.stack,
             false,
         );
-        recordRegistrations(resources, children);
+        recordRegistrations(resources, children, options.onRecord);
         reloadProgramModules(path.dirname(program));
         const exported = require(program) as Record<string, unknown>;
         const outputs = await settle(exported);
@@ -163,6 +168,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         return { project, stack: options.stack, resources, outputs: printable(outputs) as Record<string, unknown> };
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
+        Error.prepareStackTrace = prepareStackTrace;
         process.off("unhandledRejection", onRejection);
         running = false;
     }
@@ -189,18 +195,19 @@ async function transformed(modelled: ModelledChild[], transforms: pulumi.Resourc
     return out;
 }
 
-function recordRegistrations(into: RecordedResource[], children: ReadonlyMap<string, ModelledChild[]>): void {
+function recordRegistrations(into: RecordedResource[], children: ReadonlyMap<string, ModelledChild[]>, onRecord?: (resource: RecordedResource) => void): void {
     const monitor = pulumi.runtime.getMonitor() as unknown as {
         registerResource(req: RegisterRequest, cb: (err: unknown, resp?: RegisterResponse) => void): void;
     };
     const original = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, cb) =>
+    monitor.registerResource = (req, cb) => {
+        const inputs = plainOnce(req.getObject());
         original(req, (err, resp) => {
             if (!err && resp) {
                 const dependencies = req.getDependenciesList();
                 const fromInputs = new Set<string>();
                 req.getPropertydependenciesMap().forEach((deps) => deps.getUrnsList().forEach((u) => fromInputs.add(u)));
-                into.push({
+                const record: RecordedResource = {
                     urn: resp.getUrn(),
                     type: req.getType(),
                     name: req.getName(),
@@ -209,18 +216,34 @@ function recordRegistrations(into: RecordedResource[], children: ReadonlyMap<str
                     custom: req.getCustom(),
                     remote: req.getRemote(),
                     provider: req.getProvider() ? req.getProvider().split("::").slice(0, -1).join("::") : undefined,
-                    inputs: printable(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-                    outputs: printable(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                    inputs: printable(inputs) as Record<string, unknown>,
+                    outputs: printable(plainOnce(resp.getObject())) as Record<string, unknown>,
                     dependencies,
                     explicitDependencies: dependencies.filter((u) => !fromInputs.has(u)),
                     protect: req.getProtect(),
                     ignoreChanges: req.getIgnorechangesList(),
                     retainOnDelete: req.getRetainondelete(),
                     modelledChildren: children.get(`${req.getType()}::${req.getName()}`),
-                });
+                };
+                into.push(record);
+                onRecord?.(record);
             }
             cb(err, resp);
         });
+    };
+}
+
+/**
+ * A message's properties as plain values, converted once: the mock monitor (for a request) and the SDK
+ * (for a response) convert the same message again after the recorder, and only read the result.
+ */
+function plainOnce(struct: { toJavaScript(): Record<string, unknown> } | undefined): Record<string, unknown> {
+    if (struct === undefined) {
+        return {};
+    }
+    const plain = struct.toJavaScript();
+    struct.toJavaScript = () => plain;
+    return plain;
 }
 
 /** Drops the program's own modules from the require cache so that each run builds its resources anew. */

@@ -1,6 +1,9 @@
 import { strict as assert } from "assert";
-import { Manifest, formatProblems, manifestsOf, schemaOf, validateManifests } from "../../offline/manifests";
-import { stackRun } from "../harness";
+import * as path from "path";
+import { Manifest, ManifestProblems, formatProblems, manifestsOf, schemaOf, validateManifests } from "../../offline/manifests";
+import type { RecordedResource } from "../../offline/run";
+import { toYaml } from "../../tools/plan/manifests";
+import { ROOT, stackRun } from "../harness";
 
 describe("Kubernetes objects", () => {
     for (const stack of ["dev", "prod"]) {
@@ -59,6 +62,26 @@ describe("Kubernetes objects", () => {
         const schema = await first;
         assert.ok("Model" in schema, "Deployment has a model");
         assert.equal((schema.Model as unknown as { kind: string }).kind, "Deployment");
+    });
+
+    it("validates and renders on a worker thread, as the compiled plan does, with the same results", async function () {
+        this.timeout(60_000);
+        // The compiled module starts a worker; from the TypeScript sources it works on this thread instead.
+        const { ManifestWorker } = require(path.join(ROOT, "bin", "tools", "plan", "manifestWorker.js")) as typeof import("../../tools/plan/manifestWorker");
+        const record = (type: string, inputs: Record<string, unknown>) => ({ type, name: "r", urn: `urn:${type}`, inputs, outputs: {} }) as unknown as RecordedResource;
+        const worker = new ManifestWorker();
+        worker.add(record("kubernetes:core/v1:ConfigMap", { metadata: { name: "fine", namespace: "a" }, data: { k: "v" } }));
+        worker.add(record("aws:s3/bucket:Bucket", {}));
+        worker.add(record("kubernetes:apps/v1:Deployment", { metadata: { name: "Bad_Name" }, spec: { selector: {}, template: { spec: { containers: [{ name: "c", ports: [{ containerPort: "http" }] }] } } } }));
+        const checked = await worker.finish();
+        assert.equal(worker.manifests.length, 2);
+        const inThread = await validateManifests(worker.manifests);
+        const summary = (found: ManifestProblems[]) => found.map((f) => ({ kind: f.manifest.kind, problems: f.problems }));
+        assert.deepEqual(summary(checked.problems), summary(inThread));
+        assert.equal(checked.problems.length, 1);
+        assert.ok(checked.problems[0].problems.some((p) => p.includes("containerPort must be integer")), checked.problems[0].problems.join("\n"));
+        assert.ok(checked.problems[0].problems.some((p) => p.includes('metadata.name "Bad_Name"')), checked.problems[0].problems.join("\n"));
+        assert.deepEqual(checked.documents, worker.manifests.map(toYaml));
     });
 
     it("applies the rules the schemas miss: names, label values, port names", () => {

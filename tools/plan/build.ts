@@ -2,7 +2,6 @@ import * as path from "path";
 import { ConfigError, issueKey, issueMessage, loadSettingsFromConfigMap } from "../../config";
 import type { Settings } from "../../config/schema";
 import { readStackFile } from "../../config/stackFile";
-import { manifestsOf } from "../../offline/manifests";
 import { ProgramRun, runProgram } from "../../offline/run";
 import { projectDefaults, projectRoot } from "../../offline/stackConfig";
 import { Violation, evaluatePolicies } from "../../policies/offline";
@@ -11,6 +10,7 @@ import { PlanArgs } from "./args";
 import { PlanDiff, PlannedResource, diffPlans } from "./diff";
 import { checkInputs } from "./inputs";
 import { ManifestFiles, writeManifests } from "./manifests";
+import { ManifestWorker } from "./manifestWorker";
 
 export const ROOT = projectRoot();
 
@@ -59,14 +59,15 @@ export async function buildPlan(args: PlanArgs): Promise<Plan> {
     const stackConfig = { config: { ...projectDefaults(path.join(ROOT, "Pulumi.yaml")), ...file.config }, secretKeys: file.secretKeys };
     // The same validation the program runs; done first so a bad config is reported without a stack trace.
     const settings = loadSettingsFromConfigMap(stackConfig.config, { project: PROJECT, stack: args.stack }, file.issues);
-    const run = await timed("program", () => runProgram({ ...stackConfig, stack: args.stack, project: PROJECT }));
+    const worker = new ManifestWorker();
+    const run = await timed("program", () => runProgram({ ...stackConfig, stack: args.stack, project: PROJECT, onRecord: (r) => worker.add(r) }));
 
     const resources: PlannedResource[] = run.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, inputs: r.inputs }));
     const overrides = args.asOf !== undefined ? { "eks-supported-version": { asOf: args.asOf } } : undefined;
     const violations = await timed("policies", () => evaluatePolicies(run, { environment: settings.environment, overrides }));
     const cost = await timed("cost", () => estimateCost(run, { region: settings.region }));
     const deploy = await timed("deploy", () => estimateDeploy(run));
-    const manifests = await timed("manifests", () => writeManifests(manifestsOf(run.resources), inputs.out, path.relative(ROOT, configFile)));
+    const manifests = await timed("manifests", async () => writeManifests(worker.manifests, inputs.out, path.relative(ROOT, configFile), await worker.finish()));
 
     const base = inputs.base;
     const diff: PlanDiff | undefined = base?.kind === "plan" ? diffPlans(base, { resources, cost }) : undefined;
