@@ -4,6 +4,8 @@ import { loadSettings } from "./config";
 import { CACHE_ENGINE_VERSIONS } from "./config/catalog";
 import { ENVIRONMENT_SWITCHES } from "./config/profiles";
 import { Network } from "./components/network/network";
+import { Runner } from "./components/ci/runner";
+import { ciProjectName } from "./config/names";
 import { Encryption } from "./components/security/encryption";
 import { ServiceSecrets } from "./components/security/serviceSecrets";
 import { Cluster } from "./components/cluster/cluster";
@@ -16,6 +18,7 @@ import { PlatformAddons } from "./components/addons/platformAddons";
 import { PROMETHEUS_PODS } from "./components/addons/kubePrometheusStack";
 import { TRACING_TARGET } from "./components/addons/openTelemetryCollector";
 import { PlatformWiring, Service } from "./components/apps/service";
+import { calleesOf, ingressOrders } from "./components/apps/manifests";
 import { secretPrefix, stackPrefix } from "./lib/naming";
 import { databaseIdentifier } from "./lib/sql";
 
@@ -50,6 +53,21 @@ const network = new Network(
 );
 const inVpc = { vpcId: network.vpcId, clientSecurityGroupId: network.workloadSecurityGroupId };
 
+// The runner needs only the network, so that a new stack's bootstrap can create it before the cluster.
+const runner = !settings.ci.enabled ? undefined : new Runner(
+    "ci",
+    {
+        ...settings.ci,
+        projectName: ciProjectName(prefix),
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        logRetentionInDays: settings.logs.retentionDays,
+        logsKmsKeyArn: keys.logs,
+        aws: ctx,
+    },
+    opts,
+);
+
 const cluster = new Cluster(
     "cluster",
     {
@@ -60,6 +78,7 @@ const cluster = new Cluster(
         publicSubnetIds: network.publicSubnetIds,
         privateSubnetIds: network.privateSubnetIds,
         workloadSecurityGroupId: network.workloadSecurityGroupId,
+        apiClientSecurityGroupIds: runner ? { ci: runner.securityGroupId } : {},
         secretsKmsKeyArn: keys.eks,
         logsKmsKeyArn: keys.logs,
         logRetentionInDays: settings.cluster.logRetentionDays,
@@ -188,7 +207,7 @@ const platform: PlatformWiring = {
     environment: settings.environment,
     defaultReplicas: switches.serviceReplicas,
     networks: { vpc: settings.network.cidr, ...network.subnetCidrs },
-    ingress: { ...settings.ingress, group: prefix },
+    ingress: { ...settings.ingress, group: prefix, orders: ingressOrders(settings.services) },
     prometheus: PROMETHEUS_PODS,
     tracing: TRACING_TARGET,
 };
@@ -198,6 +217,7 @@ for (const svc of settings.services) {
         {
             settings: svc,
             platform,
+            callees: calleesOf(svc, settings.services),
             endpoints,
             secrets: serviceSecrets[svc.name],
             secretsKmsKeyArn: keys.secrets,
@@ -224,6 +244,7 @@ export const cacheEndpoint = cache?.endpoint;
 export const cacheAuthSecretArn = cache?.authSecretArn;
 export const brokerEndpoint = broker?.amqpsEndpoint;
 export const brokerCredentialsSecretArn = broker?.credentialsSecretArn;
+export const ciRunnerProject = runner?.projectName;
 export const serviceSecretArns = Object.fromEntries(
     Object.entries(serviceSecrets).map(([name, s]) => [name, { app: s.appSecretArns, database: s.databaseSecretArn }]),
 );

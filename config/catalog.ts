@@ -93,5 +93,11 @@ export const LOG_RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/**
+ * CodeBuild compute types the in-VPC CI runner may use: Linux x86 containers, 3 GB/2 vCPU, 7 GB/4 vCPU
+ * and 15 GB/8 vCPU (CodeBuild user guide, "Build environment compute modes and types").
+ */
+export const CI_COMPUTE_TYPES = ["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"] as const;
+
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];

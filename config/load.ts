@@ -5,7 +5,7 @@ import { PROFILES } from "./profiles";
 import { SETTINGS_KEYS, Settings, settingsSchema } from "./schema";
 import { checkSettings } from "./rules";
 import { checkServiceNames, checkStackName } from "./names";
-import { deepMerge } from "../lib/merge";
+import { deepMerge, isPlainObject } from "../lib/merge";
 import { closest } from "../lib/suggest";
 
 export const NAMESPACE = "platform";
@@ -139,6 +139,17 @@ function zodIssues(error: z.ZodError, merged: unknown): ConfigIssue[] {
     return issues;
 }
 
+/** With an existing VPC, `network.availabilityZones` defaults to the number of zones it lists, not to the profile's. */
+function zonesOfExistingVpc(known: Record<string, unknown>): Record<string, unknown> {
+    const network = known.network;
+    const zones = isPlainObject(network) && isPlainObject(network.existing) ? network.existing.availabilityZones : undefined;
+    // A list of a size the schema refuses is reported there, once; the profile's count stands in meanwhile.
+    if (!isPlainObject(network) || network.availabilityZones !== undefined || !Array.isArray(zones) || zones.length < 2 || zones.length > 3) {
+        return known;
+    }
+    return { ...known, network: { ...network, availabilityZones: zones.length } };
+}
+
 /** Who the settings are for: physical names derive from the project and stack names. */
 export interface StackIdentity {
     readonly project: string;
@@ -171,7 +182,7 @@ export function resolveSettings(raw: Readonly<Record<string, unknown>>, region: 
             message: `is not a known key; allowed keys: ${SETTINGS_KEYS.join(", ")}`,
         })),
     );
-    const known = Object.fromEntries(Object.entries(raw).filter(([k]) => !unknown.includes(k)));
+    const known = zonesOfExistingVpc(Object.fromEntries(Object.entries(raw).filter(([k]) => !unknown.includes(k))));
     const merged = deepMerge(PROFILES[validEnvironment ? (environment as Environment) : "dev"], validEnvironment ? known : { ...known, environment: "dev" });
     const parsed = settingsSchema.safeParse(merged);
     if (!parsed.success) {

@@ -12,6 +12,11 @@ import type { Settings } from "./schema";
 /** Characters Pulumi appends when it names a resource itself: "-" and 7 random hex digits (tfbridge `AutoName`, Randlen 7). */
 export const PULUMI_SUFFIX = 8;
 
+/** `platform-dev-ci`: the in-VPC runner's CodeBuild project, the name `CI_RUNNER_PROJECTS` gives for the stack. */
+export function ciProjectName(prefix: string): string {
+    return `${prefix}-ci`;
+}
+
 /** RDS instance and ElastiCache group identifiers: a letter first, then letters, digits and single hyphens, no hyphen last. */
 const AWS_IDENTIFIER = /^[a-zA-Z](?:-?[a-zA-Z0-9])*$/;
 
@@ -28,7 +33,7 @@ export interface DerivedName {
 }
 
 /** Names derived from the project and stack, for the resources the settings enable. */
-export function stackNames(project: string, stack: string, s: Pick<Settings, "database" | "cache" | "broker">): DerivedName[] {
+export function stackNames(project: string, stack: string, s: Pick<Settings, "database" | "cache" | "broker" | "ci">): DerivedName[] {
     const prefix = stackPrefix(project, stack);
     const names: DerivedName[] = [
         { what: "EKS cluster name", name: prefix, limit: 100, source: "EKS CreateCluster: 1-100 characters" },
@@ -51,6 +56,12 @@ export function stackNames(project: string, stack: string, s: Pick<Settings, "da
     }
     if (s.broker.enabled) {
         names.push({ what: "Amazon MQ broker name", name: `${prefix}-rabbitmq`, limit: 50, source: "Amazon MQ CreateBroker: BrokerName 1-50 characters" });
+    }
+    if (s.ci.enabled) {
+        // Workflows name the project in `runs-on: codebuild-<project>-…`, and CI_RUNNER_PROJECTS documents it.
+        const project = ciProjectName(prefix);
+        names.push({ what: "CodeBuild project name", name: project, limit: 255, source: "CodeBuild CreateProject: name 2-255 characters" });
+        names.push({ what: "log group", name: `/aws/codebuild/${project}`, limit: 512, source: "CloudWatch Logs CreateLogGroup: 1-512 characters" });
     }
     names.push({ what: "Secrets Manager secret name", name: `${secretPrefix(project, stack)}/broker/admin`, limit: 512, source: "Secrets Manager CreateSecret: Name 1-512 characters" });
     return names;

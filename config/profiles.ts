@@ -90,6 +90,7 @@ const prod: Profile = {
     },
     ingress: { certificateArn: "", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", scheme: "internet-facing" },
     alerting: { slackChannel: "" },
+    ci: { enabled: false, repository: "", connectionArn: "", computeType: "BUILD_GENERAL1_SMALL", buildTimeoutMinutes: 120 },
 };
 
 

@@ -6,6 +6,7 @@ import type { ArgProblem } from "../lib/validation";
 import type { NodeGroupSettings, ServiceSettings, Settings } from "./schema";
 import { formatCidr, isOpenToWorld, isPrivate, overlaps, parseCidr } from "../lib/cidr";
 import { checkAws } from "./awsRules";
+import { checkExistingNetwork } from "./networkRules";
 import { checkServiceDetails } from "./serviceRules";
 
 /**
@@ -30,7 +31,9 @@ export function checkNetwork(s: Settings): ConfigIssue[] {
     }
     if (vpc.prefix < 16) {
         issues.push({ path: ["network", "cidr"], value: s.network.cidr, message: "is larger than a VPC may be; use a /16 to /20" });
-    } else if (vpc.prefix > 20) {
+    } else if (s.network.existing !== undefined && vpc.prefix > 28) {
+        issues.push({ path: ["network", "cidr"], value: s.network.cidr, message: "is smaller than a VPC may be; give the existing VPC's block (/16 to /28)" });
+    } else if (s.network.existing === undefined && vpc.prefix > 20) {
         issues.push({
             path: ["network", "cidr"],
             value: s.network.cidr,
@@ -60,6 +63,23 @@ export function checkNetwork(s: Settings): ConfigIssue[] {
                 value: s.cluster.serviceCidr,
                 message: "must be a private block between /12 and /24 (an EKS requirement)",
             });
+        }
+    }
+    return [...issues, ...checkExistingNetwork(s)];
+}
+
+/** The in-VPC runner needs to know whose workflow jobs to take, and through which GitHub connection. */
+export function checkCi(s: Settings): ConfigIssue[] {
+    const ci = s.ci;
+    const issues: ConfigIssue[] = [];
+    const required = {
+        repository: "the GitHub repository (owner/name) whose workflow jobs the runner takes",
+        connectionArn: "a CodeConnections connection to GitHub, created once in the console (its GitHub App handshake needs a person)",
+    } as const;
+    for (const key of ["repository", "connectionArn"] as const) {
+        // Set while the runner is off, they wait for it: turning the runner off is one key, and nothing is lost.
+        if (ci.enabled && ci[key] === "") {
+            issues.push({ path: ["ci", key], value: undefined, message: `is required when platform:ci.enabled is true: ${required[key]}` });
         }
     }
     return issues;
@@ -303,5 +323,5 @@ export function checkAddons(s: Settings): ConfigIssue[] {
 
 /** Every cross-key rule, in the order a person would fix them. */
 export function checkSettings(s: Settings): ConfigIssue[] {
-    return [...checkNetwork(s), ...checkCluster(s), ...checkDataStores(s), ...checkAddons(s), ...checkServices(s), ...checkAws(s), ...checkServiceDetails(s)];
+    return [...checkNetwork(s), ...checkCi(s), ...checkCluster(s), ...checkDataStores(s), ...checkAddons(s), ...checkServices(s), ...checkAws(s), ...checkServiceDetails(s)];
 }

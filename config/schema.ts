@@ -84,6 +84,26 @@ export const nodeGroupSchema = z.strictObject({
     diskSizeGb: count(20, 1000),
 });
 
+/** An EC2 resource ID: its prefix, a hyphen and 8 or 17 hex digits. */
+const ec2Id = (prefix: string, what: string) =>
+    z.string().regex(new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`), { message: `is not a ${what} ID such as ${prefix}-0123456789abcdef0` });
+const subnetId = ec2Id("subnet", "subnet");
+
+/**
+ * A VPC that a network team owns, used instead of creating one. Every subnet list is in zone order: the
+ * n-th subnet of each tier lies in the n-th zone. Zones and subnet blocks are given here rather than looked
+ * up, so that validation and the offline plan can check them without AWS (rules in config/networkRules.ts).
+ */
+export const existingNetworkSchema = z.strictObject({
+    vpcId: ec2Id("vpc", "VPC"),
+    availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/, { message: "is not an availability zone name such as us-east-1a" })).min(2).max(3),
+    publicSubnetIds: z.array(subnetId),
+    privateSubnetIds: z.array(subnetId),
+    isolatedSubnetIds: z.array(subnetId),
+    /** Each tier's subnet blocks, in zone order: network policies and data-store rules are drawn from them. */
+    subnetCidrs: z.strictObject({ public: z.array(cidr), private: z.array(cidr), isolated: z.array(cidr) }),
+});
+
 export const networkSchema = z.strictObject({
     cidr,
     availabilityZones: count(2, 3),
@@ -91,6 +111,8 @@ export const networkSchema = z.strictObject({
     interfaceEndpoints: z.boolean(),
     /** Networks the VPC must never overlap: peered VPCs, on-premises ranges, a transit gateway. */
     reservedCidrs: z.array(cidr),
+    /** Use this VPC instead of creating one. */
+    existing: existingNetworkSchema.optional(),
 });
 
 export const clusterSchema = z.strictObject({
@@ -255,6 +277,22 @@ export const serviceSchema = z.strictObject({
     command: z.array(z.string()).optional(),
 });
 
+/** The in-VPC GitHub Actions runner: a CodeBuild project that workflow jobs reach with `runs-on: codebuild-<project>-…`. */
+export const ciSchema = z.strictObject({
+    enabled: z.boolean(),
+    /** The GitHub repository whose workflow jobs the runner takes. */
+    repository: z.string().regex(/^([A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100})?$/, { message: "is not a GitHub repository such as acme/platform (owner/name)" }),
+    /** The CodeConnections connection (a GitHub App installation) through which CodeBuild registers its webhook and runners. */
+    connectionArn: z
+        .string()
+        .regex(/^(arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36})?$/, {
+            message: "is not a CodeConnections connection ARN such as arn:aws:codeconnections:us-east-1:123456789012:connection/<uuid>",
+        }),
+    computeType: oneOf(catalog.CI_COMPUTE_TYPES),
+    /** CodeBuild's limit on one build, that is one workflow job (CreateProject: 5–2160 minutes). */
+    buildTimeoutMinutes: count(5, 2160),
+});
+
 export const settingsSchema = z.strictObject({
     environment: oneOf(catalog.ENVIRONMENTS),
     /** Monthly budget in USD; the offline plan fails when its estimate exceeds it. 0 means no budget. */
@@ -274,12 +312,15 @@ export const settingsSchema = z.strictObject({
     addons: addonsSchema,
     ingress: ingressSchema,
     alerting: alertingSchema,
+    ci: ciSchema,
     services: z.array(serviceSchema),
 });
 
 /** Validated settings: every `platform:*` key, plus the AWS region the provider deploys to. */
 export type Settings = z.infer<typeof settingsSchema> & { readonly region: string };
 export type NetworkSettings = z.infer<typeof networkSchema>;
+export type ExistingNetworkSettings = z.infer<typeof existingNetworkSchema>;
+export type CiSettings = z.infer<typeof ciSchema>;
 export type ClusterSettings = z.infer<typeof clusterSchema>;
 export type NodeGroupSettings = z.infer<typeof nodeGroupSchema>;
 export type DatabaseSettings = z.infer<typeof databaseSchema>;

@@ -113,6 +113,29 @@ function checkNamespace(svc: ServiceSettings, at: At): ConfigIssue[] {
     ];
 }
 
+/** A host and path prefix the shared ALB routes to one service. */
+export interface Route {
+    readonly host: string;
+    readonly path: string;
+}
+
+/** A service's routes on the shared ALB: its HTTP ingress, then its gRPC ingress, each with where it is configured. */
+export function serviceRoutes(svc: ServiceSettings): { readonly key: "ingress" | "grpc"; readonly route: Route }[] {
+    return [
+        ...(svc.ingress ? [{ key: "ingress" as const, route: svc.ingress }] : []),
+        ...(svc.grpc?.ingress ? [{ key: "grpc" as const, route: svc.grpc.ingress }] : []),
+    ];
+}
+
+/**
+ * What identifies a route: its host and its path prefix. A `Prefix` path matches by whole segments and
+ * ignores a trailing slash (`/api` and `/api/` are the same rule), so the slash is dropped here.
+ */
+export function routeKey(route: Route): string {
+    const path = route.path.length > 1 ? route.path.replace(/\/+$/, "") : route.path;
+    return `${route.host}${path === "" ? "/" : path}`;
+}
+
 export function checkServiceDetails(s: Settings): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     const routes = new Map<string, string>();
@@ -126,20 +149,13 @@ export function checkServiceDetails(s: Settings): ConfigIssue[] {
                 message: "scales to zero only for a worker KEDA scales on its queue (set queue); a HorizontalPodAutoscaler keeps at least 1",
             });
         }
-        const ingresses: [(string | number)[], { host: string; path: string } | undefined][] = [
-            [at("ingress"), svc.ingress],
-            [at("grpc", "ingress"), svc.grpc?.ingress],
-        ];
-        for (const [path, ingress] of ingresses) {
-            if (ingress === undefined) {
-                continue;
-            }
-            const route = `${ingress.host}${ingress.path}`;
-            const owner = routes.get(route);
+        for (const { key, route } of serviceRoutes(svc)) {
+            const path = key === "ingress" ? at("ingress") : at("grpc", "ingress");
+            const owner = routes.get(routeKey(route));
             if (owner !== undefined) {
-                issues.push({ path, value: ingress, message: `is also claimed by ${owner}; one host and path can route to one service only` });
+                issues.push({ path, value: route, message: `is also claimed by ${owner}; one host and path can route to one service only` });
             } else {
-                routes.set(route, `platform:services[${i}] (${svc.name})`);
+                routes.set(routeKey(route), `platform:services[${i}] (${svc.name})`);
             }
         }
     });

@@ -7,8 +7,12 @@ import type { ConfigIssue } from "./errors";
  * Reads a stack config file (`Pulumi.<stack>.yaml`) the way the Pulumi CLI hands it to a program, and
  * says precisely what is wrong with one that cannot be read: YAML errors and duplicate keys at their line
  * and column, a file that is empty or not a map, keys outside `config:`, encrypted platform settings,
- * numbers YAML reads as infinite. Offline, only; `pulumi up` reads the file itself.
+ * numbers YAML reads as infinite, an `environment:` that is not a list of Pulumi ESC environment names.
+ * Offline, only; `pulumi up` reads the file itself.
  */
+
+/** An ESC environment reference: `[org/][project/]name`, each part letters, digits, `-`, `_`, `.`, and an optional `@version`. */
+const ESC_ENVIRONMENT = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+){0,2}(@[A-Za-z0-9._-]+)?$/;
 
 /** What `secure:` values become offline, where the stack's key is not at hand. */
 export const SECRET_PLACEHOLDER = "offline-placeholder";
@@ -22,6 +26,8 @@ export interface StackFile {
     readonly issues: ConfigIssue[];
     /** False when the file could not be read as a stack config at all, so that its keys mean nothing. */
     readonly readable: boolean;
+    /** Pulumi ESC environments the stack imports (`environment:`), in merge order; offline, none is opened. */
+    readonly environments: string[];
 }
 
 const kindOf = (node: unknown) => (isSeq(node) ? "a list" : isMap(node) ? "a map" : isScalar(node) ? `the value ${JSON.stringify(node.value)}` : "empty");
@@ -53,7 +59,7 @@ export function readStackFile(file: string, shown = path.relative(process.cwd(),
         return `${shown}:${pos.line}:${pos.col}`;
     };
     const issue = (key: string, message: string): ConfigIssue => ({ key, path: [], value: undefined, message });
-    const empty: StackFile = { config: {}, secretKeys: [], issues: [], readable: false };
+    const empty: StackFile = { config: {}, secretKeys: [], issues: [], readable: false, environments: [] };
     if (doc.errors.length > 0) {
         // One problem per place: the parser often reports a second error where the first one already is.
         const found = doc.errors.map((e) => issue(where(e.pos[0]), `is not valid YAML: ${e.message.split("\n")[0]}`));
@@ -70,7 +76,12 @@ export function readStackFile(file: string, shown = path.relative(process.cwd(),
             issues.push(issue(where((pair.key as Node).range?.[0]), `${key} is outside config:; indent it under the config: key`));
         }
     }
+    const environments = readEnvironments(root.get("environment", true), issues, where);
     const configNode = root.get("config", true);
+    if (configNode === undefined && environments.length > 0) {
+        // Every setting may come from the imported environments; validation names what is still missing.
+        return { config: {}, secretKeys: [], issues, readable: true, environments };
+    }
     if (!isMap(configNode)) {
         issues.push(issue(shown, configNode === undefined ? "has no config: map; put aws:region, platform:environment and the other keys under config:" : `has config: set to ${kindOf(configNode)}; it must be a map of keys`));
         return { ...empty, issues };
@@ -99,5 +110,27 @@ export function readStackFile(file: string, shown = path.relative(process.cwd(),
             config[key] = encode(values[key]);
         }
     }
-    return { config, secretKeys, issues, readable: true };
+    return { config, secretKeys, issues, readable: true, environments };
+}
+
+/** The `environment:` list: Pulumi ESC environments, merged in order into the stack's config by `pulumi`. */
+function readEnvironments(node: unknown, issues: ConfigIssue[], where: (offset: number | undefined) => string): string[] {
+    if (node === undefined || (isScalar(node) && node.value === null)) {
+        return [];
+    }
+    const at = (n: unknown) => where((n as Node).range?.[0]);
+    if (!isSeq(node)) {
+        issues.push({ key: at(node), path: [], value: undefined, message: `environment: is ${kindOf(node)}; it lists Pulumi ESC environments to import (environment: [platform/prod])` });
+        return [];
+    }
+    const names: string[] = [];
+    for (const item of node.items) {
+        const name = isScalar(item) ? item.value : undefined;
+        if (typeof name === "string" && ESC_ENVIRONMENT.test(name)) {
+            names.push(name);
+        } else {
+            issues.push({ key: at(item), path: [], value: undefined, message: `environment: ${isScalar(item) ? JSON.stringify(item.value) : kindOf(item)} is not an ESC environment name such as platform/prod (letters, digits, - _ . in up to three parts separated by /)` });
+        }
+    }
+    return names;
 }

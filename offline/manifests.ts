@@ -84,19 +84,101 @@ async function loadSchema(apiVersion: string, kind: string): Promise<Schema> {
     return { missing: known ? `no schema known for ${apiVersion} ${kind}` : `no schema known for ${apiVersion}` };
 }
 
-/** Checks one object against the Kubernetes (or CRD) OpenAPI schema of its kind. */
+/** The keys of each object (by identity) that a validator looked up, whether the object had them or not. */
+type Lookups = Map<object, Set<string>>;
+
+/** `value`, with every object in it watched: each property lookup is recorded in `lookups`. */
+function watched(value: unknown, lookups: Lookups): unknown {
+    if (value === null || typeof value !== "object") {
+        return value;
+    }
+    const keys = new Set<string>();
+    lookups.set(value, keys);
+    const children = new Map<string, unknown>();
+    return new Proxy(value, {
+        get(target, key, receiver) {
+            if (typeof key !== "string") {
+                return Reflect.get(target, key, receiver) as unknown;
+            }
+            keys.add(key);
+            if (!children.has(key)) {
+                children.set(key, watched((target as Record<string, unknown>)[key], lookups));
+            }
+            return children.get(key);
+        },
+    });
+}
+
+/** Field paths as the API server writes them: `spec.template.spec.containers[0].name`. */
+function fieldPath(parent: string, key: string | number): string {
+    return typeof key === "number" ? `${parent}[${key}]` : parent === "" ? key : `${parent}.${key}`;
+}
+
+/** Fields present in `value` that its schema does not declare (see {@link unknownFieldProblems}). */
+function unknownFields(value: unknown, at: string, lookups: Lookups, found: string[]): void {
+    if (Array.isArray(value)) {
+        value.forEach((item, i) => unknownFields(item, fieldPath(at, i), lookups, found));
+        return;
+    }
+    if (value === null || typeof value !== "object") {
+        return;
+    }
+    const declared = lookups.get(value);
+    // A schema that names no property and no value type for its keys is free-form (RawExtension, or a
+    // CRD field with x-kubernetes-preserve-unknown-fields): the API server keeps whatever it holds.
+    if (declared === undefined || declared.size === 0) {
+        return;
+    }
+    for (const [key, child] of Object.entries(value)) {
+        if (declared.has(key)) {
+            unknownFields(child, fieldPath(at, key), lookups, found);
+        } else {
+            found.push(fieldPath(at, key));
+        }
+    }
+}
+
+/**
+ * Fields the schema of the object's kind does not declare, at any depth: what the API server's strict
+ * field validation (server-side apply, `kubectl --validate=strict`) refuses with `unknown field "…"`, and
+ * what lenient validation silently drops. The OpenAPI schemas leave `additionalProperties` open, so
+ * validating against them accepts such fields; instead, the schema's own validator is run over a watched
+ * copy. Validators generated from the schemas (kubernetes-models) look up every property the schema
+ * declares, present or not, and visit every key of a map (`additionalProperties`), so a key present in an
+ * object that the validator never looked up is one the schema does not have.
+ */
+function unknownFieldProblems(Model: ModelClass, m: Manifest): string[] {
+    // The model copies the object (dropping undefined values, as the API request would); the validator
+    // then reads the copy through the proxy.
+    const copy = new Model(m);
+    const lookups: Lookups = new Map();
+    try {
+        (watched(copy, lookups) as { validate(): void }).validate();
+    } catch {
+        // Schema errors are reported by schemaProblems; here only the lookups matter.
+    }
+    const found: string[] = [];
+    unknownFields(copy, "", lookups, found);
+    return found.map((f) => `unknown field "${f}"`);
+}
+
+/** Checks one object against the Kubernetes (or CRD) OpenAPI schema of its kind, unknown fields included. */
 async function schemaProblems(m: Manifest): Promise<string[]> {
     const schema = await schemaOf(m.apiVersion, m.kind);
     if ("missing" in schema) {
         return [schema.missing];
     }
+    const unknown = unknownFieldProblems(schema.Model, m);
     try {
         new schema.Model(m).validate();
-        return [];
+        return unknown;
     } catch (e) {
-        return String((e as Error).message)
-            .split(", ")
-            .map((p) => p.replace(/^data\//, ""));
+        return [
+            ...String((e as Error).message)
+                .split(", ")
+                .map((p) => p.replace(/^data\//, "")),
+            ...unknown,
+        ];
     }
 }
 

@@ -5,6 +5,7 @@ import { PlatformPolicy } from "./lib/rule";
 import { AWS_DATA_POLICIES } from "./rules/awsData";
 import { AWS_NETWORK_POLICIES } from "./rules/awsNetwork";
 import { AWS_SECURITY_POLICIES } from "./rules/awsSecurity";
+import { CI_POLICIES } from "./rules/ci";
 import { EKS_POLICIES } from "./rules/eks";
 import { HYGIENE_POLICIES } from "./rules/hygiene";
 import { KUBERNETES_POLICIES } from "./rules/kubernetes";
@@ -17,6 +18,7 @@ export const POLICY_GROUPS: readonly { readonly title: string; readonly policies
     { title: "EKS control plane", policies: EKS_POLICIES },
     { title: "AWS data stores", policies: AWS_DATA_POLICIES },
     { title: "AWS keys, secrets and IAM", policies: AWS_SECURITY_POLICIES },
+    { title: "CI runner", policies: CI_POLICIES },
     { title: "Kubernetes (CIS EKS)", policies: KUBERNETES_POLICIES },
     { title: "Pod Security Standards", policies: POD_SECURITY_POLICIES },
     { title: "Workload hygiene", policies: HYGIENE_POLICIES },

@@ -1,28 +1,19 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { KUBERNETES_VERSIONS_AS_OF } from "../config/catalog";
 import { manifestsOf } from "../offline/manifests";
 import { ProgramRun } from "../offline/run";
 import { evaluatePolicies } from "../policies/offline";
-import { Plan, buildPlan } from "../tools/plan/build";
-import { ROOT, enqueue, json, ofType, one } from "./harness";
+import { loadSettingsFromConfigMap } from "../config";
+import { readStackConfig } from "../offline/stackConfig";
+import { ROOT, examplePlan, json, ofType, one } from "./harness";
 
 type AnyObj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const EXAMPLES = path.join(ROOT, "examples");
-const plans = new Map<string, Promise<Plan>>();
-
 /** The plan of one example stack file, built once (plans run one at a time: the Pulumi runtime is global). */
-function planOf(example: string, env: string): Promise<Plan> {
-    const key = `${example}/${env}`;
-    if (!plans.has(key)) {
-        const out = fs.mkdtempSync(path.join(os.tmpdir(), `example-${example}-${env}-`));
-        plans.set(key, enqueue(() => buildPlan({ stack: env, config: path.join(EXAMPLES, example, `Pulumi.${env}.yaml`), out, allowReplace: false, asOf: KUBERNETES_VERSIONS_AS_OF })));
-    }
-    return plans.get(key) as Promise<Plan>;
-}
+const planOf = examplePlan;
 
 const objects = (run: ProgramRun) => manifestsOf(run.resources) as AnyObj[];
 const find = (run: ProgramRun, kind: string, namespace: string, name: string): AnyObj => {
@@ -50,9 +41,9 @@ describe("examples", function () {
                 .map((env) => [example, env] as const),
         );
 
-    it("ships the three reference systems, each with a README", () => {
-        assert.deepEqual([...new Set(stacks.map(([e]) => e))].sort(), ["ai-game", "media-pipeline", "web-api"]);
-        for (const e of ["ai-game", "media-pipeline", "web-api"]) {
+    it("ships the three reference systems and the existing-VPC stack, each with a README", () => {
+        assert.deepEqual([...new Set(stacks.map(([e]) => e))].sort(), ["ai-game", "existing-vpc", "media-pipeline", "web-api"]);
+        for (const e of ["ai-game", "existing-vpc", "media-pipeline", "web-api"]) {
             assert.ok(fs.existsSync(path.join(EXAMPLES, e, "README.md")), `${e}/README.md`);
         }
     });
@@ -141,6 +132,40 @@ describe("examples", function () {
         });
     });
 
+    describe("existing-vpc", () => {
+        const VPC_TYPES = /^(awsx:ec2:Vpc|aws:ec2\/(vpc|subnet|routeTable|routeTableAssociation|route|natGateway|eip|internetGateway|flowLog|defaultSecurityGroup):)/;
+
+        it("creates no VPC resources, and builds on the given VPC, subnets and blocks", async () => {
+            const { run, settings } = await planOf("existing-vpc", "prod");
+            const existing = settings.network.existing as NonNullable<typeof settings.network.existing>;
+            assert.deepEqual(run.resources.filter((r) => VPC_TYPES.test(r.type)).map((r) => r.urn), []);
+            assert.deepEqual(ofType(run, "aws:ec2/vpcEndpoint:VpcEndpoint"), [], "no S3 gateway endpoint in someone else's route tables");
+            assert.deepEqual(run.outputs.privateSubnetIds, existing.privateSubnetIds);
+            const eks = one(run, "eks:index:Cluster").inputs;
+            assert.deepEqual([eks.vpcId, eks.privateSubnetIds, eks.publicSubnetIds], [existing.vpcId, existing.privateSubnetIds, existing.publicSubnetIds]);
+            assert.deepEqual(one(run, "aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds, existing.isolatedSubnetIds);
+            assert.equal(one(run, "aws:ec2/securityGroup:SecurityGroup", "network-workloads").inputs.vpcId, existing.vpcId);
+        });
+
+        it("draws network policies from the given subnet blocks", async () => {
+            const { run, settings } = await planOf("existing-vpc", "prod");
+            const blocks = settings.network.existing?.subnetCidrs;
+            const toDatabase = find(run, "NetworkPolicy", "storefront", "allow-data-stores").spec.egress.find((e: AnyObj) => e.ports[0].port === 5432);
+            assert.deepEqual(toDatabase.to.map((t: AnyObj) => t.ipBlock.cidr), blocks?.isolated);
+            const fromAlb = find(run, "NetworkPolicy", "storefront", "allow-load-balancer").spec.ingress[0].from.map((f: AnyObj) => f.ipBlock.cidr);
+            assert.deepEqual(fromAlb, blocks?.public);
+        });
+
+        it("runs the CI runner in the given private subnets, admitted by the cluster's API endpoint", async () => {
+            const { run, settings } = await planOf("existing-vpc", "prod");
+            const project = one(run, "aws:codebuild/project:Project").inputs as AnyObj;
+            assert.deepEqual(project.vpcConfig.subnets, settings.network.existing?.privateSubnetIds);
+            assert.equal(project.name, "platform-prod-ci");
+            const rule = one(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "cluster-api-from-ci");
+            assert.equal(rule.inputs.referencedSecurityGroupId, one(run, "aws:ec2/securityGroup:SecurityGroup", "ci-runner").id);
+        });
+    });
+
     describe("web-api", () => {
         it("lets only the API reach the database", async () => {
             const { run } = await planOf("web-api", "prod");
@@ -180,3 +205,47 @@ describe("examples", function () {
         });
     });
 });
+
+/**
+ * Images the shipped stacks run that really exist, with what they serve: stock nginx (nginx-unprivileged
+ * keeps nginx's default.conf, only moved to port 8080) serves its index page at `/` and answers 404 for
+ * any other path, `/healthz` included.
+ */
+const REAL_IMAGES: Record<string, { readonly port: number; readonly serves: readonly string[] }> = {
+    "public.ecr.aws/nginx/nginx-unprivileged": { port: 8080, serves: ["/"] },
+};
+
+describe("shipped stack files", () => {
+    const files = [
+        ...fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f)),
+        ...fs.readdirSync(EXAMPLES).flatMap((e) => fs.readdirSync(path.join(EXAMPLES, e)).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => path.join("examples", e, f))),
+    ];
+
+    for (const file of files) {
+        it(`${file}: probes paths its real images serve, and marks every other image as a placeholder with the checks it must answer`, () => {
+            const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+            const settings = loadSettingsFromConfigMap(readStackConfig(path.join(ROOT, file)).config);
+            for (const svc of settings.services) {
+                const line = text.split("\n").find((l) => l.trim().startsWith(`image: ${svc.image}`)) ?? "";
+                const comment = line.includes("#") ? line.slice(line.indexOf("#")) : "";
+                const real = REAL_IMAGES[svc.image.replace(/[:@].*$/, "")];
+                const health = svc.healthPath ?? "/healthz";
+                if (real !== undefined) {
+                    assert.ok(real.serves.includes(health), `${svc.name} probes ${health}, which ${svc.image} does not serve (it serves ${real.serves.join(", ")})`);
+                    assert.equal(svc.port, real.port, `${svc.name} listens where ${svc.image} does`);
+                    assert.doesNotMatch(comment, /placeholder/);
+                } else {
+                    assert.match(comment, /# placeholder, not a published image/, `${svc.name}: ${svc.image} is marked as a placeholder`);
+                    assert.match(svc.image, /^ghcr\.io\/example\//, `${svc.name}: placeholders live under ghcr.io/example/`);
+                    if (svc.kind === "web") {
+                        assert.ok(comment.includes(`GET ${health} on ${svc.port}`), `${svc.name}: the mark says which health check the real image must answer`);
+                        if (svc.grpc) {
+                            assert.ok(comment.includes(`gRPC health on ${svc.grpc.port}`), `${svc.name}: and its gRPC health check`);
+                        }
+                    }
+                }
+            }
+        });
+    }
+});
+

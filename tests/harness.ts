@@ -1,4 +1,8 @@
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { KUBERNETES_VERSIONS_AS_OF } from "../config/catalog";
+import { Plan, buildPlan } from "../tools/plan/build";
 import { ProgramRun, RecordedResource, runProgram } from "../offline/run";
 import { readStackConfig } from "../offline/stackConfig";
 
@@ -22,6 +26,19 @@ export function stackRun(stack: string): Promise<ProgramRun> {
         cache.set(key, enqueue(() => runProgram({ ...readStackConfig(path.join(ROOT, `Pulumi.${stack}.yaml`)), stack })));
     }
     return cache.get(key) as Promise<ProgramRun>;
+}
+
+const plans = new Map<string, Promise<Plan>>();
+
+/** The plan of one example's stack file (`examples/<example>/Pulumi.<env>.yaml`), built once per test process. */
+export function examplePlan(example: string, env: string): Promise<Plan> {
+    const key = `${example}/${env}`;
+    if (!plans.has(key)) {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), `example-${example}-${env}-`));
+        const config = path.join(ROOT, "examples", example, `Pulumi.${env}.yaml`);
+        plans.set(key, enqueue(() => buildPlan({ stack: env, config, out, allowReplace: false, asOf: KUBERNETES_VERSIONS_AS_OF })));
+    }
+    return plans.get(key) as Promise<Plan>;
 }
 
 /**

@@ -5,7 +5,12 @@ import { parse } from "yaml";
 import { loadSettingsFromConfigMap } from "../config";
 import { PROFILES } from "../config/profiles";
 import { EXIT } from "../tools/plan/build";
-import { ROOT } from "./harness";
+import { ROOT, stackRun } from "./harness";
+
+/** IAM service prefixes of an AWS type token's module, where they differ (`aws:cloudwatch/logGroup` is `logs`). */
+const IAM_PREFIX: Readonly<Record<string, string>> = { cloudwatch: "logs", vpc: "ec2" };
+/** Services the children of remote components call, which an offline run does not show. */
+const REMOTE_CHILDREN: Readonly<Record<string, string[]>> = { "awsx:ec2:Vpc": ["ec2"], "eks:index:Cluster": ["eks", "iam", "ec2"] };
 
 const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
 
@@ -32,6 +37,20 @@ describe("README", () => {
             assert.ok(decl, `Pulumi.yaml does not declare platform:${key}`);
             assert.ok(decl.type && decl.description, `platform:${key} needs a type and a description`);
         }
+    });
+
+    it("lists, for the deploy role, every AWS service the shipped stacks manage, and no other", async function () {
+        this.timeout(120_000);
+        const managed = new Set<string>();
+        for (const stack of ["dev", "staging", "prod"]) {
+            for (const r of (await stackRun(stack)).resources) {
+                const module = r.type.startsWith("aws:") ? r.type.split(":")[1].split("/")[0] : undefined;
+                [...(module !== undefined ? [IAM_PREFIX[module] ?? module] : []), ...(REMOTE_CHILDREN[r.type] ?? [])].forEach((m) => managed.add(m));
+            }
+        }
+        const table = readme.slice(readme.indexOf("| service | what `pulumi up` manages there |"));
+        const rows = table.slice(0, table.indexOf("\n\n")).split("\n").slice(2);
+        assert.deepEqual(rows.map((r) => /^\| `([a-z0-9-]+)` \|/.exec(r)?.[1]).sort(), [...managed].sort());
     });
 
     it("documents every exit code of the plan, and no other", () => {

@@ -17,6 +17,8 @@ export const clusterAutoscaler: AddonDefinition = {
     repository: "https://kubernetes.github.io/autoscaler",
     version: "9.59.0",
     namespace: "kube-system",
+    // The chart's `securityContext` and `containerSecurityContext` are empty; no host access.
+    pods: () => ({ autoscaler: { spec: { securityContext: {}, containers: [{ name: "aws-cluster-autoscaler", securityContext: {} }] } } }),
     serviceAccount: "cluster-autoscaler",
     policy: (f) => [
         {

@@ -1,4 +1,22 @@
+import type { PodShape } from "../../lib/podSecurity";
 import { AddonDefinition, HELM_KEEP, SYSTEM_NODES, controllerResources, irsaServiceAccount } from "./types";
+
+/**
+ * Each of its pods as the chart runs them: the controller, the webhook (with its certificate Secret) and
+ * the cert controller, each with the chart's container `securityContext` (the same under `webhook` and
+ * `certController`); `podSecurityContext` only holds the chart's own `enabled` switch.
+ */
+function externalSecretsPod(component: string, volumes: PodShape["spec"]["volumes"] = []): PodShape {
+    const securityContext = {
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+    return { spec: { securityContext: {}, containers: [{ name: component, securityContext }], volumes } };
+}
 
 /** Secrets Manager prefix (below the stack's) holding secrets of the platform's own add-ons. */
 export const PLATFORM_SECRETS_PATH = "platform";
@@ -14,6 +32,11 @@ export const externalSecrets: AddonDefinition = {
     repository: "https://charts.external-secrets.io",
     version: "2.6.0",
     namespace: "external-secrets",
+    pods: () => ({
+        controller: externalSecretsPod("external-secrets"),
+        webhook: externalSecretsPod("webhook", [{ name: "certs", secret: {} }]),
+        certController: externalSecretsPod("cert-controller"),
+    }),
     serviceAccount: "external-secrets",
     crds: { groups: ["external-secrets.io", "generators.external-secrets.io"], upgrade: "with-release" },
     policy: (f) => [

@@ -10,8 +10,20 @@ export const fluentBit: AddonDefinition = {
     repository: "https://aws.github.io/eks-charts",
     version: "0.2.0",
     namespace: "logging",
-    // It reads the host's log files, which only the privileged level allows.
-    podSecurity: "privileged",
+    // The chart's `volumes`: it reads the node's log files through hostPath volumes, which only the
+    // privileged level allows; `podSecurityContext` and `containerSecurityContext` are empty (runs as root).
+    pods: () => ({
+        daemonset: {
+            spec: {
+                securityContext: {},
+                containers: [{ name: "aws-for-fluent-bit", securityContext: {} }],
+                volumes: [
+                    { name: "varlog", hostPath: { path: "/var/log" } },
+                    { name: "varlibdockercontainers", hostPath: { path: "/var/lib/docker/containers" } },
+                ],
+            },
+        },
+    }),
     serviceAccount: "aws-for-fluent-bit",
     policy: (f) => {
         const group = `arn:${f.partition}:logs:${f.region}:${f.accountId}:log-group:${f.containerLogGroup}`;

@@ -1,4 +1,24 @@
+import type { PodShape } from "../../lib/podSecurity";
 import { AddonDefinition, HELM_KEEP, SYSTEM_NODES, controllerResources } from "./types";
+
+/**
+ * Each of its pods as the chart runs them: operator, metrics API server and admission webhooks, each with
+ * its `podSecurityContext.<component>` and `securityContext.<component>` and its certificates as a Secret.
+ */
+function kedaPod(component: string): PodShape {
+    return {
+        spec: {
+            securityContext: { runAsNonRoot: true },
+            containers: [
+                {
+                    name: component,
+                    securityContext: { capabilities: { drop: ["ALL"] }, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, seccompProfile: { type: "RuntimeDefault" } },
+                },
+            ],
+            volumes: [{ name: "certificates", secret: {} }],
+        },
+    };
+}
 
 /** KEDA: scales workers on the length of their RabbitMQ queue (ScaledObject), down to their minimum. */
 export const keda: AddonDefinition = {
@@ -8,6 +28,7 @@ export const keda: AddonDefinition = {
     version: "2.20.1",
     namespace: "keda",
     crds: { groups: ["keda.sh", "eventing.keda.sh"], upgrade: "with-release" },
+    pods: () => ({ operator: kedaPod("keda-operator"), metricServer: kedaPod("keda-operator-metrics-apiserver"), webhooks: kedaPod("keda-admission-webhooks") }),
     values: (f) => ({
         // CRDs from the chart's templates, kept by Helm on uninstall (values.yaml: crds.additionalAnnotations).
         crds: { install: true, additionalAnnotations: HELM_KEEP },

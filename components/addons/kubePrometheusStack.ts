@@ -1,4 +1,5 @@
-import { AddonDefinition, SYSTEM_NODES, controllerResources } from "./types";
+import type { PodShape } from "../../lib/podSecurity";
+import { AddonDefinition, PodFacts, SYSTEM_NODES, controllerResources } from "./types";
 
 /** Namespace and pod labels of Prometheus, for network policies that let it scrape. */
 export const PROMETHEUS_PODS = { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } };
@@ -64,6 +65,92 @@ function grafanaSidecarRbac(release: string, namespace: string): Record<string, 
     ];
 }
 
+/** The container security context the chart (and the operator, for the pods it creates) gives most containers. */
+const LOCKED_DOWN = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } };
+
+/** A pod of the Prometheus operator's making: the server, its config reloader and the reloader's init container. */
+function operatorManagedPod(server: string, persistent: boolean): PodShape {
+    return {
+        spec: {
+            // `prometheus.prometheusSpec.securityContext` / `alertmanager.alertmanagerSpec.securityContext`.
+            securityContext: { runAsGroup: 2000, runAsNonRoot: true, runAsUser: 1000, fsGroup: 2000, seccompProfile: { type: "RuntimeDefault" } },
+            initContainers: [{ name: "init-config-reloader", securityContext: LOCKED_DOWN }],
+            containers: [
+                { name: server, securityContext: LOCKED_DOWN },
+                { name: "config-reloader", securityContext: LOCKED_DOWN },
+            ],
+            volumes: [
+                { name: "config", secret: {} },
+                { name: "config-out", emptyDir: {} },
+                persistent ? { name: `${server}-db`, persistentVolumeClaim: {} } : { name: `${server}-db`, emptyDir: {} },
+            ],
+        },
+    };
+}
+
+/**
+ * The pods of the chart and its subcharts with the values below, as Pod Security sees them. Node exporter
+ * (subchart prometheus-node-exporter 4.55.0, its `hostNetwork`, `hostPID` and `hostRootFsMount` defaults and
+ * its DaemonSet template) shares the node's network and process namespaces, reads /proc, /sys and / through
+ * hostPath volumes and, on the host network, listens on host port 9100: only the privileged level admits
+ * it. Grafana's `init-chown-data` (grafana `initChownData`, run when persistence is on) runs as root and
+ * adds CHOWN and DAC_OVERRIDE.
+ */
+function kubePrometheusStackPods(f: PodFacts): Record<string, PodShape> {
+    const nonRoot65534 = { fsGroup: 65534, runAsGroup: 65534, runAsNonRoot: true, runAsUser: 65534 };
+    const sidecar = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } };
+    return {
+        "node-exporter": {
+            spec: {
+                hostNetwork: true,
+                hostPID: true,
+                hostIPC: false,
+                securityContext: nonRoot65534,
+                containers: [{ name: "node-exporter", securityContext: { readOnlyRootFilesystem: true }, ports: [{ hostPort: 9100 }] }],
+                volumes: [
+                    { name: "proc", hostPath: { path: "/proc" } },
+                    { name: "sys", hostPath: { path: "/sys" } },
+                    { name: "root", hostPath: { path: "/" } },
+                ],
+            },
+        },
+        operator: {
+            spec: {
+                securityContext: { ...nonRoot65534, seccompProfile: { type: "RuntimeDefault" } },
+                containers: [{ name: "kube-prometheus-stack", securityContext: LOCKED_DOWN }],
+                volumes: [{ name: "tls-secret", secret: {} }],
+            },
+        },
+        // Helm hook Jobs that create the operator's webhook certificate and patch it into the webhooks.
+        "admission-create": { spec: { securityContext: { runAsGroup: 2000, runAsNonRoot: true, runAsUser: 2000, seccompProfile: { type: "RuntimeDefault" } }, containers: [{ name: "create", securityContext: LOCKED_DOWN }] } },
+        "admission-patch": { spec: { securityContext: { runAsGroup: 2000, runAsNonRoot: true, runAsUser: 2000, seccompProfile: { type: "RuntimeDefault" } }, containers: [{ name: "patch", securityContext: LOCKED_DOWN }] } },
+        prometheus: operatorManagedPod("prometheus", f.highlyAvailable),
+        alertmanager: operatorManagedPod("alertmanager", f.highlyAvailable),
+        grafana: {
+            spec: {
+                securityContext: { runAsNonRoot: true, runAsUser: 472, runAsGroup: 472, fsGroup: 472 },
+                initContainers: f.highlyAvailable
+                    ? [{ name: "init-chown-data", securityContext: { readOnlyRootFilesystem: false, runAsNonRoot: false, runAsUser: 0, seccompProfile: { type: "RuntimeDefault" }, capabilities: { add: ["CHOWN", "DAC_OVERRIDE"], drop: ["ALL"] } } }]
+                    : [],
+                containers: [
+                    { name: "grafana-sc-dashboard", securityContext: sidecar },
+                    { name: "grafana-sc-datasources", securityContext: sidecar },
+                    { name: "grafana", securityContext: { ...sidecar, privileged: false } },
+                ],
+                volumes: [
+                    { name: "config", configMap: {} },
+                    f.highlyAvailable ? { name: "storage", persistentVolumeClaim: {} } : { name: "storage", emptyDir: {} },
+                    { name: "sc-dashboard-volume", emptyDir: {} },
+                    { name: "sc-datasources-volume", emptyDir: {} },
+                ],
+            },
+        },
+        "kube-state-metrics": {
+            spec: { securityContext: { ...nonRoot65534, seccompProfile: { type: "RuntimeDefault" } }, containers: [{ name: "kube-state-metrics", securityContext: LOCKED_DOWN }] },
+        },
+    };
+}
+
 /**
  * kube-prometheus-stack: Prometheus, Alertmanager and Grafana. Prometheus picks up every ServiceMonitor
  * and PrometheusRule in the cluster, not only the chart's own. Grafana's admin login comes from Secrets
@@ -80,6 +167,7 @@ export const kubePrometheusStack: AddonDefinition = {
     // own upgrade job (crds.upgradeJob) would apply them on each upgrade, but it is set through that subchart's
     // values, which the chart check has no reference data for and so cannot verify; they are applied by hand.
     crds: { groups: ["monitoring.coreos.com"], upgrade: "by-hand", byHand: { folder: "charts/crds/crds/", appliedFor: "87.12.1" } },
+    pods: kubePrometheusStackPods,
     values: (f) => {
         const volume = (size: string) => ({
             volumeClaimTemplate: { spec: { storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } } },

@@ -40,6 +40,16 @@ export const loadBalancerController: AddonDefinition = {
     repository: "https://aws.github.io/eks-charts",
     version: "1.17.1",
     namespace: "kube-system",
+    // The chart's `podSecurityContext` and `securityContext` (no capabilities dropped, no seccomp profile); its webhook certificate as a Secret.
+    pods: () => ({
+        controller: {
+            spec: {
+                securityContext: { fsGroup: 65534 },
+                containers: [{ name: "aws-load-balancer-controller", securityContext: { readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false } }],
+                volumes: [{ name: "cert", secret: {} }],
+            },
+        },
+    }),
     serviceAccount: "aws-load-balancer-controller",
     // TargetGroupBinding and IngressClassParams live in the chart's crds/ folder, which no value controls.
     crds: { groups: ["elbv2.k8s.aws"], upgrade: "by-hand", byHand: { folder: "crds/", appliedFor: "1.17.1" } },

@@ -7,6 +7,21 @@ export const metricsServer: AddonDefinition = {
     repository: "https://kubernetes-sigs.github.io/metrics-server/",
     version: "3.13.1",
     namespace: "kube-system",
+    // The chart's `podSecurityContext` (empty) and `securityContext`; a tmp emptyDir.
+    pods: () => ({
+        server: {
+            spec: {
+                securityContext: {},
+                containers: [
+                    {
+                        name: "metrics-server",
+                        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" }, capabilities: { drop: ["ALL"] } },
+                    },
+                ],
+                volumes: [{ name: "tmp", emptyDir: {} }],
+            },
+        },
+    }),
     values: (f) => ({
         replicas: f.replicas,
         nodeSelector: SYSTEM_NODES,

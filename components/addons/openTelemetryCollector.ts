@@ -26,6 +26,9 @@ export const openTelemetryCollector: AddonDefinition = {
     version: "0.155.0",
     namespace: OTEL_NAMESPACE,
     serviceAccount: OTEL_SERVICE,
+    // In deployment mode the chart sets no host ports (they are for its daemonset mode) and, with its
+    // empty `podSecurityContext` and `securityContext`, the collector meets baseline but not restricted.
+    pods: () => ({ collector: { spec: { securityContext: {}, containers: [{ name: "opentelemetry-collector", securityContext: {} }], volumes: [{ name: "opentelemetry-collector-configmap", configMap: {} }] } } }),
     // X-Ray has no resource-level permissions: these four actions on "*" are its documented minimum.
     policy: () => [
         {

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AddonsSettings } from "../../config/schema";
-import { ADDONS, AddonDefinition, AddonFacts, AddonKey } from "./index";
+import { ADDONS, AddonDefinition, AddonFacts, AddonKey, addonNamespaceLevel } from "./index";
 import { PLATFORM_SECRETS_PATH } from "./externalSecrets";
 import { GRAFANA_ADMIN_SECRET, SLACK_WEBHOOK_SECRET } from "./kubePrometheusStack";
 import { platformRuleGroups, prometheusRule } from "../observability/alertRules";
@@ -74,7 +74,8 @@ export class PlatformAddons extends pulumi.ComponentResource {
                 throw new Error(`PlatformAddons ${name}: namespace ${ns} was created before what it needs was known`);
             }
             if (!this.namespaces[ns]) {
-                const level = def.podSecurity ?? "baseline";
+                const inNamespace = (Object.keys(ADDONS) as AddonKey[]).filter((k) => enabled(k) && ADDONS[k].namespace === ns).map((k) => ADDONS[k]);
+                const level = pulumi.output(args.facts.highlyAvailable).apply((highlyAvailable) => addonNamespaceLevel(inNamespace, { highlyAvailable }));
                 this.namespaces[ns] = new k8s.core.v1.Namespace(
                     `${name}-ns-${ns}`,
                     {

@@ -1,4 +1,5 @@
 import type { PolicyStatement } from "../../lib/iam";
+import { PodSecurityLevel, PodShape, levelAdmittingAll } from "../../lib/podSecurity";
 import { irsaAnnotations, onNodeGroup } from "../../lib/kubernetesSpecs";
 
 /** Plain facts about the stack that add-on values and policies are built from. */
@@ -49,6 +50,8 @@ export interface CrdLifecycle {
     /** For `by-hand`: where the chart keeps them, and the chart version they were last applied from. */
     readonly byHand?: { readonly folder: string; readonly appliedFor: string };
 }
+/** The facts that change which pods an add-on runs. */
+export type PodFacts = Pick<AddonFacts, "highlyAvailable">;
 
 /**
  * Everything that defines one Helm add-on. Values and the IAM policy are pure functions of
@@ -62,8 +65,13 @@ export interface AddonDefinition {
     /** Exact chart version: a range would let a preview and the following `up` install different charts. */
     readonly version: string;
     readonly namespace: string;
-    /** Pod Security level enforced in the add-on's namespace. Defaults to baseline. */
-    readonly podSecurity?: "baseline" | "privileged";
+    /**
+     * The pods the chart runs with these values, by name, as Pod Security sees them: host namespaces and
+     * ports, volumes, privileged containers, capabilities and security contexts, taken from the chart's
+     * templates and values. The Pod Security level of the add-on's namespace is the strictest that admits
+     * them all (`levelAdmittingAll`), so what a chart needs is stated here and nowhere else.
+     */
+    readonly pods: (facts: PodFacts) => Readonly<Record<string, PodShape>>;
     /** Service account the chart creates and that the IRSA role is bound to, when the add-on calls AWS. */
     readonly serviceAccount?: string;
     /** How the chart's CRDs are installed, upgraded and kept, when it has any. */
@@ -71,6 +79,14 @@ export interface AddonDefinition {
     /** Exact-ARN permissions of the service account. */
     readonly policy?: (facts: AddonFacts) => PolicyStatement[];
     readonly values: (facts: AddonFacts) => Record<string, unknown>;
+}
+
+/**
+ * The Pod Security level a namespace of add-ons enforces: the strictest that admits every pod of every
+ * add-on installed in it, so that it admits exactly what they need.
+ */
+export function addonNamespaceLevel(addons: readonly AddonDefinition[], facts: PodFacts): PodSecurityLevel {
+    return levelAdmittingAll(addons.flatMap((a) => Object.values(a.pods(facts))));
 }
 
 /** Node selector keeping add-ons on the system node group. */

@@ -20,7 +20,7 @@ export interface ServiceAddons {
 }
 
 /** What every service of the stack is wired to alike: networks, ingress, monitoring and tracing. */
-export type PlatformWiring = Omit<m.ServiceWiring, "roleArn" | "data">;
+export type PlatformWiring = Omit<m.ServiceWiring, "roleArn" | "data" | "callees">;
 
 export interface ServiceArgs {
     /** The catalog entry. Required. */
@@ -29,6 +29,8 @@ export interface ServiceArgs {
     readonly platform: PlatformWiring;
     /** The stack's data stores; the service is wired to those it uses. Required. */
     readonly endpoints: DataEndpoints;
+    /** The services it calls, with the ports they serve (`calleesOf`). Required (empty when it calls none). */
+    readonly callees: readonly m.Callee[];
     /** The secrets the service owns. Required. */
     readonly secrets: ServiceSecretRefs;
     /** KMS key that encrypts the service's secrets; its role may decrypt through Secrets Manager only. Required. */
@@ -83,7 +85,7 @@ export class Service extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const w: m.ServiceWiring = { ...args.platform, data, roleArn: role.roleArn };
+        const w: m.ServiceWiring = { ...args.platform, data, callees: args.callees, roleArn: role.roleArn };
 
         // Deleting the namespace deletes what controllers made in it (the LB controller's TargetGroupBindings,
         // the Secret External Secrets owns), so it goes before them: the LB controller is in every k8sOpts.

@@ -39,6 +39,8 @@ export interface ClusterArgs {
     readonly workloadSecurityGroupId: pulumi.Input<string>;
     /** Enable the public API endpoint (the private one is always on). Defaults to false. */
     readonly endpointPublicAccess?: boolean;
+    /** Security groups, by a stable key, whose members may reach the API endpoint on 443 (a CI runner in the VPC). Defaults to none. */
+    readonly apiClientSecurityGroupIds?: Record<string, pulumi.Input<string>>;
     /** Networks allowed to reach the public endpoint. Required when it is enabled. */
     readonly publicAccessCidrs?: string[];
     /** IAM role that runs `pulumi up`: cluster admin through its own access entry, the cluster's creator having none. Required. */
@@ -143,6 +145,15 @@ export class Cluster extends pulumi.ComponentResource {
         const clusterSecurityGroupId = cluster.eksCluster.vpcConfig.clusterSecurityGroupId;
         const oidcProviderArn = cluster.oidcProviderArn;
         const oidcIssuerUrl = cluster.oidcIssuer.apply((issuer) => (issuer.startsWith("https://") ? issuer : `https://${issuer}`));
+
+        // The API endpoint's network interfaces carry the cluster security group; admit the named clients there.
+        for (const [key, groupId] of Object.entries(args.apiClientSecurityGroupIds ?? {})) {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-api-from-${key}`,
+                { securityGroupId: clusterSecurityGroupId, referencedSecurityGroupId: groupId, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: `Kubernetes API from ${key}` },
+                { parent: this },
+            );
+        }
 
         /** An EKS-managed add-on; one that calls AWS gets an IRSA role with its vendor's managed policy. */
         const eksAddon = (addonName: string, suffix: string, extra: EksAddonExtras, dependsOn: pulumi.Resource[] = []) => {

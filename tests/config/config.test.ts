@@ -5,6 +5,8 @@ import { PROFILES } from "../../config/profiles";
 import { readStackConfig, projectDefaults } from "../../offline/stackConfig";
 import { ROOT } from "../harness";
 
+const CONNECTION = "arn:aws:codeconnections:us-east-1:123456789012:connection/3f6b2d1a-7c4e-4b8a-9e2f-5a1c0d9e8b7f";
+
 const api = (over: Record<string, unknown> = {}) => ({
     name: "api",
     kind: "web",
@@ -47,8 +49,8 @@ const invalid: [string, Record<string, unknown>, string][] = [
     ["one zone", { environment: "dev", network: { availabilityZones: 1 } }, "platform:network.availabilityZones: 1 must be at least 2"],
     ["two zones in prod", { environment: "prod", network: { availabilityZones: 2 } }, "platform:network.availabilityZones: 2 is too few for prod; prod spreads over 3 zones"],
     ["unknown NAT strategy", { environment: "dev", network: { natGateways: "none" } }, 'platform:network.natGateways: "none" is not allowed; allowed: single, onePerAz'],
-    ["unknown key in an object", { environment: "dev", network: { cidrs: "10.0.0.0/16" } }, "platform:network.cidrs: is not a known key; allowed keys: cidr, availabilityZones, natGateways, interfaceEndpoints, reservedCidrs"],
-    ["unknown top-level key", { environment: "dev", databse: {} }, "platform:databse: is not a known key; allowed keys: environment, budget, protection, tags, network, encryption, logs, cluster, database, cache, broker, secrets, addons, ingress, alerting, services"],
+    ["unknown key in an object", { environment: "dev", network: { cidrs: "10.0.0.0/16" } }, "platform:network.cidrs: is not a known key; allowed keys: cidr, availabilityZones, natGateways, interfaceEndpoints, reservedCidrs, existing"],
+    ["unknown top-level key", { environment: "dev", databse: {} }, "platform:databse: is not a known key; allowed keys: environment, budget, protection, tags, network, encryption, logs, cluster, database, cache, broker, secrets, addons, ingress, alerting, ci, services"],
     ["object given as text", { environment: "dev", database: "big" }, 'platform:database: "big" has the wrong type: expected object'],
     ["unsupported Kubernetes version", { environment: "dev", cluster: { version: "1.29" } }, 'platform:cluster.version: "1.29" is not allowed; allowed: 1.34, 1.35'],
     ["unknown node instance type", { environment: "dev", cluster: { nodeGroups: { apps: { instanceTypes: ["m5.huge"] } } } }, 'platform:cluster.nodeGroups.apps.instanceTypes[0]: "m5.huge" is not allowed; allowed: t4g.medium, t4g.large, m6g.large, m7g.large, c7g.large, t3.medium, t3.large, m6i.large, m7i.large'],
@@ -99,7 +101,17 @@ const invalid: [string, Record<string, unknown>, string][] = [
     ["a disabled add-on a service needs", { environment: "dev", addons: { keda: { enabled: false } }, services: [{ name: "w", kind: "worker", image: "w:1.0", uses: ["broker"], queue: { name: "jobs", targetLength: 10 } }] }, "platform:addons.keda.enabled: false must be true: platform:services[0] (w) needs it because it scales on a queue"],
     ["too many add-on replicas", { environment: "dev", addons: { keda: { replicas: 9 } } }, "platform:addons.keda.replicas: 9 must be at most 5"],
     ["replica without the database", { environment: "dev", services: [api({ readReplica: true })] }, "platform:services[0].readReplica: true needs the database; add database to uses"],
+    [
+        "two services on one host and path, one with a trailing slash",
+        { environment: "dev", ingress: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f3c2a56-8f7e-4d5b-9a1c-3e2b1d0c9f8a" }, services: [api({ ingress: { host: "a.example.com", path: "/api" } }), api({ name: "web", ingress: { host: "a.example.com", path: "/api/" } })] },
+        'platform:services[1].ingress: {"host":"a.example.com","path":"/api/"} is also claimed by platform:services[0] (api); one host and path can route to one service only',
+    ],
     ["bad CPU quantity", { environment: "dev", services: [api({ cpu: "lots" })] }, 'platform:services[0].cpu: "lots" is not a CPU quantity such as 250m or 1'],
+    ["CI runner without a repository", { environment: "dev", ci: { enabled: true, connectionArn: CONNECTION } }, "platform:ci.repository: is required when platform:ci.enabled is true: the GitHub repository (owner/name) whose workflow jobs the runner takes"],
+    ["CI runner without a connection", { environment: "dev", ci: { enabled: true, repository: "acme/platform" } }, "platform:ci.connectionArn: is required when platform:ci.enabled is true: a CodeConnections connection to GitHub, created once in the console (its GitHub App handshake needs a person)"],
+    ["CI repository as a URL", { environment: "dev", ci: { enabled: true, repository: "https://github.com/acme/platform", connectionArn: CONNECTION } }, 'platform:ci.repository: "https://github.com/acme/platform" is not a GitHub repository such as acme/platform (owner/name)'],
+    ["CI connection that is a secret", { environment: "dev", ci: { enabled: true, repository: "acme/platform", connectionArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:gh-AbCdEf" } }, 'platform:ci.connectionArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:gh-AbCdEf" is not a CodeConnections connection ARN such as arn:aws:codeconnections:us-east-1:123456789012:connection/<uuid>'],
+    ["CI compute type CodeBuild has not", { environment: "dev", ci: { computeType: "BUILD_GENERAL1_HUGE" } }, 'platform:ci.computeType: "BUILD_GENERAL1_HUGE" is not allowed; allowed: BUILD_GENERAL1_SMALL, BUILD_GENERAL1_MEDIUM, BUILD_GENERAL1_LARGE'],
 ];
 
 describe("stack config validation", () => {

@@ -84,6 +84,47 @@ describe("Kubernetes objects", () => {
         assert.deepEqual(checked.documents, worker.manifests.map(toYaml));
     });
 
+    it("refuses fields the schema does not declare, at any depth, as strict field validation does", async () => {
+        const problems = async (m: Manifest) => (await validateManifests([m]))[0]?.problems ?? [];
+        const policy = (podSelector: Record<string, unknown>): Manifest => ({
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name: "p", namespace: "ns" },
+            spec: { podSelector, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } } }] }] },
+        });
+        // A bare label map where a LabelSelector belongs: lenient validation drops it and selects every pod.
+        assert.deepEqual(await problems(policy({ "app.kubernetes.io/name": "api" })), ['unknown field "spec.podSelector.app.kubernetes.io/name"']);
+        assert.deepEqual(await problems(policy({ matchLabels: { "app.kubernetes.io/name": "api" } })), []);
+        const deployment: Manifest = {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name: "x", labels: { any: "label" }, annotations: { "any/annotation": "v" }, ...{ lables: { typo: "x" } } },
+            spec: {
+                selector: { matchLabels: { a: "b" } },
+                template: { metadata: { labels: { a: "b" } }, spec: { containers: [{ name: "c", image: "i" }, { name: "d", image: "i", imagePullPolicy: "Always", env: [{ name: "A", vaule: "1" }] }] } },
+                replica: 2,
+            },
+            extra: true,
+        };
+        assert.deepEqual((await problems(deployment)).sort(), [
+            'unknown field "extra"',
+            'unknown field "metadata.lables"',
+            'unknown field "spec.replica"',
+            'unknown field "spec.template.spec.containers[1].env[0].vaule"',
+        ]);
+        // Custom resources are held to their CRD's schema in the same way.
+        const externalSecret: Manifest = {
+            apiVersion: "external-secrets.io/v1",
+            kind: "ExternalSecret",
+            metadata: { name: "x" },
+            spec: { secretStoreRef: { kind: "SecretStore", name: "s" }, target: { name: "t", template: { data: { ANY_KEY: "{{ .x }}" } } }, refreshIntervall: "1h" },
+        };
+        assert.deepEqual(await problems(externalSecret), ['unknown field "spec.refreshIntervall"']);
+        // Maps take any key, and free-form fields (RawExtension) keep whatever they hold.
+        assert.deepEqual(await problems({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" }, data: { ANY_KEY: "v" } }), []);
+        assert.deepEqual(await problems({ apiVersion: "apps/v1", kind: "ControllerRevision", metadata: { name: "r" }, revision: 1, data: { anything: { at: ["all"] } } }), []);
+    });
+
     it("applies the rules the schemas miss: names, label values, port names", () => {
         const deployment = (name: string, label: string, port: string): Manifest => ({
             apiVersion: "apps/v1",

@@ -10,6 +10,7 @@ import { POLICIES, packPolicies, policyTableMarkdown } from "../../policies/pack
 import { AWS_DATA_POLICIES, rdsBackupRetention, rdsNotPublic } from "../../policies/rules/awsData";
 import { AWS_NETWORK_POLICIES } from "../../policies/rules/awsNetwork";
 import { AWS_SECURITY_POLICIES } from "../../policies/rules/awsSecurity";
+import { CI_POLICIES } from "../../policies/rules/ci";
 import { EKS_POLICIES, endpointPrivate } from "../../policies/rules/eks";
 import { HYGIENE_POLICIES } from "../../policies/rules/hygiene";
 import { KUBERNETES_POLICIES } from "../../policies/rules/kubernetes";
@@ -97,6 +98,7 @@ describe("policies: the pack", () => {
             ...EKS_POLICIES,
             ...AWS_DATA_POLICIES,
             ...AWS_SECURITY_POLICIES,
+            ...CI_POLICIES,
             ...KUBERNETES_POLICIES,
             ...POD_SECURITY_POLICIES,
             ...HYGIENE_POLICIES,

@@ -141,11 +141,13 @@ describe("bootstrap targets", () => {
     });
 
     for (const stack of ["dev", "prod"]) {
-        it(`${stack}: cover the network with all it depends on, and nothing of the cluster, data stores or workloads`, async () => {
+        it(`${stack}: cover the network and the in-VPC runner with all they depend on, and nothing of the cluster, data stores or workloads`, async () => {
             const run = await stackRun(stack);
             const picked = run.resources.filter((r) => targeted(r.urn));
             assert.ok(picked.some((r) => r.type === "platform:network:Network"));
             assert.ok(picked.some((r) => r.type === "awsx:ec2:Vpc"));
+            assert.ok(picked.some((r) => r.type === "aws:codebuild/project:Project" && r.inputs.name === `platform-${stack}-ci`), "the in-VPC runner's project");
+            assert.ok(picked.some((r) => r.type === "aws:codebuild/webhook:Webhook"), "and its webhook");
             assert.ok(targeted(`urn:pulumi:${stack}::platform::pulumi:pulumi:Stack::platform-${stack}`), "the stack's root resource");
             for (const r of picked) {
                 for (const needed of [r.parent, r.provider, ...r.dependencies].filter((u): u is string => u !== undefined)) {

@@ -160,6 +160,9 @@ const RULES: Readonly<Record<string, Rule>> = {
     "aws:secretsmanager/secret:Secret": fixed(DURATIONS.secret, "secret"),
     "aws:lb/loadBalancer:LoadBalancer": fixed(DURATIONS.alb, "load balancer"),
     "aws:alb/loadBalancer:LoadBalancer": fixed(DURATIONS.alb, "load balancer"),
+    // CreateProject and CreateWebhook each answer at once; the webhook is registered in GitHub within the call.
+    "aws:codebuild/project:Project": fixed(DURATIONS.default, "CodeBuild project"),
+    "aws:codebuild/webhook:Webhook": fixed(DURATIONS.default, "CodeBuild webhook"),
     "kubernetes:helm.sh/v3:Release": helmRelease,
     "kubernetes:networking.k8s.io/v1:Ingress": ingress,
     "kubernetes:apps/v1:Deployment": fixed(DURATIONS.kubernetesWorkload, "Deployment rollout"),

@@ -3,6 +3,8 @@ import { KUBERNETES_VERSIONS } from "../../config/catalog";
 import {
     ALB_LCUS,
     AMAZON_MQ_HOURLY,
+    CI_BUILD_MINUTES_PER_MONTH,
+    CODEBUILD_PER_MINUTE,
     DEFAULT_NODE_DISK_GB,
     EC2_HOURLY,
     ELASTICACHE_REDIS_HOURLY,
@@ -328,6 +330,17 @@ const loadBalancer: Pricer = (r, ctx) => {
     return loadBalancerLines(kind);
 };
 
+/** A CodeBuild project bills per build minute only; a runner's minutes are assumed, so the line is an estimate. */
+const codebuildProject: Pricer = (r, ctx) => {
+    const computeType = stringAt(r, "environment.computeType");
+    const p = lookup(CODEBUILD_PER_MINUTE, computeType, r, ctx);
+    if (p === undefined) {
+        return [];
+    }
+    const minutes = CI_BUILD_MINUTES_PER_MONTH.value;
+    return [{ monthlyUsd: minutes * p.usd, basis: `${minutes} build minutes (assumed) × ${computeType} ${formatPrice(p)} (estimate)`, estimate: true }];
+};
+
 const perResource = (what: string, p: Price): Pricer => () => [monthly(1, what, p)];
 
 /** Pricers by type token. Types not listed cost nothing by themselves (IAM, security groups, subnets…). */
@@ -348,6 +361,7 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     "aws:cloudwatch/logGroup:LogGroup": logGroup,
     "aws:lb/loadBalancer:LoadBalancer": loadBalancer,
     "aws:alb/loadBalancer:LoadBalancer": loadBalancer,
+    "aws:codebuild/project:Project": codebuildProject,
 };
 
 /** Types that cost money but that the table does not price: each one found is reported. */

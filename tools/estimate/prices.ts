@@ -79,6 +79,17 @@ export const AMAZON_MQ_HOURLY: Readonly<Record<string, Price>> = {
     "mq.m7g.large": price(0.273, "h", "third-party table", true),
 };
 
+/**
+ * CodeBuild on-demand Linux build minutes by compute type (IC-codebuild_project: 1,000 general1.small
+ * minutes $5.00, 10,000 general1.medium $100.00, 100,000 general1.large $2,000.00). A CodeBuild-hosted
+ * GitHub Actions runner is billed as a build for as long as its job runs.
+ */
+export const CODEBUILD_PER_MINUTE: Readonly<Record<string, Price>> = {
+    BUILD_GENERAL1_SMALL: price(0.005, "min", "IC-codebuild_project"),
+    BUILD_GENERAL1_MEDIUM: price(0.01, "min", "IC-codebuild_project"),
+    BUILD_GENERAL1_LARGE: price(0.02, "min", "IC-codebuild_project"),
+};
+
 /** Single figures, each with its source. */
 export const PRICES = {
     eksControlPlane: price(0.1, "h", "IC-eks_cluster; AWS containers blog on EKS extended support"),
@@ -126,6 +137,12 @@ export const LOG_INGEST_GB_PER_GROUP: Factor = { value: 5, source: "assumption: 
  * without bound.
  */
 export const LOG_STORED_MONTHS_WITHOUT_EXPIRY: Factor = { value: 12, source: "assumption", estimate: true };
+
+/**
+ * Build minutes an in-VPC runner is assumed to bill per month: about 20 deploys of 30 minutes, 40 previews
+ * of 10 and 30 daily drift checks of 5, rounded up. No source: it depends on how often the team merges.
+ */
+export const CI_BUILD_MINUTES_PER_MONTH: Factor = { value: 1200, source: "assumption: 20 deploys × 30 min, 40 previews × 10 min, 30 drift checks × 5 min", estimate: true };
 
 /** GB of message storage each broker node is assumed to use (Amazon MQ bills storage used, per node). */
 export const MQ_STORAGE_GB_PER_NODE: Factor = { value: 20, source: "assumption: queues drained promptly", estimate: true };

@@ -8,6 +8,7 @@ import { Violation, evaluatePolicies } from "../../policies/offline";
 import { CostEstimate, DeployEstimate, estimateCost, estimateDeploy } from "../estimate";
 import { PlanArgs } from "./args";
 import { PlanDiff, PlannedResource, diffPlans } from "./diff";
+import { EscView, explainMissing, withEscPlaceholders } from "./esc";
 import { checkInputs } from "./inputs";
 import { ManifestFiles, writeManifests } from "./manifests";
 import { ManifestWorker } from "./manifestWorker";
@@ -24,6 +25,8 @@ export interface Plan {
     readonly stack: string;
     readonly configFile: string;
     readonly settings: Settings;
+    /** The Pulumi ESC environments the stack imports, and the settings planned with placeholders for them. */
+    readonly esc: EscView;
     readonly run: ProgramRun;
     readonly resources: PlannedResource[];
     readonly violations: Violation[];
@@ -56,9 +59,10 @@ export async function buildPlan(args: PlanArgs): Promise<Plan> {
     if (!file.readable) {
         throw new ConfigError(file.issues);
     }
-    const stackConfig = { config: { ...projectDefaults(path.join(ROOT, "Pulumi.yaml")), ...file.config }, secretKeys: file.secretKeys };
+    const { config, esc } = withEscPlaceholders({ ...projectDefaults(path.join(ROOT, "Pulumi.yaml")), ...file.config }, file.environments);
+    const stackConfig = { config, secretKeys: file.secretKeys };
     // The same validation the program runs; done first so a bad config is reported without a stack trace.
-    const settings = loadSettingsFromConfigMap(stackConfig.config, { project: PROJECT, stack: args.stack }, file.issues);
+    const settings = validated(() => loadSettingsFromConfigMap(stackConfig.config, { project: PROJECT, stack: args.stack }, file.issues), file.environments);
     const worker = new ManifestWorker();
     const run = await timed("program", () => runProgram({ ...stackConfig, stack: args.stack, project: PROJECT, onRecord: (r) => worker.add(r) }));
 
@@ -89,7 +93,16 @@ export async function buildPlan(args: PlanArgs): Promise<Plan> {
     }
     const order: number[] = [EXIT.replace, EXIT.policy, EXIT.budget];
     const exitCode = order.find((code) => failures.some((f) => f.code === code)) ?? EXIT.ok;
-    return { stack: args.stack, configFile, settings, run, resources, violations, cost, deploy, manifests, diff, diffSkipped, allowReplace: args.allowReplace, failures, exitCode, timings };
+    return { stack: args.stack, configFile, settings, esc, run, resources, violations, cost, deploy, manifests, diff, diffSkipped, allowReplace: args.allowReplace, failures, exitCode, timings };
+}
+
+/** Validation, with a word on required settings that imported ESC environments might hold. */
+function validated(load: () => Settings, environments: readonly string[]): Settings {
+    try {
+        return load();
+    } catch (e) {
+        throw e instanceof ConfigError ? explainMissing(e, environments) : e;
+    }
 }
 
 /** The plan for machines: the facts the report prints, with secrets already shown as `[secret]`. */
@@ -99,6 +112,7 @@ export function planJson(plan: Plan): Record<string, unknown> {
         environment: plan.settings.environment,
         region: plan.settings.region,
         configFile: path.relative(process.cwd(), plan.configFile),
+        ...(plan.esc.environments.length > 0 ? { esc: plan.esc } : {}),
         resources: plan.resources,
         policy: { violations: plan.violations },
         cost: { monthlyUsd: plan.cost.monthlyUsd, budgetUsd: plan.settings.budget, items: plan.cost.items, warnings: plan.cost.warnings },

@@ -4,7 +4,10 @@ import type { RecordedResource } from "../../offline/run";
 import { policyTable } from "../../policies/pack";
 import { costByComponent } from "../estimate";
 import { PRICE_REGION, PRICES_AS_OF } from "../estimate/prices";
-import type { Plan } from "./build";
+import { ciProjectName } from "../../config/names";
+import { stackPrefix } from "../../lib/naming";
+import { RUNNER_WORKFLOWS } from "../../components/ci/runnerPolicy";
+import { PROJECT, type Plan } from "./build";
 import { Style, fitList, style, table } from "./style";
 
 /** A top-level component's name as people read it: every `service-*` is "services", every `secrets-*` "service secrets". */
@@ -21,14 +24,24 @@ export function componentOf(r: RecordedResource, byUrn: ReadonlyMap<string, Reco
     return top.type.startsWith("pulumi:providers:") ? "providers" : groupName(top.name);
 }
 
+/** The network in a line: the VPC the stack creates, or the one it uses. */
+function networkSettings(s: Settings): string {
+    const n = s.network;
+    const endpoints = `interface endpoints ${n.interfaceEndpoints ? "on" : "off"}`;
+    if (n.existing !== undefined) {
+        return `existing VPC ${n.existing.vpcId} (${n.cidr}) in ${n.existing.availabilityZones.join(", ")}: no VPC, subnet, NAT or flow-log resources; ${endpoints}`;
+    }
+    return `${n.cidr} in ${n.availabilityZones} zones, ${n.natGateways === "single" ? "1 NAT gateway" : "a NAT gateway per zone"}, ${endpoints}`;
+}
+
 /** One line of the key settings of each component, for the inventory. */
-export function keySettings(s: Settings): Record<string, string> {
+export function keySettings(s: Settings, stack = "dev"): Record<string, string> {
     const ng = (g: Settings["cluster"]["nodeGroups"]["system"]) => `${g.desiredSize}×${g.instanceTypes.join("|")} ${g.capacityType.toLowerCase().replace("_", "-")} (${g.minSize}–${g.maxSize})`;
     const db = s.database;
     const cache = s.cache;
     const enabled = Object.entries(s.addons).filter(([, a]) => a.enabled).map(([k]) => k);
     return {
-        network: `${s.network.cidr} in ${s.network.availabilityZones} zones, ${s.network.natGateways === "single" ? "1 NAT gateway" : "a NAT gateway per zone"}, interface endpoints ${s.network.interfaceEndpoints ? "on" : "off"}`,
+        network: networkSettings(s),
         encryption: `5 customer-managed KMS keys with rotation, ${s.encryption.keyDeletionWindowDays}-day deletion window`,
         cluster: `EKS ${s.cluster.version}, API endpoint ${s.cluster.endpointPublicAccess ? `public to ${s.cluster.publicAccessCidrs.join(", ")}` : "private"}; system ${ng(s.cluster.nodeGroups.system)}; apps ${ng(s.cluster.nodeGroups.apps)}`,
         database: `PostgreSQL ${db.engineVersion} ${db.instanceClass}, ${db.multiAz ? "Multi-AZ" : "single-AZ"}, ${db.readReplicas} read replica(s), backups ${db.backupRetentionDays} d, deletion protection ${db.deletionProtection ? "on" : "off"}`,
@@ -36,6 +49,7 @@ export function keySettings(s: Settings): Record<string, string> {
         broker: `RabbitMQ ${s.broker.engineVersion} ${s.broker.instanceType}, ${s.broker.deploymentMode}`,
         addons: `${enabled.length} Helm releases: ${enabled.join(", ")}`,
         services: `${s.services.length}: ${s.services.map((x) => `${x.name} (${x.kind})`).join(", ")}`,
+        ci: `runner for ${s.ci.repository}: CodeBuild project ${ciProjectName(stackPrefix(PROJECT, stack))} (${s.ci.computeType}, jobs up to ${s.ci.buildTimeoutMinutes} min) in the private subnets, started by jobs of ${RUNNER_WORKFLOWS.join(", ")}`,
     };
 }
 
@@ -100,6 +114,10 @@ export function renderReport(plan: Plan, options: ReportOptions = {}): string {
     const byUrn = new Map(plan.run.resources.map((r) => [r.urn, r]));
     const nameOf = (urn?: string) => (urn === undefined ? "stack" : (byUrn.get(urn)?.name ?? urn));
     out.push(st.bold(`Plan of stack ${plan.stack} (environment ${s.environment}, ${s.region}) from ${path.relative(process.cwd(), plan.configFile) || plan.configFile}`));
+    if (plan.esc.environments.length > 0) {
+        const placeholders = plan.esc.placeholders.length > 0 ? `; planned with a placeholder for ${plan.esc.placeholders.join(", ")}` : "";
+        out.push(`Imports the Pulumi ESC environment(s) ${plan.esc.environments.join(", ")}, which the offline plan does not open (no login, no credentials): values they set are not seen${placeholders}`);
+    }
 
     const urgent = attention(plan, st, nameOf);
     out.push("", urgent.length === 0 ? `Needs attention: ${st.green("nothing")}` : st.bold("Needs attention:"), ...urgent);
@@ -111,7 +129,7 @@ export function renderReport(plan: Plan, options: ReportOptions = {}): string {
     }
     const custom = plan.run.resources.filter((r) => r.custom).length;
     out.push("", st.bold(`Resources: ${plan.run.resources.length}`) + ` (${custom} cloud and Kubernetes resources, ${plan.run.resources.length - custom} components)`);
-    const settings = keySettings(s);
+    const settings = keySettings(s, plan.stack);
     out.push(...table([...counts].sort((a, b) => b[1] - a[1]).map(([component, n]) => [component, String(n), settings[component] ?? ""]), ["left", "right"]));
 
     const mandatory = plan.violations.filter((v) => v.level === "mandatory");
@@ -132,6 +150,11 @@ export function renderReport(plan: Plan, options: ReportOptions = {}): string {
         costRows.push(["budget", usd(s.budget), over ? st.red("EXCEEDED") : st.green("within")]);
     }
     out.push(...table(costRows, ["left", "right"]));
+    // The runner bills by the build minute, on an assumed volume: show what the figure is made of.
+    const runnerItems = plan.cost.items.filter((i) => i.component === "ci").sort((a, b) => b.monthlyUsd - a.monthlyUsd);
+    if (runnerItems.length > 0) {
+        out.push("  ci, the in-VPC runner:", ...table(runnerItems.map((i) => [i.resource, usd(i.monthlyUsd), st.dim(i.basis)]), ["left", "right"], "    "));
+    }
     for (const w of plan.cost.warnings.filter((x) => !x.startsWith(`prices are ${PRICE_REGION}`))) {
         out.push(`  note: ${w}`);
     }
@@ -139,6 +162,11 @@ export function renderReport(plan: Plan, options: ReportOptions = {}): string {
     const d = plan.deploy;
     out.push("", st.bold(`Estimated first deploy: ${d.criticalPathMinutes.toFixed(1)} min`) + ` (range ${d.rangeMinutes.min.toFixed(1)}–${d.rangeMinutes.max.toFixed(1)}); critical path:`);
     out.push(...table(d.path.map((p) => [`${p.startMinutes.toFixed(1)} → ${p.finishMinutes.toFixed(1).padStart(5)} min`, p.resource, st.dim(p.basis)]), ["right"]));
+    const runner = plan.run.resources.find((r) => r.type === "platform:ci:Runner");
+    const runnerReady = runner === undefined ? undefined : d.finishMinutes.get(runner.urn);
+    if (runnerReady !== undefined) {
+        out.push(`  in-VPC runner ${runner?.name} ready after ${runnerReady.toFixed(1)} min: what a new stack's bootstrap waits for before deploying the rest from inside the VPC`);
+    }
 
     const m = plan.manifests;
     const valid = m.problems.length === 0 ? st.green("all valid against their schemas") : st.red(`${m.problems.length} invalid, listed above`);

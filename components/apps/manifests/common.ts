@@ -32,11 +32,32 @@ export interface ServiceWiring {
         readonly scheme: string;
         /** ALB ingress group shared by every service of the stack: one ALB per stack. */
         readonly group: string;
+        /** Order of each route's rules in the group, by route key (`ingressOrders` of the whole catalog). */
+        readonly orders: Readonly<Record<string, number>>;
     };
+    /** The services this one calls (those that list it in `callers`), with the ports their pods serve. */
+    readonly callees: readonly Callee[];
     /** Namespace and pod labels of Prometheus, which scrapes the service. */
     readonly prometheus: { readonly namespace: string; readonly podLabels: Record<string, string> };
     /** Where traces go, for services with `tracing`. */
     readonly tracing?: { readonly namespace: string; readonly podLabels: Record<string, string>; readonly endpoint: string; readonly ports: number[] };
+}
+
+/** A service another one calls: its name (also its namespace) and the container ports it serves. */
+export interface Callee {
+    readonly name: string;
+    readonly ports: readonly number[];
+}
+
+/**
+ * The services `svc` calls: every web service that lists it in `callers`, with its HTTP port and, when it
+ * has one, its gRPC port (the pods' ports: a call through the Service reaches the pod on its target port,
+ * which is what network policies see).
+ */
+export function calleesOf(svc: ServiceSettings, catalog: readonly ServiceSettings[]): Callee[] {
+    return catalog
+        .filter((other) => other.kind === "web" && (other.callers ?? []).includes(svc.name) && other.port !== undefined)
+        .map((other) => ({ name: other.name, ports: [other.port as number, ...(other.grpc ? [other.grpc.port] : [])] }));
 }
 
 /** Label that selects a service's pods, and the one every object of the service carries. */
@@ -61,6 +82,15 @@ export function labels(svc: ServiceSettings): Record<string, string> {
 
 export function selector(svc: ServiceSettings): Record<string, string> {
     return { [APP_LABEL]: svc.name };
+}
+
+/**
+ * The service's pods as a LabelSelector, for fields that take one (`podSelector`, `selector`), never a
+ * bare label map: the API server's strict validation refuses that, and lenient validation drops it and
+ * selects every pod.
+ */
+export function podSelector(svc: ServiceSettings): k8s.types.input.meta.v1.LabelSelector {
+    return { matchLabels: selector(svc) };
 }
 
 /** Metadata of an object of the service: its name, the service's namespace and labels. */

@@ -1,8 +1,34 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { ServiceSettings } from "../../../config/schema";
+import { Route, routeKey, serviceRoutes } from "../../../config/serviceRules";
 import { GRPC_PORT_NAME, HTTP_PORT_NAME, SERVICE_DEFAULTS, ServiceWiring, meta } from "./common";
 
 type Ingress = k8s.types.input.networking.v1.Ingress;
+
+/** The lowest `group.order` the Load Balancer Controller accepts is -1000 and the highest 1000. */
+const MAX_GROUP_ORDER = 1000;
+
+/** Path segments of a prefix: `/` has none, `/api/v1` two. */
+const segments = (key: string): number => key.slice(key.indexOf("/")).split("/").filter((s) => s !== "").length;
+
+/**
+ * The `alb.ingress.kubernetes.io/group.order` of every route of the catalog, by {@link routeKey}. The
+ * controller evaluates a group's rules by that order and, where orders tie, by the Ingresses'
+ * `namespace/name`, so without it a `/` catch-all in a namespace that sorts first would take every
+ * request. Deeper paths come first (a prefix is always evaluated after the paths it contains), then
+ * longer ones, then by host and path, so the order is the same whatever the services are called and
+ * wherever they stand in the catalog. Orders run from 1, leaving 0 (the default) to Ingresses made
+ * outside the platform, which come first.
+ */
+export function ingressOrders(catalog: readonly ServiceSettings[]): Record<string, number> {
+    const keys = [...new Set(catalog.flatMap((svc) => serviceRoutes(svc).map(({ route }) => routeKey(route))))];
+    if (keys.length > MAX_GROUP_ORDER) {
+        throw new Error(`The catalog routes ${keys.length} host and path pairs through the shared ALB; its group orders allow ${MAX_GROUP_ORDER}`);
+    }
+    const path = (key: string) => key.slice(key.indexOf("/"));
+    keys.sort((a, b) => segments(b) - segments(a) || path(b).length - path(a).length || (a < b ? -1 : a > b ? 1 : 0));
+    return Object.fromEntries(keys.map((key, i) => [key, i + 1]));
+}
 
 /**
  * The service's Ingresses, by the suffix of their logical names. The shared ALB routes the service's host
@@ -24,13 +50,18 @@ export function ingresses(svc: ServiceSettings, w: ServiceWiring): { ingress?: I
     };
 }
 
-function ingress(svc: ServiceSettings, w: ServiceWiring, name: string, rule: { host: string; path: string }, port: string, extra: Record<string, string>): Ingress {
+function ingress(svc: ServiceSettings, w: ServiceWiring, name: string, rule: Route, port: string, extra: Record<string, string>): Ingress {
+    const order = w.ingress.orders[routeKey(rule)];
+    if (order === undefined) {
+        throw new Error(`Service ${svc.name}: the route ${routeKey(rule)} has no group order; the orders must be computed from the catalog that holds it`);
+    }
     return {
         metadata: meta(svc, name, {
             annotations: {
                 "alb.ingress.kubernetes.io/scheme": w.ingress.scheme,
                 "alb.ingress.kubernetes.io/target-type": "ip",
                 "alb.ingress.kubernetes.io/group.name": w.ingress.group,
+                "alb.ingress.kubernetes.io/group.order": String(order),
                 "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
                 "alb.ingress.kubernetes.io/ssl-redirect": "443",
                 "alb.ingress.kubernetes.io/certificate-arn": w.ingress.certificateArn,

@@ -2,7 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import type { ServiceSettings } from "../../../config/schema";
 import { prometheusRule, serviceRuleGroups } from "../../observability/alertRules";
 import { DASHBOARD_LABEL, dashboard } from "../../observability/dashboards";
-import { HTTP_PORT_NAME, labels, meta, selector } from "./common";
+import { HTTP_PORT_NAME, labels, meta, podSelector } from "./common";
 
 /** How the service is watched: Prometheus scrapes it, evaluates its alert rules, and Grafana shows its dashboard. */
 
@@ -12,7 +12,7 @@ export function serviceMonitor(svc: ServiceSettings): k8s.apiextensions.CustomRe
         kind: "ServiceMonitor",
         metadata: meta(svc, svc.name),
         spec: {
-            selector: { matchLabels: selector(svc) },
+            selector: podSelector(svc),
             namespaceSelector: { matchNames: [svc.name] },
             endpoints: [{ port: HTTP_PORT_NAME, path: "/metrics", interval: "30s" }],
         },

@@ -1,5 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import type { ServiceSettings } from "../../../config/schema";
 import { TENANT_LABEL, irsaAnnotations, onNodeGroup, restrictedContainerSecurity, restrictedPodSecurity } from "../../../lib/kubernetesSpecs";
 import { cpuMillis, formatCpu } from "../../../lib/quantity";
@@ -17,6 +18,7 @@ import {
     meta,
     replicaBounds,
     secretName,
+    podSelector,
     selector,
 } from "./common";
 import { secretKeys } from "./secrets";
@@ -74,6 +76,28 @@ export function configMap(svc: ServiceSettings, w: ServiceWiring): k8s.types.inp
     return { metadata: meta(svc, configMapName(svc)), data };
 }
 
+/** Pod-template annotation holding {@link configChecksum}: a change of configuration changes the template, which rolls the Deployment. */
+export const CONFIG_CHECKSUM_ANNOTATION = "platform.io/config-checksum";
+
+/**
+ * Where the service's Secret is mounted as files, one per key (`/var/run/secrets/platform/DATABASE_PASSWORD`).
+ * The kubelet refreshes mounted Secrets in place (within about a minute of External Secrets updating the
+ * Secret), while environment variables keep the values the container started with: an application that
+ * rereads a credential from its file, on a failed login or a timer, gets a new value without a restart.
+ */
+export const SECRETS_MOUNT_PATH = "/var/run/secrets/platform";
+
+/** SHA-256 of configuration data, independent of key order. */
+export function checksumOf(data: Readonly<Record<string, string>>): string {
+    const canonical = JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));
+    return createHash("sha256").update(canonical).digest("hex");
+}
+
+/** Checksum of the service's ConfigMap data, once its values (endpoints, region) are known. */
+export function configChecksum(svc: ServiceSettings, w: ServiceWiring): pulumi.Output<string> {
+    return pulumi.output(configMap(svc, w).data ?? {}).apply((data) => checksumOf(data as Record<string, string>));
+}
+
 function resources(svc: ServiceSettings): k8s.types.input.core.v1.ResourceRequirements {
     const cpu = svc.cpu ?? SERVICE_DEFAULTS.cpu;
     const memory = svc.memory ?? SERVICE_DEFAULTS.memory;
@@ -108,7 +132,7 @@ export function container(svc: ServiceSettings, w: ServiceWiring): k8s.types.inp
               }
             : {}),
         securityContext: restrictedContainerSecurity(),
-        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(env.length > 0 ? [{ name: "secrets", mountPath: SECRETS_MOUNT_PATH, readOnly: true }] : [])],
     };
 }
 
@@ -120,7 +144,11 @@ export function podSpec(svc: ServiceSettings, w: ServiceWiring): k8s.types.input
         securityContext: restrictedPodSecurity(DEFAULT_RUN_AS_USER, { fsGroup: true }),
         nodeSelector: onNodeGroup("apps"),
         containers: [container(svc, w)],
-        volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+        volumes: [
+            { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+            // Readable by the pod's group only (fsGroup); refreshed in place when External Secrets updates the Secret.
+            ...(secretKeys(w).length > 0 ? [{ name: "secrets", secret: { secretName: secretName(svc), defaultMode: 0o440 } }] : []),
+        ],
         terminationGracePeriodSeconds: 30,
         ...(svc.kind === "cron"
             ? { restartPolicy: "Never" }
@@ -129,7 +157,7 @@ export function podSpec(svc: ServiceSettings, w: ServiceWiring): k8s.types.input
                       maxSkew: 1,
                       topologyKey,
                       whenUnsatisfiable: "ScheduleAnyway",
-                      labelSelector: { matchLabels: selector(svc) },
+                      labelSelector: podSelector(svc),
                   })),
               }),
     };
@@ -141,11 +169,12 @@ export function deployment(svc: ServiceSettings, w: ServiceWiring): k8s.types.in
         metadata: meta(svc, svc.name),
         spec: {
             replicas: min,
-            selector: { matchLabels: selector(svc) },
+            selector: podSelector(svc),
             // Surge first, never go below the current count: a rollout keeps full capacity.
             strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
             revisionHistoryLimit: 5,
-            template: { metadata: { labels: labels(svc) }, spec: podSpec(svc, w) },
+            // The ConfigMap keeps its name, so only this annotation tells the Deployment that its pods' env changed.
+            template: { metadata: { labels: labels(svc), annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(svc, w) } }, spec: podSpec(svc, w) },
         },
     };
 }
@@ -237,5 +266,5 @@ export function queueScaling(svc: ServiceSettings, w: ServiceWiring): Record<"tr
 
 /** Allows one voluntary disruption at any time, so node drains never block. */
 export function podDisruptionBudget(svc: ServiceSettings): k8s.types.input.policy.v1.PodDisruptionBudget {
-    return { metadata: meta(svc, svc.name), spec: { maxUnavailable: 1, selector: { matchLabels: selector(svc) } } };
+    return { metadata: meta(svc, svc.name), spec: { maxUnavailable: 1, selector: podSelector(svc) } };
 }

@@ -25,9 +25,10 @@ function wiring(extra: Partial<m.ServiceWiring> = {}): m.ServiceWiring {
         roleArn: "arn:aws:iam::123456789012:role/orders",
         data: noData,
         networks: { vpc: "10.0.0.0/16", public: ["10.0.64.0/24"], private: ["10.0.0.0/19"] },
-        ingress: { certificateArn: "arn:cert", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", scheme: "internet-facing", group: "platform-staging" },
+        ingress: { certificateArn: "arn:cert", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", scheme: "internet-facing", group: "platform-staging", orders: { "orders.example.com/": 2, "grpc.example.com/": 1 } },
         prometheus: { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } },
         tracing: { namespace: "observability", podLabels: { app: "otel" }, endpoint: "http://otel:4317", ports: [4317, 4318] },
+        callees: [],
         ...extra,
     };
 }
@@ -91,6 +92,23 @@ describe("service manifest builders", () => {
         assert.equal(cronPod.topologySpreadConstraints, undefined);
     });
 
+    it("secrets: also mounted read-only as files, one per key, readable by the pod's group, which the kubelet refreshes in place", () => {
+        const pod = plain(m.podSpec(worker, wiring({ data: brokerData })));
+        assert.deepEqual(pod.volumes[1], { name: "secrets", secret: { secretName: "billing-secrets", defaultMode: 0o440 } });
+        assert.deepEqual(pod.containers[0].volumeMounts[1], { name: "secrets", mountPath: "/var/run/secrets/platform", readOnly: true });
+        const none = plain(m.podSpec(web, wiring()));
+        assert.deepEqual(none.volumes.map((v: { name: string }) => v.name), ["tmp"], "no Secret, nothing to mount");
+        assert.deepEqual(none.containers[0].volumeMounts.map((v: { name: string }) => v.name), ["tmp"]);
+    });
+
+    it("config checksum: the same for the same data in any key order, different for any change", () => {
+        const a = m.checksumOf({ LOG_LEVEL: "info", AWS_REGION: "eu-west-1" });
+        assert.match(a, /^[0-9a-f]{64}$/);
+        assert.equal(m.checksumOf({ AWS_REGION: "eu-west-1", LOG_LEVEL: "info" }), a);
+        assert.notEqual(m.checksumOf({ LOG_LEVEL: "debug", AWS_REGION: "eu-west-1" }), a);
+        assert.notEqual(m.checksumOf({ LOG_LEVEL: "info", AWS_REGION: "eu-west-1", X: "" }), a);
+    });
+
     it("deployment and autoscaler: the environment's replicas unless the catalog gives bounds", () => {
         assert.equal(plain(m.deployment(web, wiring({ defaultReplicas: 1 }))).spec.replicas, 1);
         assert.equal(m.isAutoscaled(web, 2), false);
@@ -136,11 +154,65 @@ describe("service manifest builders", () => {
         assert.deepEqual(internal["allow-load-balancer"].spec.ingress[0].from, [{ ipBlock: { cidr: "10.0.0.0/19" } }]);
     });
 
+    it("network policies: egress to exactly the callees' serving ports; HTTPS out of the VPC but never to the instance metadata service", () => {
+        const callees = [{ name: "payments", ports: [8080, 9090] }, { name: "users", ports: [3000] }];
+        const policies = plain(m.networkPolicies(worker, wiring({ callees })));
+        assert.deepEqual(policies["allow-callees"].spec, {
+            podSelector: { matchLabels: { "app.kubernetes.io/name": "billing" } },
+            policyTypes: ["Egress"],
+            egress: [
+                {
+                    to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "payments" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "payments" } } }],
+                    ports: [{ protocol: "TCP", port: 8080 }, { protocol: "TCP", port: 9090 }],
+                },
+                { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "users" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "users" } } }], ports: [{ protocol: "TCP", port: 3000 }] },
+            ],
+        });
+        assert.equal(plain(m.networkPolicies(worker, wiring()))["allow-callees"], undefined, "no callees, no egress to other services");
+        assert.deepEqual(policies["allow-aws-apis"].spec.egress[0].to, [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/16", "169.254.169.254/32"] } }]);
+    });
+
+    it("callees: the web services that list it as a caller, with their HTTP and gRPC ports", () => {
+        const catalog: ServiceSettings[] = [
+            { ...web, name: "payments", callers: ["billing", "orders"], grpc: { port: 9090 } },
+            { ...web, name: "users", port: 3000, callers: ["billing"] },
+            { ...web, name: "search", callers: ["orders"] },
+            worker,
+        ];
+        assert.deepEqual(m.calleesOf(worker, catalog), [{ name: "payments", ports: [8080, 9090] }, { name: "users", ports: [3000] }]);
+        assert.deepEqual(m.calleesOf(catalog[1], catalog), []);
+    });
+
     it("ingresses: one per route, keyed by the suffix of its logical name, in the stack's ALB group", () => {
         const both = plain(m.ingresses({ ...web, grpc: { port: 9090, ingress: { host: "grpc.example.com", path: "/" } } }, wiring()));
         assert.deepEqual(Object.keys(both), ["ingress", "grpc-ingress"]);
         assert.equal(both["grpc-ingress"].metadata.name, "orders-grpc");
         assert.equal(both.ingress.metadata.annotations["alb.ingress.kubernetes.io/group.name"], "platform-staging");
         assert.deepEqual(m.ingresses({ ...web, ingress: undefined }, wiring()), {});
+        assert.deepEqual([both.ingress, both["grpc-ingress"]].map((i) => i.metadata.annotations["alb.ingress.kubernetes.io/group.order"]), ["2", "1"]);
+        assert.throws(() => m.ingresses({ ...web, ingress: { host: "other.example.com", path: "/" } }, wiring()), /route other.example.com\/ has no group order/);
+    });
+
+    it("ingress orders: deeper and longer paths first, whatever the services' names and catalog order", () => {
+        const routed = (name: string, host: string, path: string): ServiceSettings => ({ ...web, name, ingress: { host, path } });
+        const catalog = [
+            routed("a-site", "shop.example.com", "/"),
+            routed("orders", "shop.example.com", "/orders/"),
+            routed("order-history", "shop.example.com", "/orders/history"),
+            routed("api", "api.example.com", "/"),
+            { ...routed("content", "shop.example.com", "/content"), grpc: { port: 9090, ingress: { host: "grpc.example.com", path: "/" } } },
+        ];
+        const orders = m.ingressOrders(catalog);
+        assert.deepEqual(Object.entries(orders).sort((a, b) => a[1] - b[1]).map(([key]) => key), [
+            "shop.example.com/orders/history",
+            "shop.example.com/content",
+            "shop.example.com/orders",
+            "api.example.com/",
+            "grpc.example.com/",
+            "shop.example.com/",
+        ]);
+        assert.deepEqual(m.ingressOrders([...catalog].reverse()), orders, "the catalog's order does not matter");
+        const many = Array.from({ length: 1001 }, (_, i) => routed(`s${i}`, "shop.example.com", `/p${i}`));
+        assert.throws(() => m.ingressOrders(many), /routes 1001 host and path pairs through the shared ALB; its group orders allow 1000/);
     });
 });

@@ -1,7 +1,10 @@
 import { strict as assert } from "assert";
 import { Manifest, manifestsOf, podSpecsOf } from "../../../offline/manifests";
 import { ProgramRun } from "../../../offline/run";
-import { json, ofType, one, stackRun } from "../../harness";
+import * as path from "path";
+import { checksumOf } from "../../../components/apps/manifests";
+import { readStackConfig } from "../../../offline/stackConfig";
+import { ROOT, json, ofType, one, stackRun, variantRun } from "../../harness";
 
 type AnyObj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -92,14 +95,16 @@ describe("service catalog", () => {
                 for (const c of pod.containers) {
                     assert.deepEqual(c.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
                     if (w.metadata.namespace !== "platform-db") {
-                        assert.deepEqual(c.volumeMounts, [{ name: "tmp", mountPath: "/tmp" }], "catalog services get a writable /tmp");
+                        assert.deepEqual(c.volumeMounts[0], { name: "tmp", mountPath: "/tmp" }, "catalog services get a writable /tmp");
+                        assert.deepEqual(c.volumeMounts.slice(1), c.env ? [{ name: "secrets", mountPath: "/var/run/secrets/platform", readOnly: true }] : [], "and their Secret as files");
                     }
                     assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.cpu && c.resources.limits.memory);
                     const web = (c.ports ?? []).length > 0;
                     assert.equal(Boolean(c.readinessProbe && c.livenessProbe), web, `${w.metadata.name}: probes on served containers only`);
                 }
                 if (w.metadata.namespace !== "platform-db") {
-                    assert.deepEqual(pod.volumes, [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }]);
+                    const secret = pod.containers[0].env ? [{ name: "secrets", secret: { secretName: `${w.metadata.namespace}-secrets`, defaultMode: 0o440 } }] : [];
+                    assert.deepEqual(pod.volumes, [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }, ...secret]);
                 }
             }
         }
@@ -205,6 +210,37 @@ describe("service catalog", () => {
         }
         const api = ingresses.find((i) => i.metadata.namespace === "api") as AnyObj;
         assert.deepEqual([api.spec.rules[0].host, api.spec.rules[0].http.paths[0].path], ["www.example.com", "/api"]);
+    });
+
+    it("rolls a Deployment when its configuration changes, and only then", async () => {
+        const base = await stackRun("dev");
+        const dev = readStackConfig(path.join(ROOT, "Pulumi.dev.yaml"));
+        const catalog = JSON.parse(dev.config["platform:services"]) as AnyObj[];
+        const changed = catalog.map((svc) => (svc.name === "api" ? { ...svc, env: { ...svc.env, LOG_LEVEL: "info" } } : svc));
+        const variant = await variantRun("dev", { "platform:services": changed });
+        const checksum = (run: ProgramRun, ns: string) => only(run, "Deployment", ns, ns).spec.template.metadata.annotations["platform.io/config-checksum"];
+        for (const ns of ["api", "frontend", "worker"]) {
+            assert.equal(checksum(base, ns), checksumOf(only(base, "ConfigMap", ns, `${ns}-config`).data), `${ns}: the checksum is that of its ConfigMap`);
+        }
+        assert.notEqual(checksum(variant, "api"), checksum(base, "api"), "api's env changed: its pods roll");
+        assert.equal(checksum(variant, "frontend"), checksum(base, "frontend"), "frontend's did not: its pods stay");
+    });
+
+    it("orders the shared ALB's rules so that a catch-all never shadows a deeper path, whatever the services are called", async () => {
+        const site = (name: string, path: string) => ({ name, kind: "web", image: "ghcr.io/example/site:1.0.0", port: 8080, ingress: { host: "shop.example.com", path } });
+        // "a-home" sorts before every other namespace: by name alone its "/" would be the first rule.
+        const run = await variantRun("dev", { "platform:services": [site("a-home", "/"), site("orders", "/orders"), site("order-history", "/orders/history")] });
+        const ingresses = (objects(run).filter((m) => m.kind === "Ingress") as AnyObj[])
+            .map((i) => ({ order: Number(i.metadata.annotations["alb.ingress.kubernetes.io/group.order"] ?? 0), id: `${i.metadata.namespace}/${i.metadata.name}`, rule: i.spec.rules[0] }))
+            // The controller's evaluation order: group.order, then namespace/name.
+            .sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : 1));
+        const prefixMatches = (prefix: string, path: string) => prefix === "/" || path === prefix || path.startsWith(`${prefix}/`);
+        const routedTo = (path: string) =>
+            ingresses.find((i) => i.rule.host === "shop.example.com" && prefixMatches(i.rule.http.paths[0].path, path))?.rule.http.paths[0].backend.service.name;
+        assert.deepEqual(
+            ["/", "/cart", "/orders", "/orders/42", "/orders/history/2025"].map(routedTo),
+            ["a-home", "a-home", "orders", "orders", "order-history"],
+        );
     });
 
     it("orders custom resources after the add-on that installs their CRDs, and everything after the load balancer controller", async () => {

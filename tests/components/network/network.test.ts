@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { INTERFACE_ENDPOINT_SERVICES } from "../../../components/network/network";
-import { json, ofType, one, stackRun } from "../../harness";
+import { json, ofType, one, stackRun, variantRun } from "../../harness";
 
 describe("network", () => {
     it("dev: two zones, one NAT gateway, three subnet tiers laid out explicitly", async () => {
@@ -89,5 +89,35 @@ describe("network", () => {
             (sg.inputs.ingress as { fromPort: number; toPort: number; cidrBlocks: string[] }[]).map((r) => [r.fromPort, r.toPort, r.cidrBlocks]),
             [[443, 443, ["10.0.0.0/16"]]],
         );
+    });
+
+    describe("an existing VPC", () => {
+        const existing = {
+            vpcId: "vpc-0a1b2c3d4e5f60718",
+            availabilityZones: ["us-east-1a", "us-east-1b"],
+            publicSubnetIds: ["subnet-0aa1aa1aa1aa1aa10", "subnet-0aa2aa2aa2aa2aa20"],
+            privateSubnetIds: ["subnet-0bb1bb1bb1bb1bb10", "subnet-0bb2bb2bb2bb2bb20"],
+            isolatedSubnetIds: ["subnet-0cc1cc1cc1cc1cc10", "subnet-0cc2cc2cc2cc2cc20"],
+            subnetCidrs: { public: ["172.31.0.0/24", "172.31.1.0/24"], private: ["172.31.32.0/20", "172.31.48.0/20"], isolated: ["172.31.8.0/24", "172.31.9.0/24"] },
+        };
+        const run = () => variantRun("dev", { "platform:network": { cidr: "172.31.0.0/16", interfaceEndpoints: true, existing } });
+
+        it("is used as it is: no VPC, flow log, default-group rules or S3 endpoint of the stack's own", async () => {
+            const r = await run();
+            const network = one(r, "platform:network:Network");
+            const children = r.resources.filter((x) => x.parent === network.urn).map((x) => x.type).sort();
+            assert.deepEqual(children, ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/securityGroup:SecurityGroup", ...Array(5).fill("aws:ec2/vpcEndpoint:VpcEndpoint")]);
+            assert.deepEqual([r.outputs.vpcId, r.outputs.publicSubnetIds, r.outputs.isolatedSubnetIds], [existing.vpcId, existing.publicSubnetIds, existing.isolatedSubnetIds]);
+        });
+
+        it("still gets the workload group and, when asked, interface endpoints in its private subnets", async () => {
+            const r = await run();
+            assert.equal(one(r, "aws:ec2/securityGroup:SecurityGroup", "network-workloads").inputs.vpcId, existing.vpcId);
+            for (const e of ofType(r, "aws:ec2/vpcEndpoint:VpcEndpoint")) {
+                assert.deepEqual([e.inputs.vpcId, e.inputs.vpcEndpointType, e.inputs.subnetIds], [existing.vpcId, "Interface", existing.privateSubnetIds]);
+            }
+            const sg = one(r, "aws:ec2/securityGroup:SecurityGroup", "network-endpoints");
+            assert.deepEqual((sg.inputs.ingress as { cidrBlocks: string[] }[])[0].cidrBlocks, ["172.31.0.0/16"], "HTTPS from the VPC's own block");
+        });
     });
 });

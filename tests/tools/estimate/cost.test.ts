@@ -172,6 +172,21 @@ describe("estimate: cost of hand-made runs", () => {
         assert.equal(item(e, "logs").estimate, true);
     });
 
+    it("prices a CodeBuild runner by its assumed build minutes at its compute type's rate, as an estimate", () => {
+        const e = estimateCost(
+            runOf(
+                fake("aws:codebuild/project:Project", "small", { inputs: { environment: { computeType: "BUILD_GENERAL1_SMALL" } } }),
+                fake("aws:codebuild/project:Project", "large", { inputs: { environment: { computeType: "BUILD_GENERAL1_LARGE" } } }),
+                fake("aws:codebuild/project:Project", "odd", { inputs: { environment: { computeType: "BUILD_LAMBDA_1GB" } } }),
+            ),
+        );
+        assertUsd(item(e, "small").monthlyUsd, 1200 * 0.005);
+        assertUsd(item(e, "large").monthlyUsd, 1200 * 0.02);
+        assert.equal(item(e, "small").estimate, true);
+        assert.match(item(e, "small").basis, /^1200 build minutes \(assumed\) × BUILD_GENERAL1_SMALL \$0\.005\/min/);
+        assert.ok(e.warnings.some((w) => w.includes('no price for "BUILD_LAMBDA_1GB"')));
+    });
+
     it("prices one shared ALB for any number of ALB ingresses, and none for other classes", () => {
         const ingress = (name: string, cls: string) => fake("kubernetes:networking.k8s.io/v1:Ingress", name, { inputs: { spec: { ingressClassName: cls } } });
         const e = estimateCost(runOf(ingress("web", "alb"), ingress("api", "alb")));

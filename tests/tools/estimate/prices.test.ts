@@ -1,12 +1,13 @@
 import { strict as assert } from "assert";
-import { BROKER_INSTANCE_TYPES, CACHE_NODE_TYPES, DB_INSTANCE_CLASSES, NODE_INSTANCE_TYPES } from "../../../config/catalog";
-import { AMAZON_MQ_HOURLY, EC2_HOURLY, ELASTICACHE_REDIS_HOURLY, PRICES, Price, RDS_POSTGRES_HOURLY } from "../../../tools/estimate/prices";
+import { BROKER_INSTANCE_TYPES, CACHE_NODE_TYPES, CI_COMPUTE_TYPES, DB_INSTANCE_CLASSES, NODE_INSTANCE_TYPES } from "../../../config/catalog";
+import { AMAZON_MQ_HOURLY, CODEBUILD_PER_MINUTE, EC2_HOURLY, ELASTICACHE_REDIS_HOURLY, PRICES, Price, RDS_POSTGRES_HOURLY } from "../../../tools/estimate/prices";
 
 const catalogs: [string, readonly string[], Readonly<Record<string, Price>>][] = [
     ["NODE_INSTANCE_TYPES", Object.keys(NODE_INSTANCE_TYPES), EC2_HOURLY],
     ["DB_INSTANCE_CLASSES", DB_INSTANCE_CLASSES, RDS_POSTGRES_HOURLY],
     ["CACHE_NODE_TYPES", CACHE_NODE_TYPES, ELASTICACHE_REDIS_HOURLY],
     ["BROKER_INSTANCE_TYPES", BROKER_INSTANCE_TYPES, AMAZON_MQ_HOURLY],
+    ["CI_COMPUTE_TYPES", CI_COMPUTE_TYPES, CODEBUILD_PER_MINUTE],
 ];
 
 describe("estimate: price table", () => {
@@ -45,5 +46,6 @@ describe("estimate: price table", () => {
         assert.ok(ascending(RDS_POSTGRES_HOURLY, ["db.t4g.micro", "db.t4g.small", "db.t4g.medium", "db.m7g.large"]));
         assert.ok(ascending(ELASTICACHE_REDIS_HOURLY, ["cache.t4g.micro", "cache.t4g.small", "cache.m7g.large", "cache.r7g.large"]));
         assert.ok(ascending(AMAZON_MQ_HOURLY, ["mq.t3.micro", "mq.m7g.medium", "mq.m7g.large"]));
+        assert.ok(ascending(CODEBUILD_PER_MINUTE, [...CI_COMPUTE_TYPES]));
     });
 });

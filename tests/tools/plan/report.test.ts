@@ -89,6 +89,17 @@ describe("plan output: what a person reads", function () {
         assert.ok(!printed.includes("advisory  "), "no line per violation");
     });
 
+    it("shows the in-VPC runner: its project, what it costs and when it is ready", () => {
+        assert.match(printed, /^ {2}ci +7 {2}runner for example\/platform: CodeBuild project platform-dev-ci \(BUILD_GENERAL1_SMALL, jobs up to 120 min\) in the private subnets/m);
+        const block = printed.slice(printed.indexOf("  ci, the in-VPC runner:"));
+        assert.match(block, /^ {2}ci, the in-VPC runner:\n {4}ci-project +\$6\.00 {2}1200 build minutes \(assumed\) × BUILD_GENERAL1_SMALL \$0\.005\/min \(estimate\)\n {4}ci-logs +\$\d+\.\d\d {2}5 GB\/mo ingested/);
+        const ready = /^ {2}in-VPC runner ci ready after (\d+\.\d) min/m.exec(printed);
+        const runner = plan.run.resources.find((r) => r.type === "platform:ci:Runner");
+        assert.ok(ready && runner, printed);
+        assert.equal(Number(ready[1]), Number((plan.deploy.finishMinutes.get(runner.urn) ?? NaN).toFixed(1)));
+        assert.ok(Number(ready[1]) < plan.deploy.criticalPathMinutes / 4, "the runner is up long before the cluster");
+    });
+
     it("names the price region honestly when the stack is elsewhere", () => {
         assert.match(printed, /^Estimated cost: \$[\d.]+ per month \(us-east-1 on-demand list prices of \d{4}-\d\d, applied to eu-west-1, whose prices may differ;/m);
     });
