@@ -102,6 +102,12 @@ function ensureBuilt(root = ROOT) {
     const all = changed === undefined || changed.some((f) => SETTINGS.includes(f));
     const todo = all ? files : files.filter((f) => changed.includes(f));
     transpile(ts, root, options, todo);
+    // tsc's incremental state records what it last compiled, by content: a source changed back to that
+    // (a stash, a checkout) would look up to date to the next build, which would then keep the output
+    // compiled here. Without the state, that build compiles everything again.
+    if (options.incremental || options.composite) {
+        fs.rmSync(ts.getTsBuildInfoEmitOutputFilePath(options), { force: true });
+    }
     stamp(root, started);
     const why = since === undefined ? "bin/ had not been built" : `${changed.length} source(s) changed since the last build (${changed.slice(0, 3).join(", ")}${changed.length > 3 ? ", …" : ""})`;
     process.stderr.write(`${why}: recompiled ${todo.length} file(s) into bin/ without type checking (npm run build type-checks)\n`);

@@ -9,6 +9,7 @@ import { ROOT } from "../harness";
 const build = require("../../tools/build.cjs") as {
     changedSince(since: number, root?: string): string[];
     ensureBuilt(root?: string): string[];
+    build(root?: string): number;
     builtAt(root?: string): number | undefined;
 };
 
@@ -71,6 +72,23 @@ describe("build: bin/ kept in step with the sources", () => {
         assert.match(fs.readFileSync(path.join(root, "bin/src/a.js"), "utf8"), /exports\.a = 41;/);
 
         assert.deepEqual(build.ensureBuilt(root), []);
+    });
+
+    it("leaves no file compiled on the side that the next tsc build would take as up to date", function () {
+        this.timeout(60_000);
+        const tsconfig = { compilerOptions: { target: "ES2022", module: "commonjs", rootDir: ".", outDir: "bin", isolatedModules: true, incremental: true, tsBuildInfoFile: "bin/.tsbuildinfo" }, include: ["src/**/*.ts"] };
+        const compiled = () => fs.readFileSync(path.join(root, "bin/src/a.js"), "utf8");
+        files(root, { "tsconfig.json": JSON.stringify(tsconfig), "src/a.ts": "export const a = 1;\n" }, Date.now() - 2 * HOUR);
+        assert.equal(build.build(root), 0);
+        assert.match(compiled(), /exports\.a = 1;/);
+        // An edit that a run compiles on its own, then undone (a stash, a checkout): the source is again
+        // what tsc last compiled, and bin/ must not keep the edit.
+        files(root, { "src/a.ts": "export const a = 2;\n" }, Date.now() + 1000);
+        build.ensureBuilt(root);
+        assert.match(compiled(), /exports\.a = 2;/);
+        files(root, { "src/a.ts": "export const a = 1;\n" }, Date.now() + 2000);
+        assert.equal(build.build(root), 0);
+        assert.match(compiled(), /exports\.a = 1;/);
     });
 
     it("recompiles a changed source before `npm run plan` runs it", function () {
