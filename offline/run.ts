@@ -2,6 +2,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN } from "../policies/lib/values";
 import { ModelledChild, fakeCall, fakeResource, modelledChildren } from "./fakes";
+import { Answered, answerRegistrations } from "./monitor";
 
 /** What a registered input or output looks like once secrets and references are made printable; unknowns print as the policies' {@link UNKNOWN}. */
 export const SECRET = "[secret]";
@@ -87,28 +88,6 @@ export function printable(value: unknown): unknown {
     return value;
 }
 
-/** The shape of the gRPC request the mock monitor receives; only the getters used here. */
-interface RegisterRequest {
-    getType(): string;
-    getName(): string;
-    getParent(): string;
-    getCustom(): boolean;
-    getRemote(): boolean;
-    getProvider(): string;
-    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-    getDependenciesList(): string[];
-    getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }) => void): void };
-    getProtect(): boolean;
-    getIgnorechangesList(): string[];
-    getRetainondelete(): boolean;
-}
-
-interface RegisterResponse {
-    getUrn(): string;
-    getId(): string;
-    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-}
-
 let running = false;
 
 /**
@@ -141,23 +120,22 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     }
     try {
         pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
-        await pulumi.runtime.setMocks(
-            {
-                newResources: undefined,
-                newResource: async (args) => {
-                    const modelled = modelledChildren(args.type, args.name, args.inputs);
-                    if (modelled.length > 0) {
-                        children.set(`${args.type}::${args.name}`, await transformed(modelled, args.transforms ?? []));
-                    }
-                    return fakeResource({ region }, args.type, args.name, args.inputs);
-                },
-                call: (args) => fakeCall({ region }, args.token),
-            } as pulumi.runtime.Mocks,
-            project,
-            options.stack,
-            false,
-        );
-        recordRegistrations(resources, children, options.onRecord);
+        const mocks: pulumi.runtime.Mocks = {
+            newResource: async (args) => {
+                const modelled = modelledChildren(args.type, args.name, args.inputs);
+                if (modelled.length > 0) {
+                    children.set(`${args.type}::${args.name}`, await transformed(modelled, args.transforms ?? []));
+                }
+                return fakeResource({ region }, args.type, args.name, args.inputs);
+            },
+            call: (args) => fakeCall({ region }, args.token),
+        };
+        await pulumi.runtime.setMocks(mocks, project, options.stack, false);
+        answerRegistrations(pulumi.runtime.getMonitor(), mocks, (answered) => {
+            const record = recordOf(answered, children);
+            resources.push(record);
+            options.onRecord?.(record);
+        });
         reloadProgramModules(path.dirname(program));
         const exported = require(program) as Record<string, unknown>;
         const outputs = await settle(exported);
@@ -195,55 +173,29 @@ async function transformed(modelled: ModelledChild[], transforms: pulumi.Resourc
     return out;
 }
 
-function recordRegistrations(into: RecordedResource[], children: ReadonlyMap<string, ModelledChild[]>, onRecord?: (resource: RecordedResource) => void): void {
-    const monitor = pulumi.runtime.getMonitor() as unknown as {
-        registerResource(req: RegisterRequest, cb: (err: unknown, resp?: RegisterResponse) => void): void;
+/** The record of one answered registration. */
+function recordOf({ req, urn, id, inputs, outputs }: Answered, children: ReadonlyMap<string, ModelledChild[]>): RecordedResource {
+    const dependencies = req.getDependenciesList();
+    const fromInputs = new Set<string>();
+    req.getPropertydependenciesMap().forEach((deps) => deps.getUrnsList().forEach((u) => fromInputs.add(u)));
+    return {
+        urn,
+        type: req.getType(),
+        name: req.getName(),
+        id,
+        parent: req.getParent() || undefined,
+        custom: req.getCustom(),
+        remote: req.getRemote(),
+        provider: req.getProvider() ? req.getProvider().split("::").slice(0, -1).join("::") : undefined,
+        inputs: printable(inputs) as Record<string, unknown>,
+        outputs: printable(outputs) as Record<string, unknown>,
+        dependencies,
+        explicitDependencies: dependencies.filter((u) => !fromInputs.has(u)),
+        protect: req.getProtect(),
+        ignoreChanges: req.getIgnorechangesList(),
+        retainOnDelete: req.getRetainondelete(),
+        modelledChildren: children.get(`${req.getType()}::${req.getName()}`),
     };
-    const original = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, cb) => {
-        const inputs = plainOnce(req.getObject());
-        original(req, (err, resp) => {
-            if (!err && resp) {
-                const dependencies = req.getDependenciesList();
-                const fromInputs = new Set<string>();
-                req.getPropertydependenciesMap().forEach((deps) => deps.getUrnsList().forEach((u) => fromInputs.add(u)));
-                const record: RecordedResource = {
-                    urn: resp.getUrn(),
-                    type: req.getType(),
-                    name: req.getName(),
-                    id: resp.getId(),
-                    parent: req.getParent() || undefined,
-                    custom: req.getCustom(),
-                    remote: req.getRemote(),
-                    provider: req.getProvider() ? req.getProvider().split("::").slice(0, -1).join("::") : undefined,
-                    inputs: printable(inputs) as Record<string, unknown>,
-                    outputs: printable(plainOnce(resp.getObject())) as Record<string, unknown>,
-                    dependencies,
-                    explicitDependencies: dependencies.filter((u) => !fromInputs.has(u)),
-                    protect: req.getProtect(),
-                    ignoreChanges: req.getIgnorechangesList(),
-                    retainOnDelete: req.getRetainondelete(),
-                    modelledChildren: children.get(`${req.getType()}::${req.getName()}`),
-                };
-                into.push(record);
-                onRecord?.(record);
-            }
-            cb(err, resp);
-        });
-    };
-}
-
-/**
- * A message's properties as plain values, converted once: the mock monitor (for a request) and the SDK
- * (for a response) convert the same message again after the recorder, and only read the result.
- */
-function plainOnce(struct: { toJavaScript(): Record<string, unknown> } | undefined): Record<string, unknown> {
-    if (struct === undefined) {
-        return {};
-    }
-    const plain = struct.toJavaScript();
-    struct.toJavaScript = () => plain;
-    return plain;
 }
 
 /** Drops the program's own modules from the require cache so that each run builds its resources anew. */
