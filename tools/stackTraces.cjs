@@ -9,18 +9,13 @@
  * maps only the program's own frames (bin/**.js, compiled by tools/build.cjs with source maps) back to
  * their .ts lines, so resource positions and error traces still name index.ts, components/… as before.
  *
- * A promise's trace is read only to report leaked promises with PULUMI_DEBUG_PROMISE_LEAKS set (the SDK
- * prints nothing of it otherwise), so without that variable it keeps just its first frame.
+ * (The traces the SDK takes for its promises are dealt with by ./sdkPromises.cjs.)
  */
 const fs = require("fs");
 const path = require("path");
 const { SourceMap } = require("module");
 
 const BIN = path.join(path.resolve(__dirname, ".."), "bin") + path.sep;
-/** Where the SDK records a trace for every promise (`debuggablePromise`). */
-const PROMISE_TRACES = `${path.sep}@pulumi${path.sep}pulumi${path.sep}runtime${path.sep}debuggable.js`;
-/** Read once, as the SDK reads it. */
-const PROMISE_TRACES_READ = Boolean(process.env.PULUMI_DEBUG_PROMISE_LEAKS);
 
 /** Parsed source maps of compiled files, null where there is none. */
 const maps = new Map();
@@ -66,9 +61,7 @@ function prepareStackTrace(error, frames) {
     } catch {
         head = "<error>";
     }
-    const unread = !PROMISE_TRACES_READ && frames.length > 0 && frames[0].getFunctionName() === "debuggablePromise" && (frames[0].getFileName() ?? "").endsWith(PROMISE_TRACES);
-    const shown = unread ? frames.slice(0, 1) : frames;
-    return shown.length === 0 ? head : `${head}\n    at ${shown.map(formatFrame).join("\n    at ")}`;
+    return frames.length === 0 ? head : `${head}\n    at ${frames.map(formatFrame).join("\n    at ")}`;
 }
 
 module.exports = { prepareStackTrace, formatFrame };

@@ -46,6 +46,30 @@ describe("start-up: the program as `pulumi preview` and `up` start it", function
         assert.equal(deferred.text, eager.text);
     });
 
+    it("keeps the SDK's promises untagged, with the same results and the same leak report at exit", () => {
+        // A settled promise, a rejected one and one left pending, which the SDK reports at exit (status 1).
+        const probe = `
+            const debuggable = require("@pulumi/pulumi/runtime/debuggable");
+            const settled = Promise.resolve(1);
+            const rejected = Promise.reject(new Error("no"));
+            debuggable.debuggablePromise(Promise.resolve(0), "first");
+            debuggable.debuggablePromise(new Promise(() => {}), "pending");
+            Promise.all([
+                debuggable.debuggablePromise(settled, "settled"),
+                debuggable.debuggablePromise(rejected, "rejected").catch((e) => e.promise === rejected),
+            ]).then(([value, carried]) => console.log(JSON.stringify({ value, carried, tagged: settled._debugStackTrace !== undefined })));`;
+        const run = (args: string[], env: Record<string, string> = {}) => {
+            const r = spawnSync(process.execPath, [...args, "-e", probe], { cwd: ROOT, encoding: "utf8", timeout: 60_000, env: { ...process.env, ...env } });
+            return { status: r.status, out: JSON.parse(r.stdout) as { value: number; carried: boolean; tagged: boolean }, leak: /detected that 1 promise was still active/.test(r.stderr) };
+        };
+        const sdk = run([]);
+        const untagged = run(["-r", "./tools/prelude.cjs"]);
+        const asked = run(["-r", "./tools/prelude.cjs"], { PULUMI_DEBUG_PROMISE_LEAKS: "1" });
+        assert.deepEqual(sdk, { status: 1, out: { value: 1, carried: true, tagged: true }, leak: true });
+        assert.deepEqual(untagged, { ...sdk, out: { ...sdk.out, tagged: false } });
+        assert.deepEqual(asked, sdk);
+    });
+
     it("maps stack frames of the compiled program to its TypeScript lines and leaves other frames as V8 writes them", () => {
         const out = node(
             ["-r", "./tools/prelude.cjs"],
