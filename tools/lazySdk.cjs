@@ -1,20 +1,36 @@
 "use strict";
 /**
- * Defers two modules the Pulumi SDK loads eagerly but needs only to serialize JavaScript functions
- * (`pulumi.runtime.serializeFunction`, magic Lambda callbacks), which this program never does: the
- * TypeScript compiler (9 MB of JavaScript, loaded to parse function text) and npm's Arborist (about 600
- * modules, loaded to find a function's package dependencies). Together they are about half of what loading
- * `@pulumi/pulumi` costs. Each is replaced by a stand-in that loads the real module on first use, so a
- * program that does serialize a function gets the same modules, only later.
+ * Defers modules that SDKs load eagerly but this program never uses; each is replaced by a stand-in that
+ * loads the real module on first use, so a program that does use one gets the same module, only later:
  *
- * Only requests made from the SDK's closure serializer are deferred; anything else loads as usual. If a
+ * - the TypeScript compiler (9 MB of JavaScript, loaded to parse function text), npm's Arborist (about
+ *   600 modules) and package.json normalization (to find a function's package dependencies), which the Pulumi SDK's closure
+ *   serializer needs only to serialize JavaScript functions (`pulumi.runtime.serializeFunction`, magic
+ *   Lambda callbacks); together they are about half of what loading `@pulumi/pulumi` costs;
+ * - the SDK's Automation API (`pulumi.automation`, for driving the CLI from code);
+ * - the whole AWS provider (about 300 service modules) and Kubernetes provider (every API group, Helm v3
+ *   and YAML support), which @pulumi/eks loads for helpers and a getter the program does not use
+ *   (`getRoleProvider`, `createNodeGroupSecurityGroup`, `createStorageClass`, `Cluster.provider`); the
+ *   components load only the modules they use (components/aws.ts, components/kubernetes.ts).
+ *
+ * Only the requests listed, made from the files listed, are deferred; anything else loads as usual. If a
  * later SDK no longer makes these requests, nothing is deferred and nothing else changes.
  */
 const Module = require("module");
 const path = require("path");
 
-const CLOSURE_DIR = `${path.sep}@pulumi${path.sep}pulumi${path.sep}runtime${path.sep}closure${path.sep}`;
-const DEFERRED = new Set(["../../typescript-shim", "@npmcli/arborist"]);
+/** Which requests are deferred, by the file that makes them (a path inside node_modules, with / for separators). */
+const DEFERRED = [
+    { from: /\/@pulumi\/pulumi\/runtime\/closure\/[^/]+\.js$/, requests: new Set(["../../typescript-shim", "@npmcli/arborist", "normalize-package-data"]) },
+    { from: /\/@pulumi\/pulumi\/index\.js$/, requests: new Set(["./automation"]) },
+    { from: /\/@pulumi\/eks\/(clusterMixins|nodegroupMixins|storageclassMixins)\.js$/, requests: new Set(["@pulumi/aws", "@pulumi/kubernetes"]) },
+];
+
+/** Whether `parent` requiring `request` is deferred. */
+function isDeferred(request, parent) {
+    const from = parent?.filename?.split(path.sep).join("/");
+    return from !== undefined && DEFERRED.some((d) => d.requests.has(request) && d.from.test(from));
+}
 
 /** A stand-in for a module that loads it on first use. */
 function deferred(load) {
@@ -39,7 +55,7 @@ function deferred(load) {
 const standIns = new Map();
 const load = Module._load;
 Module._load = function (request, parent, isMain) {
-    if (DEFERRED.has(request) && parent?.filename?.includes(CLOSURE_DIR)) {
+    if (isDeferred(request, parent)) {
         const file = Module._resolveFilename(request, parent);
         if (require.cache[file] !== undefined) {
             return require.cache[file].exports;

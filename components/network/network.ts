@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 // The ec2 module alone: the package root also loads awsx's ECS, ECR and API Gateway code and an AWS SDK client.
 import * as awsxEc2 from "@pulumi/awsx/ec2";
 import * as pulumi from "@pulumi/pulumi";
