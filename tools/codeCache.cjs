@@ -4,8 +4,8 @@
  *
  * Compiling JavaScript is the largest single cost of starting the plan or the program: about 1,100
  * modules (the Pulumi SDKs, the AWS provider's 300 service modules, zod, gRPC, the program), and V8 also
- * compiles each function the first time it is called. Node 22 caches this itself (`module.enableCompileCache`);
- * Node 20 does not, so this module does what that does: each module is compiled with the code V8 produced
+ * compiles each function the first time it is called. Node 22 caches this itself (`module.enableCompileCache`,
+ * used where it exists); Node 20 does not, so this module does what that does: each module is compiled with the code V8 produced
  * for it in an earlier run, and the code of modules that had none, taken at exit so that it covers the
  * functions the run called, is saved for the next run. A file that changed (its size or modification time)
  * is compiled afresh, and V8 itself rejects a cache made by another V8 version or with other flags.
@@ -20,8 +20,11 @@ const vm = require("vm");
 
 const ROOT = path.resolve(__dirname, "..");
 
-/** How many modules of this process were compiled with cached code, and how many without. */
-const stats = { cached: 0, compiled: 0 };
+/**
+ * How this process caches: "vm" (this module's own, with how many modules were compiled with cached code
+ * and how many without), "node" (Node's own compile cache, which keeps no counts) or "off".
+ */
+const stats = { mode: "off", cached: 0, compiled: 0 };
 
 /** A file's identity for the cache: when a source changes, its entry no longer applies. */
 function stampOf(file) {
@@ -86,13 +89,23 @@ function requireFor(mod) {
 
 /**
  * Compiles the CommonJS modules this process loads from under `root` with the cache named `name` (kept in
- * `dir`), and saves what was missing at exit. PLATFORM_CODE_CACHE=0 turns it off.
+ * `dir`), and saves what was missing at exit; on a Node that has its own compile cache (22.1 and later),
+ * turns that on instead, in `dir`/node. PLATFORM_CODE_CACHE=0 turns either off.
  */
 function install(name, root = ROOT, dir = path.join(ROOT, "bin", ".code-cache")) {
-    const importModuleDynamically = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-    if (importModuleDynamically === undefined || process.env.PLATFORM_CODE_CACHE === "0") {
+    if (process.env.PLATFORM_CODE_CACHE === "0") {
         return;
     }
+    if (typeof Module.enableCompileCache === "function") {
+        Module.enableCompileCache(path.join(dir, "node"));
+        stats.mode = "node";
+        return;
+    }
+    const importModuleDynamically = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+    if (importModuleDynamically === undefined) {
+        return;
+    }
+    stats.mode = "vm";
     const eligible = (file) => file.startsWith(root + path.sep) && file.endsWith(".js");
     const store = load(dir, name);
     const fresh = new Map();

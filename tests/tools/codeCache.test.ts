@@ -12,8 +12,11 @@ interface Loaded {
     readonly filename: string;
     readonly dirname: string;
     readonly resolved: string;
-    readonly stats: { cached: number; compiled: number };
+    readonly stats: { mode: string; cached: number; compiled: number };
 }
+
+/** Node 22.1 and later cache compiled code themselves, which the module then turns on instead of its own. */
+const OWN = typeof (require("module") as { enableCompileCache?: unknown }).enableCompileCache !== "function";
 
 describe("code cache: modules compiled with the code of earlier runs", function () {
     this.timeout(60_000);
@@ -42,10 +45,13 @@ describe("code cache: modules compiled with the code of earlier runs", function 
 
     it("compiles and saves on the first run, then runs the same modules from the cache", () => {
         const first = load();
-        assert.deepEqual(first.stats, { cached: 0, compiled: 2 });
-        assert.ok(fs.existsSync(path.join(root, "cache", "test.cache")));
+        assert.equal(first.stats.mode, OWN ? "vm" : "node");
+        assert.ok(fs.existsSync(path.join(root, "cache", OWN ? "test.cache" : "node")));
         const second = load();
-        assert.deepEqual(second.stats, { cached: 2, compiled: 0 });
+        if (OWN) {
+            assert.deepEqual(first.stats, { mode: "vm", cached: 0, compiled: 2 });
+            assert.deepEqual(second.stats, { mode: "vm", cached: 2, compiled: 0 });
+        }
         assert.equal(second.value, "one");
         assert.equal(second.filename, path.join(root, "b.js"));
         assert.equal(second.dirname, root);
@@ -62,20 +68,25 @@ describe("code cache: modules compiled with the code of earlier runs", function 
         fs.utimesSync(a, later, later);
         const changed = load();
         assert.equal(changed.value, "two");
-        assert.deepEqual(changed.stats, { cached: 1, compiled: 1 });
-        assert.deepEqual(load().stats, { cached: 2, compiled: 0 });
+        if (OWN) {
+            assert.deepEqual(changed.stats, { mode: "vm", cached: 1, compiled: 1 });
+            assert.deepEqual(load().stats, { mode: "vm", cached: 2, compiled: 0 });
+        }
     });
 
     it("leaves a module that starts with #! to Node", () => {
         fs.writeFileSync(path.join(root, "a.js"), '#!/usr/bin/env node\nmodule.exports = { value: "one" };\n');
         const loaded = load();
         assert.equal(loaded.value, "one");
-        assert.deepEqual(loaded.stats, { cached: 0, compiled: 1 });
+        assert.equal(load().value, "one");
+        if (OWN) {
+            assert.deepEqual(loaded.stats, { mode: "vm", cached: 0, compiled: 1 });
+        }
     });
 
     it("stays out of the way with PLATFORM_CODE_CACHE=0", () => {
         const off = load({ PLATFORM_CODE_CACHE: "0" });
-        assert.deepEqual(off.stats, { cached: 0, compiled: 0 });
+        assert.deepEqual(off.stats, { mode: "off", cached: 0, compiled: 0 });
         assert.equal(off.value, "one");
         assert.ok(!fs.existsSync(path.join(root, "cache")));
     });
