@@ -111,8 +111,10 @@ function install(name, root = ROOT, dir = path.join(ROOT, "bin", ".code-cache"))
     const fresh = new Map();
     const compile = Module.prototype._compile;
     Module.prototype._compile = function (content, filename) {
-        // A leading #! line is valid only at the very start of a script, not inside the module wrapper.
-        if (!eligible(filename) || content.startsWith("#!")) {
+        // A leading #! line is valid only at the very start of a script, not inside the module wrapper. A
+        // module that may import() is left to Node too: Node 20 warns that a script's dynamic imports
+        // through the main context's loader are experimental.
+        if (!eligible(filename) || content.startsWith("#!") || content.includes("import(")) {
             return compile.call(this, content, filename);
         }
         const stamp = stampOf(filename);

@@ -84,6 +84,20 @@ describe("code cache: modules compiled with the code of earlier runs", function 
         }
     });
 
+    it("leaves a module that may import() to Node, which runs it without warnings", () => {
+        fs.writeFileSync(path.join(root, "c.mjs"), 'export const value = "esm";\n');
+        fs.writeFileSync(path.join(root, "a.js"), 'module.exports = { value: "one", later: () => import("./c.mjs") };\n');
+        const code = `
+            require(${JSON.stringify(CODE_CACHE)}).install("test", ${JSON.stringify(root)}, ${JSON.stringify(path.join(root, "cache"))});
+            require(${JSON.stringify(path.join(root, "a.js"))}).later().then((m) => console.log(m.value));`;
+        for (let run = 0; run < 2; run++) {
+            const r = spawnSync(process.execPath, ["-e", code], { encoding: "utf8" });
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(r.stdout.trim(), "esm");
+            assert.equal(r.stderr, "");
+        }
+    });
+
     it("stays out of the way with PLATFORM_CODE_CACHE=0", () => {
         const off = load({ PLATFORM_CODE_CACHE: "0" });
         assert.deepEqual(off.stats, { mode: "off", cached: 0, compiled: 0 });
