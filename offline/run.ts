@@ -108,16 +108,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
-    // The SDK records a stack trace for every promise and registration (for leak reports and source
-    // positions), which under ts-node's source maps costs more than the rest of an offline run together.
-    // Nothing reads them offline; PLATFORM_STACK_TRACES=1 keeps them for debugging a failing run. The SDK
-    // lifts the limit for each registration's source position, so those traces are not formatted either.
-    const stackTraceLimit = Error.stackTraceLimit;
-    const prepareStackTrace = Error.prepareStackTrace;
-    if (process.env.PLATFORM_STACK_TRACES !== "1") {
-        Error.stackTraceLimit = 0;
-        Error.prepareStackTrace = (error: Error) => Error.prototype.toString.call(error);
-    }
+    const restoreTraces = process.env.PLATFORM_STACK_TRACES === "1" ? () => undefined : withoutTraces();
     try {
         pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
         const mocks: pulumi.runtime.Mocks = {
@@ -145,8 +136,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         }
         return { project, stack: options.stack, resources, outputs: printable(outputs) as Record<string, unknown> };
     } finally {
-        Error.stackTraceLimit = stackTraceLimit;
-        Error.prepareStackTrace = prepareStackTrace;
+        restoreTraces();
         process.off("unhandledRejection", onRejection);
         running = false;
     }
@@ -171,6 +161,28 @@ async function transformed(modelled: ModelledChild[], transforms: pulumi.Resourc
         out.push({ ...child, inputs: props as Record<string, unknown>, ignoreChanges: opts.ignoreChanges ?? [] });
     }
     return out;
+}
+
+/**
+ * The SDK records a stack trace for every promise and registration (for leak reports, and for each
+ * resource's source position, taken with no limit on frames), which under ts-node's source maps cost more
+ * than the rest of an offline run together. Nothing reads them offline (PLATFORM_STACK_TRACES=1 keeps them
+ * for debugging a failing run): errors get no frames, and registrations no source position. Returns what
+ * undoes this.
+ */
+function withoutTraces(): () => void {
+    const stackTraceLimit = Error.stackTraceLimit;
+    const prepareStackTrace = Error.prepareStackTrace;
+    const resource = pulumi.Resource as unknown as { stackTrace: (skip: number) => unknown[] };
+    const stackTrace = resource.stackTrace;
+    Error.stackTraceLimit = 0;
+    Error.prepareStackTrace = (error: Error) => Error.prototype.toString.call(error);
+    resource.stackTrace = () => [];
+    return () => {
+        Error.stackTraceLimit = stackTraceLimit;
+        Error.prepareStackTrace = prepareStackTrace;
+        resource.stackTrace = stackTrace;
+    };
 }
 
 /** The record of one answered registration. */
