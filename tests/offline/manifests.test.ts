@@ -84,6 +84,22 @@ describe("Kubernetes objects", () => {
         assert.deepEqual(checked.documents, worker.manifests.map(toYaml));
     });
 
+    it("hands objects to the worker in batches while the program runs, not only when this thread is idle", async function () {
+        this.timeout(60_000);
+        const { ManifestWorker } = require(path.join(ROOT, "bin", "tools", "plan", "manifestWorker.js")) as typeof import("../../tools/plan/manifestWorker");
+        const worker = new ManifestWorker();
+        // Registered without a turn of the event loop, as the program's promise callbacks register them.
+        for (let i = 0; i < 45; i++) {
+            worker.add({ type: "kubernetes:core/v1:ConfigMap", name: `c${i}`, urn: `urn:c${i}`, inputs: { metadata: { name: `c${i}`, namespace: "a" } }, outputs: {} } as unknown as RecordedResource);
+        }
+        const early = worker.handedOver;
+        const checked = await worker.finish();
+        assert.equal(early, 40);
+        assert.equal(worker.handedOver, 45);
+        assert.equal(checked.documents.length, 45);
+        assert.deepEqual(checked.problems, []);
+    });
+
     it("refuses fields the schema does not declare, at any depth, as strict field validation does", async () => {
         const problems = async (m: Manifest) => (await validateManifests([m]))[0]?.problems ?? [];
         const policy = (podSelector: Record<string, unknown>): Manifest => ({

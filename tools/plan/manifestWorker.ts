@@ -6,6 +6,9 @@ import { CheckedManifests, toYaml } from "./manifests";
 /** Marks the worker this module starts, so that importing it elsewhere off the main thread does nothing. */
 const ROLE = "platform-manifest-worker";
 
+/** Objects per message to the worker, at most. */
+const BATCH = 20;
+
 /** A batch of objects as JSON text (cheaper to pass than structured clones of the objects), or the end. */
 type ToWorker = { readonly manifests: string } | { readonly done: true };
 type FromWorker = { readonly problems: { readonly index: number; readonly problems: string[] }[]; readonly documents: string[] } | { readonly error: string };
@@ -20,6 +23,8 @@ type FromWorker = { readonly problems: { readonly index: number; readonly proble
 export class ManifestWorker {
     /** The objects added so far, in registration order. */
     readonly manifests: Manifest[] = [];
+    /** How many of them went to the worker so far. */
+    handedOver = 0;
     private readonly worker?: Worker;
     private readonly result?: Promise<FromWorker>;
     private queued: Manifest[] = [];
@@ -46,7 +51,15 @@ export class ManifestWorker {
             return;
         }
         this.manifests.push(manifest);
-        if (this.worker !== undefined && this.queued.push(manifest) === 1) {
+        if (this.worker === undefined) {
+            return;
+        }
+        // A full batch goes at once: while the program registers, its promise callbacks can keep this
+        // thread from reaching a setImmediate until the program is done, and the worker would idle till then.
+        const queued = this.queued.push(manifest);
+        if (queued >= BATCH) {
+            this.flush();
+        } else if (queued === 1) {
             setImmediate(() => this.flush());
         }
     }
@@ -54,6 +67,7 @@ export class ManifestWorker {
     private flush(): void {
         if (this.queued.length > 0) {
             this.worker?.postMessage({ manifests: JSON.stringify(this.queued) } satisfies ToWorker);
+            this.handedOver += this.queued.length;
             this.queued = [];
         }
     }
