@@ -18,9 +18,12 @@ import { PlatformAddons } from "./components/addons/platformAddons";
 import { PROMETHEUS_PODS } from "./components/addons/kubePrometheusStack";
 import { TRACING_TARGET } from "./components/addons/openTelemetryCollector";
 import { PlatformWiring, Service } from "./components/apps/service";
-import { calleesOf, ingressOrders } from "./components/apps/manifests";
+import { calleesOf, ingressClassFor, ingressOrders } from "./components/apps/manifests";
 import { secretPrefix, stackPrefix } from "./lib/naming";
-import { databaseIdentifier } from "./lib/sql";
+import { APPLICATION_VHOST, amqpUrl, brokerPermissions, brokerUser, cacheAccessString, cacheUser, databaseUser, declaredQueues, serviceQueues } from "./components/data/access";
+import { BrokerProvisioner } from "./components/data/brokerProvisioner";
+import type { DataStore } from "./components/data/endpoints";
+import type { ServiceSettings } from "./config/schema";
 
 const settings = loadSettings();
 const prefix = stackPrefix(pulumi.getProject(), pulumi.getStack());
@@ -53,6 +56,20 @@ const network = new Network(
 );
 const inVpc = { vpcId: network.vpcId, clientSecurityGroupId: network.workloadSecurityGroupId };
 
+// What every add-on's values are built from; Karpenter's chart, installed by the cluster, reads them too.
+const stackFacts = {
+    ...ctx,
+    clusterName: prefix,
+    vpcId: network.vpcId,
+    kubernetesVersion: settings.cluster.version,
+    highlyAvailable: switches.highlyAvailableAddons,
+    secretPrefix: secretsPrefix,
+    secretsKmsKeyArn: keys.secrets,
+    logRetentionDays: settings.logs.retentionDays,
+    slackChannel: settings.alerting.slackChannel,
+};
+const containerLogGroupName = `/aws/eks/${prefix}/containers`;
+
 // The runner needs only the network, so that a new stack's bootstrap can create it before the cluster.
 const runner = !settings.ci.enabled ? undefined : new Runner(
     "ci",
@@ -73,6 +90,7 @@ const cluster = new Cluster(
     {
         ...settings.cluster,
         clusterName: prefix,
+        accountId: ctx.accountId,
         partition: ctx.partition,
         vpcId: network.vpcId,
         publicSubnetIds: network.publicSubnetIds,
@@ -84,6 +102,10 @@ const cluster = new Cluster(
         logRetentionInDays: settings.cluster.logRetentionDays,
         protect,
         tags: { Project: pulumi.getProject(), Stack: pulumi.getStack(), ...settings.tags },
+        addonFacts: pulumi.output(stackFacts).apply((f) => ({ ...f, containerLogGroup: containerLogGroupName, monitoring: settings.addons.kubePrometheusStack.enabled })),
+        // Two where add-ons are highly available; never more than system nodes, which its anti-affinity spreads it over.
+        karpenterReplicas: Math.min(switches.highlyAvailableAddons ? 2 : 1, settings.cluster.nodeGroups.system.minSize),
+        ingress: { scheme: settings.ingress.scheme, group: prefix },
     },
     opts,
 );
@@ -105,30 +127,13 @@ const database = !settings.database.enabled ? undefined : new Database(
     },
     opts,
 );
-const cache = !settings.cache.enabled ? undefined : new Cache(
-    "cache",
-    {
-        ...settings.cache,
-        ...inVpc,
-        ...secretsArgs,
-        replicationGroupId: `${prefix}-cache`,
-        subnetIds: network.isolatedSubnetIds,
-        parameterFamily: CACHE_ENGINE_VERSIONS[settings.cache.engine][settings.cache.engineVersion],
-        authSecretName: `${secretsPrefix}/cache/auth`,
-        storageKmsKeyArn: keys.cache,
-        logsKmsKeyArn: keys.logs,
-        logRetentionInDays: settings.logs.retentionDays,
-    },
-    opts,
-);
 const broker = !settings.broker.enabled ? undefined : new Broker(
     "broker",
     { ...settings.broker, ...inVpc, ...secretsArgs, brokerName: `${prefix}-rabbitmq`, subnetIds: network.privateSubnetIds, credentialsSecretName: `${secretsPrefix}/broker/admin` },
     opts,
 );
-const endpoints = awsDataEndpoints({ database, cache, broker }, network.subnetCidrs);
-
-// Each service's own secrets; its credentials for shared stores come with the store's endpoint.
+// Each service's own secrets: its application secrets and its own login to each store it uses.
+const uses = (svc: ServiceSettings, store: DataStore) => (svc.uses ?? []).includes(store);
 const serviceSecrets = Object.fromEntries(
     settings.services.map((svc) => [
         svc.name,
@@ -137,7 +142,20 @@ const serviceSecrets = Object.fromEntries(
             {
                 namePrefix: `${secretsPrefix}/services/${svc.name}`,
                 secretNames: svc.secrets,
-                databaseUser: (svc.uses ?? []).includes("database") ? databaseIdentifier(svc.name) : undefined,
+                storeLogins: {
+                    ...(uses(svc, "database") ? { database: { username: databaseUser(svc.name) } } : {}),
+                    ...(uses(svc, "cache") ? { cache: { username: cacheUser(svc.name) } } : {}),
+                    ...(uses(svc, "broker") && broker
+                        ? {
+                              broker: {
+                                  username: brokerUser(svc.name),
+                                  extra: (password: pulumi.Output<string>) => ({
+                                      amqpUrl: pulumi.all([broker.amqpsEndpoint, password]).apply(([url, p]) => amqpUrl(url, brokerUser(svc.name), p, APPLICATION_VHOST)),
+                                  }),
+                              },
+                          }
+                        : {}),
+                },
                 kmsKeyArn: keys.secrets,
                 recoveryWindowInDays: settings.secrets.recoveryWindowDays,
                 protect,
@@ -147,24 +165,36 @@ const serviceSecrets = Object.fromEntries(
     ]),
 );
 
+const cache = !settings.cache.enabled ? undefined : new Cache(
+    "cache",
+    {
+        ...settings.cache,
+        ...inVpc,
+        protect,
+        replicationGroupId: `${prefix}-cache`,
+        subnetIds: network.isolatedSubnetIds,
+        parameterFamily: CACHE_ENGINE_VERSIONS[settings.cache.engine][settings.cache.engineVersion],
+        users: settings.services
+            .filter((svc) => uses(svc, "cache"))
+            .map((svc) => ({ service: svc.name, userName: cacheUser(svc.name), accessString: cacheAccessString(svc.name), password: serviceSecrets[svc.name].storePasswords.cache as pulumi.Output<string> })),
+        storageKmsKeyArn: keys.cache,
+        logsKmsKeyArn: keys.logs,
+        logRetentionInDays: settings.logs.retentionDays,
+    },
+    opts,
+);
+const endpoints = awsDataEndpoints({ database, cache, broker }, network.subnetCidrs, settings.region);
+
 const addons = new PlatformAddons(
     "addons",
     {
         addons: settings.addons,
-        facts: {
-            ...ctx,
-            clusterName: cluster.clusterName,
-            vpcId: network.vpcId,
-            kubernetesVersion: settings.cluster.version,
-            highlyAvailable: switches.highlyAvailableAddons,
-            secretPrefix: secretsPrefix,
-            secretsKmsKeyArn: keys.secrets,
-            logRetentionDays: settings.logs.retentionDays,
-            slackChannel: settings.alerting.slackChannel,
-        },
+        compute: settings.cluster.compute,
+        facts: { ...stackFacts, clusterName: cluster.clusterName },
         ...inCluster,
+        podIdentity: cluster.podIdentity,
         clusterReady: cluster.ready,
-        containerLogGroupName: `/aws/eks/${prefix}/containers`,
+        containerLogGroupName,
         logsKmsKeyArn: keys.logs,
         secretsKmsKeyArn: keys.secrets,
         secretPrefix: secretsPrefix,
@@ -184,10 +214,12 @@ const provisioner =
                   services: databaseUsers.map((svc) => ({
                       name: svc.name,
                       secretArn: serviceSecrets[svc.name].databaseSecretArn as pulumi.Output<string>,
+                      secretVersion: serviceSecrets[svc.name].storeSecretVersions.database as pulumi.Output<string>,
                   })),
                   host: database.address,
                   port: database.port,
                   adminDatabase: database.databaseName,
+                  caBundle: endpoints.database?.caBundle,
                   masterSecretArn: database.masterSecretArn,
                   secretsKmsKeyArn: keys.secrets,
                   region: settings.region,
@@ -202,12 +234,38 @@ const provisioner =
           )
         : undefined;
 
+const brokerUsers = settings.services.filter((svc) => uses(svc, "broker"));
+const brokerProvisioner =
+    broker && brokerUsers.length > 0 && addons.releases.externalSecrets
+        ? new BrokerProvisioner(
+              "broker-provisioner",
+              {
+                  services: brokerUsers.map((svc) => ({
+                      name: svc.name,
+                      secretArn: serviceSecrets[svc.name].storeSecretArns.broker as pulumi.Output<string>,
+                      secretVersion: serviceSecrets[svc.name].storeSecretVersions.broker as pulumi.Output<string>,
+                      queues: declaredQueues([serviceQueues(svc)]),
+                      permissions: brokerPermissions(serviceQueues(svc)),
+                  })),
+                  managementUrl: broker.consoleUrl,
+                  vhost: APPLICATION_VHOST,
+                  adminSecretArn: broker.credentialsSecretArn,
+                  secretsKmsKeyArn: keys.secrets,
+                  region: settings.region,
+                  brokerCidrs: network.subnetCidrs.private,
+                  ...inCluster,
+                  externalSecrets: addons.releases.externalSecrets,
+              },
+              opts,
+          )
+        : undefined;
+
 const platform: PlatformWiring = {
     region: settings.region,
     environment: settings.environment,
     defaultReplicas: switches.serviceReplicas,
     networks: { vpc: settings.network.cidr, ...network.subnetCidrs },
-    ingress: { ...settings.ingress, group: prefix, orders: ingressOrders(settings.services) },
+    ingress: { ...settings.ingress, group: prefix, className: ingressClassFor(settings.cluster.compute), orders: ingressOrders(settings.services) },
     prometheus: PROMETHEUS_PODS,
     tracing: TRACING_TARGET,
 };
@@ -223,7 +281,10 @@ for (const svc of settings.services) {
             secretsKmsKeyArn: keys.secrets,
             ...inCluster,
             addons: addons.releases,
-            workloadDependsOn: provisioner?.jobs[svc.name] ? [provisioner.jobs[svc.name]] : [],
+            workloadDependsOn: [
+                ...cluster.workloadCapacity,
+                ...[provisioner?.jobs[svc.name], brokerProvisioner?.jobs[svc.name]].filter((job): job is NonNullable<typeof job> => job !== undefined),
+            ],
         },
         opts,
     );
@@ -241,10 +302,10 @@ export const databaseReaderEndpoint = database?.readerAddress;
 export const databasePort = database?.port;
 export const databaseMasterSecretArn = database?.masterSecretArn;
 export const cacheEndpoint = cache?.endpoint;
-export const cacheAuthSecretArn = cache?.authSecretArn;
+export const cacheUserGroupId = cache?.userGroupId;
 export const brokerEndpoint = broker?.amqpsEndpoint;
 export const brokerCredentialsSecretArn = broker?.credentialsSecretArn;
 export const ciRunnerProject = runner?.projectName;
 export const serviceSecretArns = Object.fromEntries(
-    Object.entries(serviceSecrets).map(([name, s]) => [name, { app: s.appSecretArns, database: s.databaseSecretArn }]),
+    Object.entries(serviceSecrets).map(([name, s]) => [name, { app: s.appSecretArns, ...s.storeSecretArns }]),
 );

@@ -16,6 +16,7 @@ export * as kms from "@pulumi/aws/kms";
 export * as mq from "@pulumi/aws/mq";
 export * as rds from "@pulumi/aws/rds";
 export * as secretsmanager from "@pulumi/aws/secretsmanager";
+export * as sqs from "@pulumi/aws/sqs";
 export * as vpc from "@pulumi/aws/vpc";
 export { Provider } from "@pulumi/aws/provider";
 export { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";

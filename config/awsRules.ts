@@ -96,6 +96,19 @@ export function checkAccessEntries(s: Settings): ConfigIssue[] {
             owners.set(arn, `platform:cluster.adminRoleArns[${i}]`);
         }
     });
+    s.cluster.readOnlyRoleArns.forEach((arn, i) => {
+        const owner = owners.get(arn);
+        if (owner === undefined) {
+            owners.set(arn, `platform:cluster.readOnlyRoleArns[${i}]`);
+        } else if (!owner.startsWith("platform:cluster.readOnlyRoleArns")) {
+            // A reader listed twice is reported where lists are checked for repeats.
+            issues.push({
+                path: ["cluster", "readOnlyRoleArns", i],
+                value: arn,
+                message: `is also ${owner}, which can read the cluster already; EKS allows one access entry per role, so leave it out of readOnlyRoleArns`,
+            });
+        }
+    });
     s.cluster.teams.forEach((team, i) => {
         const owner = owners.get(team.roleArn);
         if (owner !== undefined) {

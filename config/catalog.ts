@@ -20,6 +20,25 @@ export const KUBERNETES_VERSIONS: Readonly<Record<string, { endOfStandardSupport
 
 export type Architecture = "arm64" | "x86_64";
 
+/**
+ * Who runs the nodes: EKS managed node groups scaled by Cluster Autoscaler, Karpenter (a small managed node
+ * group for the platform's controllers, NodePools for applications), or EKS Auto Mode (EKS runs compute, block
+ * storage and load balancing).
+ */
+export const COMPUTE_MODES = ["nodeGroups", "karpenter", "autoMode"] as const;
+export type ComputeMode = (typeof COMPUTE_MODES)[number];
+
+/** How controllers get AWS credentials: IAM roles for service accounts, or EKS Pod Identity associations. */
+export const IDENTITY_MODES = ["irsa", "podIdentity"] as const;
+export type IdentityMode = (typeof IDENTITY_MODES)[number];
+
+/** The node operating system: Amazon Linux 2023 or Bottlerocket (EKS-optimized AMIs of either). */
+export const AMI_FAMILIES = ["al2023", "bottlerocket"] as const;
+export type AmiFamily = (typeof AMI_FAMILIES)[number];
+
+/** Regions without EKS Pod Identity (EKS user guide, pod-identities: "not available in China Regions"). */
+export const REGIONS_WITHOUT_POD_IDENTITY: readonly string[] = ["cn-north-1", "cn-northwest-1"];
+
 /** EC2 instance types offered for node groups, with their CPU architecture (Graviton types are arm64). */
 export const NODE_INSTANCE_TYPES: Readonly<Record<string, Architecture>> = {
     "t4g.medium": "arm64",
@@ -34,20 +53,22 @@ export const NODE_INSTANCE_TYPES: Readonly<Record<string, Architecture>> = {
 };
 
 /**
- * vCPUs and memory of each node instance type (Amazon EC2 instance type specifications, general purpose
- * and compute optimized: docs.aws.amazon.com/ec2/latest/instancetypes/gp.html and co.html). A pod whose
- * requests exceed the largest instance of its node group can never be scheduled.
+ * vCPUs, memory and network limits of each node instance type (Amazon EC2 instance type specifications,
+ * general purpose and compute optimized: docs.aws.amazon.com/ec2/latest/instancetypes/gp.html and co.html;
+ * network interfaces and IPv4 addresses per interface: docs.aws.amazon.com/AWSEC2/latest/UserGuide/AvailableIpPerENI.html).
+ * A pod whose requests exceed the largest instance of its node group can never be scheduled; the network
+ * limits bound how many pods the VPC CNI can address on a node.
  */
-export const NODE_INSTANCE_SIZES: Readonly<Record<string, { readonly vcpu: number; readonly memoryGiB: number }>> = {
-    "t4g.medium": { vcpu: 2, memoryGiB: 4 },
-    "t4g.large": { vcpu: 2, memoryGiB: 8 },
-    "m6g.large": { vcpu: 2, memoryGiB: 8 },
-    "m7g.large": { vcpu: 2, memoryGiB: 8 },
-    "c7g.large": { vcpu: 2, memoryGiB: 4 },
-    "t3.medium": { vcpu: 2, memoryGiB: 4 },
-    "t3.large": { vcpu: 2, memoryGiB: 8 },
-    "m6i.large": { vcpu: 2, memoryGiB: 8 },
-    "m7i.large": { vcpu: 2, memoryGiB: 8 },
+export const NODE_INSTANCE_SIZES: Readonly<Record<string, { readonly vcpu: number; readonly memoryGiB: number; readonly enis: number; readonly ipv4PerEni: number }>> = {
+    "t4g.medium": { vcpu: 2, memoryGiB: 4, enis: 3, ipv4PerEni: 6 },
+    "t4g.large": { vcpu: 2, memoryGiB: 8, enis: 3, ipv4PerEni: 12 },
+    "m6g.large": { vcpu: 2, memoryGiB: 8, enis: 3, ipv4PerEni: 10 },
+    "m7g.large": { vcpu: 2, memoryGiB: 8, enis: 3, ipv4PerEni: 10 },
+    "c7g.large": { vcpu: 2, memoryGiB: 4, enis: 3, ipv4PerEni: 10 },
+    "t3.medium": { vcpu: 2, memoryGiB: 4, enis: 3, ipv4PerEni: 6 },
+    "t3.large": { vcpu: 2, memoryGiB: 8, enis: 3, ipv4PerEni: 12 },
+    "m6i.large": { vcpu: 2, memoryGiB: 8, enis: 3, ipv4PerEni: 10 },
+    "m7i.large": { vcpu: 2, memoryGiB: 8, enis: 3, ipv4PerEni: 10 },
 };
 
 /** Every AWS region, as the AWS provider the program deploys with lists them (`Region` of @pulumi/aws). */

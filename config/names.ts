@@ -72,7 +72,7 @@ export function serviceNames(service: string, stackSecretPrefix = "platform/dev"
     return [
         { what: "IAM role name", name: `service-${service}-irsa-role-xxxxxxx`, limit: 64, source: "IAM quotas: role names up to 64 characters" },
         { what: "PostgreSQL role and database name", name: databaseIdentifier(service), limit: 63, source: "PostgreSQL identifiers: NAMEDATALEN - 1 = 63 bytes" },
-        { what: "database provisioning Job name", name: `provision-${service}`, limit: 63, source: "Kubernetes Jobs: names up to 63 characters" },
+        { what: "database provisioning Job name", name: `provision-${service}-xxxxxxxx`, limit: 63, source: "Kubernetes Jobs: names up to 63 characters (8 hex digits of the credentials' version follow the service)" },
         { what: "exporter Service name", name: `pg-exporter-${service}`, limit: 63, source: "Kubernetes Services: DNS-1035 labels, up to 63 characters" },
         { what: "CronJob name", name: service, limit: 52, source: "Kubernetes CronJobs: names up to 52 characters (the controller appends 11)" },
         { what: "Secrets Manager secret name", name: `${stackSecretPrefix}/services/${service}/database`, limit: 512, source: "Secrets Manager CreateSecret: Name 1-512 characters" },

@@ -17,6 +17,7 @@ export const PLATFORM_NAMESPACES: Readonly<Record<string, string>> = {
     keda: "KEDA",
     observability: "the OpenTelemetry collector",
     "platform-db": "the database provisioning jobs and exporters",
+    "platform-broker": "the broker provisioning jobs",
 };
 
 /** Prefixes of namespaces that Kubernetes (`kube-`), EKS add-ons (`amazon-`) and the platform (`platform`) keep. */
@@ -45,16 +46,16 @@ export function platformEnvKeys(svc: ServiceSettings): Map<string, string> {
     const add = (why: string, ...names: string[]) => names.forEach((n) => keys.set(n, why));
     const uses = svc.uses ?? [];
     if (uses.includes("database")) {
-        add("the service uses the database", "DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_SSLMODE", "DATABASE_USERNAME", "DATABASE_PASSWORD");
+        add("the service uses the database", "DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_SSLMODE", "DATABASE_SSLROOTCERT", "DATABASE_USERNAME", "DATABASE_PASSWORD");
         if (svc.readReplica === true) {
             add("readReplica is true", "DATABASE_READER_HOST");
         }
     }
     if (uses.includes("cache")) {
-        add("the service uses the cache", "CACHE_HOST", "CACHE_PORT", "CACHE_TLS", "CACHE_AUTH_TOKEN");
+        add("the service uses the cache", "CACHE_HOST", "CACHE_PORT", "CACHE_TLS", "CACHE_KEY_PREFIX", "CACHE_USERNAME", "CACHE_PASSWORD");
     }
     if (uses.includes("broker")) {
-        add("the service uses the broker", "BROKER_URL", "BROKER_USERNAME", "BROKER_PASSWORD", "BROKER_AMQP_URL");
+        add("the service uses the broker", "BROKER_URL", "BROKER_VHOST", "BROKER_USERNAME", "BROKER_PASSWORD", "BROKER_AMQP_URL");
     }
     if (svc.tracing === true) {
         add("tracing is true", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_TRACES_EXPORTER", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES");

@@ -1,4 +1,4 @@
-import { CACHE_ENGINE_VERSIONS, NODE_INSTANCE_TYPES } from "./catalog";
+import { CACHE_ENGINE_VERSIONS, NODE_INSTANCE_TYPES, REGIONS_WITHOUT_POD_IDENTITY } from "./catalog";
 import { ConfigIssue, formatPath } from "./errors";
 import { endpointAccessProblems } from "../components/cluster/validation";
 import { brokerProblems, cacheProblems, databaseProblems } from "../components/data/validation";
@@ -121,15 +121,27 @@ export function checkCluster(s: Settings): ConfigIssue[] {
             }
         });
     });
-    const seen = new Set<string>();
-    c.adminRoleArns.forEach((arn, i) => {
-        if (seen.has(arn)) {
-            issues.push({ path: ["cluster", "adminRoleArns", i], value: arn, message: "is listed twice" });
-        }
-        seen.add(arn);
-    });
+    for (const key of ["adminRoleArns", "readOnlyRoleArns"] as const) {
+        const seen = new Set<string>();
+        c[key].forEach((arn, i) => {
+            if (seen.has(arn)) {
+                issues.push({ path: ["cluster", key, i], value: arn, message: "is listed twice" });
+            }
+            seen.add(arn);
+        });
+    }
     for (const group of ["system", "apps"] as const) {
         issues.push(...checkNodeGroup(group, c.nodeGroups[group], c.architecture));
+    }
+    if (c.compute === "autoMode" && c.amiFamily !== "al2023") {
+        issues.push({
+            path: ["cluster", "amiFamily"],
+            value: c.amiFamily,
+            message: "applies to managed node groups and Karpenter only; EKS Auto Mode chooses its nodes' image itself; leave it at al2023 or choose compute nodeGroups or karpenter",
+        });
+    }
+    if (c.identity === "podIdentity" && REGIONS_WITHOUT_POD_IDENTITY.includes(s.region)) {
+        issues.push({ path: ["cluster", "identity"], value: c.identity, message: `is not available in ${s.region} (EKS Pod Identity is not offered in the China regions); use irsa` });
     }
     if (c.nodeGroups.system.minSize < 1) {
         issues.push({ path: ["cluster", "nodeGroups", "system", "minSize"], value: c.nodeGroups.system.minSize, message: "must be at least 1: cluster add-ons run on the system group" });
@@ -192,6 +204,7 @@ export const RESERVED_NAMESPACES = [
     "kube-public",
     "kube-node-lease",
     "platform-db",
+    "platform-broker",
     "external-secrets",
     "monitoring",
     "logging",
@@ -236,6 +249,9 @@ export function checkServices(s: Settings): ConfigIssue[] {
                 issues.push({ path: at("queue"), value: svc.queue, message: "needs the broker; add broker to uses" });
             }
         }
+        if (svc.queues !== undefined && !(svc.uses ?? []).includes("broker")) {
+            issues.push({ path: at("queues"), value: svc.queues, message: "needs the broker; add broker to uses" });
+        }
         if (typeof svc.replicas === "object" && svc.replicas.min > svc.replicas.max) {
             issues.push({ path: at("replicas", "min"), value: svc.replicas.min, message: `is greater than replicas.max (${svc.replicas.max})` });
         }
@@ -277,13 +293,14 @@ export function checkServices(s: Settings): ConfigIssue[] {
 }
 
 /** What a service needs of the add-ons, as (add-on, why) pairs. */
-function addonsNeeded(svc: ServiceSettings): [keyof Settings["addons"], string][] {
+function addonsNeeded(svc: ServiceSettings, s: Settings): [keyof Settings["addons"], string][] {
     const needs: [keyof Settings["addons"], string][] = [];
     const hasSecrets = (svc.uses ?? []).length > 0 || (svc.secrets ?? []).length > 0;
     if (hasSecrets) {
         needs.push(["externalSecrets", "its credentials come from Secrets Manager"]);
     }
-    if (svc.ingress !== undefined) {
+    // Under Auto Mode, EKS's own load balancing builds the ALB.
+    if (svc.ingress !== undefined && s.cluster.compute !== "autoMode") {
         needs.push(["loadBalancerController", "it has an ingress"]);
     }
     if (svc.tracing === true) {
@@ -305,7 +322,7 @@ export function checkAddons(s: Settings): ConfigIssue[] {
                 issues.push({ path: [store, "enabled"], value: false, message: `must be true: platform:services[${i}] (${svc.name}) uses the ${store}` });
             }
         }
-        for (const [addon, why] of addonsNeeded(svc)) {
+        for (const [addon, why] of addonsNeeded(svc, s)) {
             if (!s.addons[addon].enabled) {
                 issues.push({ path: ["addons", addon, "enabled"], value: false, message: `must be true: platform:services[${i}] (${svc.name}) needs it because ${why}` });
             }

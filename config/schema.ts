@@ -68,6 +68,12 @@ function checkImage(image: string, ctx: z.RefinementCtx): void {
 
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
+/** A RabbitMQ queue (and exchange) name the platform declares: no `amq.` prefix, which RabbitMQ keeps, and nothing a URL must encode. */
+const queueName = z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, { message: "is not a queue name: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 200" })
+    .refine((q) => !q.startsWith("amq."), { message: "starts with amq., which RabbitMQ reserves" });
+
 /** Environment variables by name; a bad name is reported at its own key, without echoing the value. */
 const envSchema = z.record(z.string(), z.string()).superRefine((env, ctx) => {
     for (const key of Object.keys(env).filter((k) => !ENV_NAME.test(k))) {
@@ -124,11 +130,21 @@ export const networkSchema = z.strictObject({
 export const clusterSchema = z.strictObject({
     version: version(Object.keys(catalog.KUBERNETES_VERSIONS)),
     architecture: oneOf(["arm64", "x86_64"] as const),
+    /** Who runs the nodes (config/catalog.ts COMPUTE_MODES). */
+    compute: oneOf(catalog.COMPUTE_MODES),
+    /** How controllers get AWS credentials (config/catalog.ts IDENTITY_MODES). */
+    identity: oneOf(catalog.IDENTITY_MODES),
+    /** Node operating system of managed node groups and Karpenter's nodes. */
+    amiFamily: oneOf(catalog.AMI_FAMILIES),
+    /** EKS node auto repair on managed node groups. */
+    nodeRepair: z.boolean(),
     endpointPublicAccess: z.boolean(),
     publicAccessCidrs: z.array(cidr),
     /** The role `pulumi up` runs as; empty only until it is set (validation requires it). */
     deployRoleArn: z.union([z.literal(""), iamRoleArn]),
     adminRoleArns: z.array(iamRoleArn),
+    /** Roles that read the whole cluster, Secrets included: the preview and drift workflows' roles. */
+    readOnlyRoleArns: z.array(iamRoleArn),
     /** Teams given edit or view access to some namespaces through EKS access entries. */
     teams: z.array(
         z.strictObject({
@@ -270,7 +286,14 @@ export const serviceSchema = z.strictObject({
     tracing: z.boolean().optional(),
     /** Alert thresholds: 5xx ratio and p99 latency. */
     alerts: z.strictObject({ errorRate: z.number().gt(0).lt(1).optional(), latencyMs: count(10, 60000).optional() }).optional(),
-    queue: z.strictObject({ name: z.string().min(1).max(255), targetLength: count(1, 100000) }).optional(),
+    queue: z.strictObject({ name: queueName, targetLength: count(1, 100000) }).optional(),
+    /** RabbitMQ queues the service reads from and publishes to; its broker user may use these and no others. */
+    queues: z
+        .strictObject({
+            consumes: z.array(queueName).optional(),
+            publishes: z.array(queueName).optional(),
+        })
+        .optional(),
     schedule: z
         .string()
         .superRefine((schedule, ctx) => {

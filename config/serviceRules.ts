@@ -4,6 +4,7 @@ import { platformEnvKeys, platformNamespaceClaim, PLATFORM_NAMESPACES, PLATFORM_
 import { RESERVED_NAMESPACES } from "./rules";
 import type { ServiceSettings, Settings } from "./schema";
 import { cpuMillis, memoryBytes } from "../lib/quantity";
+import { databaseIdentifier, SYSTEM_DATABASES } from "../lib/sql";
 
 /**
  * Rules on catalog entries beyond their shape: what they ask of the nodes, the names they claim in the
@@ -113,6 +114,38 @@ function checkNamespace(svc: ServiceSettings, at: At): ConfigIssue[] {
     ];
 }
 
+/** Roles and databases every PostgreSQL (and RDS) instance has. */
+const TAKEN_DATABASE_NAMES = ["template0", ...SYSTEM_DATABASES, "rdsadmin"];
+/** Prefixes PostgreSQL (`pg_`) and RDS (`rds`: rds_superuser, rds_iam, rdsadmin, …) keep for their own roles. */
+const TAKEN_DATABASE_PREFIXES = ["pg_", "rds"];
+
+/**
+ * A service's name is also its database role and database (`-` becoming `_`): refuse one that would be a
+ * role or database the instance already has (the master user, the initial database, PostgreSQL's and RDS's
+ * own), since provisioning would otherwise take it over. The provisioning script refuses them too.
+ */
+export function checkServiceStoreNames(s: Pick<Settings, "services" | "database">): ConfigIssue[] {
+    const taken = new Map<string, string>([
+        [s.database.masterUsername, "the master user (platform:database.masterUsername)"],
+        [s.database.databaseName, "the initial database (platform:database.databaseName)"],
+        ...TAKEN_DATABASE_NAMES.map((n): [string, string] => [n, "a role or database of every instance"]),
+    ]);
+    const issues: ConfigIssue[] = [];
+    s.services.forEach((svc, i) => {
+        const identifier = databaseIdentifier(svc.name);
+        const prefix = TAKEN_DATABASE_PREFIXES.find((p) => identifier.startsWith(p));
+        const claim = taken.get(identifier) ?? (prefix === undefined ? undefined : `in the ${prefix}* names PostgreSQL and RDS keep`);
+        if (claim !== undefined) {
+            issues.push({
+                path: ["services", i, "name"],
+                value: svc.name,
+                message: `would be the database role and database "${identifier}", which is ${claim}; allowed: a name whose identifier is none of ${[...taken.keys()].join(", ")} and starts with neither ${TAKEN_DATABASE_PREFIXES.join(" nor ")}`,
+            });
+        }
+    });
+    return issues;
+}
+
 /** A host and path prefix the shared ALB routes to one service. */
 export interface Route {
     readonly host: string;
@@ -159,5 +192,6 @@ export function checkServiceDetails(s: Settings): ConfigIssue[] {
             }
         }
     });
+    issues.push(...checkServiceStoreNames(s));
     return issues;
 }

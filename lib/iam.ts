@@ -46,7 +46,7 @@ export function wildcardProblems(statements: readonly PolicyStatement[]): string
 /** A statement of a role's trust policy: who may assume it, and on what conditions. */
 export interface TrustStatement {
     readonly Effect: "Allow";
-    readonly Action: string;
+    readonly Action: string | string[];
     readonly Principal: { Federated: string } | { Service: string };
     readonly Condition?: Record<string, Record<string, string>>;
 }
@@ -72,6 +72,42 @@ export function irsaTrustPolicy(oidcProviderArn: string, issuerHost: string, nam
                     StringEquals: {
                         [`${issuerHost}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
                         [`${issuerHost}:aud`]: "sts.amazonaws.com",
+                    },
+                },
+            },
+        ],
+    };
+}
+
+/** The service principal of EKS Pod Identity: EKS Auth assumes the role on a pod's behalf. */
+export const POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com";
+
+/**
+ * Session tags EKS Pod Identity attaches when it assumes a role (EKS user guide, "Enable or disable session
+ * tags", pod-id-abac); the trust policy below matches them, so that only the one service account can use the role.
+ */
+export const POD_IDENTITY_TAGS = { cluster: "eks-cluster-arn", namespace: "kubernetes-namespace", serviceAccount: "kubernetes-service-account" } as const;
+
+/**
+ * Trust policy for EKS Pod Identity: EKS Auth (`pods.eks.amazonaws.com`) may assume the role and tag the
+ * session (`sts:AssumeRole`, `sts:TagSession`, both required; EKS user guide, pod-id-role), only for this
+ * account, and only with the session tags of one cluster, namespace and service account. Without the tag
+ * conditions any Pod Identity association in the account could name the role.
+ */
+export function podIdentityTrustPolicy(accountId: string, clusterArn: string, namespace: string, serviceAccount: string): TrustPolicy {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Action: ["sts:AssumeRole", "sts:TagSession"],
+                Principal: { Service: POD_IDENTITY_PRINCIPAL },
+                Condition: {
+                    StringEquals: {
+                        "aws:SourceAccount": accountId,
+                        [`aws:RequestTag/${POD_IDENTITY_TAGS.cluster}`]: clusterArn,
+                        [`aws:RequestTag/${POD_IDENTITY_TAGS.namespace}`]: namespace,
+                        [`aws:RequestTag/${POD_IDENTITY_TAGS.serviceAccount}`]: serviceAccount,
                     },
                 },
             },

@@ -14,6 +14,8 @@ type Input<T> = pulumi.Input<T>;
 export const NODE_GROUP_LABEL = "platform.io/node-group";
 /** Namespaces of tenants (catalog services, the database jobs) carry it; policies require each to deny by default. */
 export const TENANT_LABEL = "platform.io/tenant";
+/** Names the catalog service an object belongs to or acts for; on a service's namespace, the policy pack reads it to judge the service's IAM role. */
+export const SERVICE_LABEL = "platform.io/service";
 /** Service-account annotation naming the IAM role its pods assume through IRSA. */
 export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
 
@@ -79,7 +81,7 @@ export type SecretSource =
 /** An ExternalSecret spec refreshing `target` hourly from the store; the Secret is owned by External Secrets. */
 export function externalSecretSpec(
     store: { readonly kind: "SecretStore" | "ClusterSecretStore"; readonly name: string },
-    target: string,
+    target: Input<string>,
     source: SecretSource,
     template?: Record<string, unknown>,
 ): Record<string, unknown> {

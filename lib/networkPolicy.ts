@@ -168,3 +168,45 @@ export function allowsConnection(policies: readonly NetworkPolicyObject[], from:
     const out = allowedAt(policies, "Egress", from, to, port, protocol, to);
     return out && (!isPod(to) || allowedAt(policies, "Ingress", to, from, port, protocol, to));
 }
+
+/**
+ * Whether some policy isolates the pod in a direction: once one does, only what a policy allows gets
+ * through that way; a pod no policy of that type selects is open in that direction.
+ */
+export function isIsolated(policies: readonly NetworkPolicyObject[], pod: PodEndpoint, direction: "Ingress" | "Egress"): boolean {
+    return policies.some((p) => (p.metadata.namespace ?? "default") === pod.namespace && policyTypes(p).includes(direction) && selects(p.spec.podSelector ?? {}, pod.labels));
+}
+
+/**
+ * True when the namespace denies the direction by default: a policy of that type selects every pod of
+ * the namespace (an empty podSelector) and allows nothing that way, so that a pod added later is isolated
+ * too and only other policies open anything.
+ */
+export function deniesByDefault(policies: readonly NetworkPolicyObject[], namespace: string, direction: "Ingress" | "Egress"): boolean {
+    const empty = (s: LabelSelector | undefined) => Object.keys(s?.matchLabels ?? {}).length === 0 && (s?.matchExpressions ?? []).length === 0;
+    return policies.some(
+        (p) =>
+            (p.metadata.namespace ?? "default") === namespace &&
+            policyTypes(p).includes(direction) &&
+            empty(p.spec.podSelector) &&
+            ((direction === "Ingress" ? p.spec.ingress : p.spec.egress) ?? []).length === 0,
+    );
+}
+
+/** A Service's port, as a Service object writes it. */
+export interface ServicePort {
+    readonly port: number;
+    readonly targetPort?: number | string;
+    readonly protocol?: string;
+    readonly name?: string;
+}
+
+/**
+ * The container port a connection to a Service's port reaches on one of its pods: its `targetPort`,
+ * resolved by name on that pod, or the same number when it has none. Network policies judge that port,
+ * not the Service's. Undefined when the pod has no port of that name (the endpoint is left out).
+ */
+export function targetPortOf(port: ServicePort, pod: PodEndpoint): number | undefined {
+    const target = port.targetPort ?? port.port;
+    return typeof target === "number" ? target : pod.namedPorts?.[target];
+}

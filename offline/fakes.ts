@@ -116,8 +116,26 @@ export function eksClusterChild(name: string, inputs: Inputs): ModelledChild {
             bootstrapSelfManagedAddons: inputs.bootstrapSelfManagedAddons ?? true,
             accessConfig: mode === undefined ? undefined : { authenticationMode: mode, bootstrapClusterCreatorAdminPermissions: true },
             upgradePolicy: inputs.upgradePolicy,
+            ...autoModeFields(inputs),
         },
         ignoreChanges: ["accessConfig.bootstrapClusterCreatorAdminPermissions", "bootstrapSelfManagedAddons"],
+    };
+}
+
+/**
+ * The Auto Mode settings pulumi-eks puts on the cluster when `autoMode.enabled` (`createCore`): compute with the
+ * given (or both built-in) node pools, block storage and load balancing, all enabled together.
+ */
+function autoModeFields(inputs: Inputs): Inputs {
+    const auto = inputs.autoMode as { enabled?: boolean; computeConfig?: { nodePools?: string[] } } | undefined;
+    if (auto?.enabled !== true) {
+        return {};
+    }
+    return {
+        computeConfig: { enabled: true, nodePools: auto.computeConfig?.nodePools ?? ["general-purpose", "system"] },
+        storageConfig: { blockStorage: { enabled: true } },
+        kubernetesNetworkConfig: { elasticLoadBalancing: { enabled: true } },
+        bootstrapSelfManagedAddons: false,
     };
 }
 
@@ -164,7 +182,27 @@ export function fakeResource(ctx: FakeContext, type: string, name: string, input
             return out(roleName, { name: roleName, arn: arn(ctx, "iam", `role/${roleName}`, true), uniqueId: `AROA${h(17).toUpperCase()}` });
         }
         case "aws:eks/addon:Addon":
-            return out(`${inputs.clusterName}:${inputs.addonName}`, { arn: arn(ctx, "eks", `addon/${inputs.clusterName}/${inputs.addonName}/${uuid(seed)}`), addonVersion: "v1.0.0-eksbuild.1" });
+            // The version asked for is the version installed; EKS only picks one when none is given.
+            return out(`${inputs.clusterName}:${inputs.addonName}`, {
+                arn: arn(ctx, "eks", `addon/${inputs.clusterName}/${inputs.addonName}/${uuid(seed)}`),
+                addonVersion: inputs.addonVersion ?? "v1.0.0-eksbuild.1",
+            });
+        case "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
+            const associationId = `a-${h(17)}`;
+            return out(`${inputs.clusterName},${associationId}`, { associationId, associationArn: arn(ctx, "eks", `podidentityassociation/${inputs.clusterName}/${associationId}`) });
+        }
+        case "aws:sqs/queue:Queue": {
+            const queueName = named();
+            return out(`https://sqs.${ctx.region}.amazonaws.com/${FAKE_ACCOUNT_ID}/${queueName}`, {
+                name: queueName,
+                arn: arn(ctx, "sqs", queueName),
+                url: `https://sqs.${ctx.region}.amazonaws.com/${FAKE_ACCOUNT_ID}/${queueName}`,
+            });
+        }
+        case "aws:cloudwatch/eventRule:EventRule": {
+            const ruleName = named();
+            return out(ruleName, { name: ruleName, arn: arn(ctx, "events", `rule/${ruleName}`) });
+        }
         case "aws:eks/nodeGroup:NodeGroup": {
             const ngName = named("nodeGroupName");
             return out(`${inputs.clusterName}:${ngName}`, {
@@ -242,9 +280,26 @@ function kubernetesDefaults(inputs: Inputs, name: string, seed: string): Inputs 
     return { metadata: { ...metadata, name: autoName(name, seed).slice(0, 63) } };
 }
 
+/**
+ * What the offline run can say of an add-on version EKS picks when the program runs: not the version (no EKS
+ * API is asked), but which default it will be, so that a plan shows it moving with the Kubernetes minor.
+ */
+export function eksDefaultAddonVersion(addonName: unknown, kubernetesVersion: unknown): string {
+    return `(EKS default of ${String(addonName)} for ${String(kubernetesVersion)})`;
+}
+
 /** Fake results of provider functions (invokes). */
-export function fakeCall(ctx: FakeContext, token: string): Inputs {
+export function fakeCall(ctx: FakeContext, token: string, inputs: Inputs = {}): Inputs {
     switch (token) {
+        case "aws:eks/getAddonVersion:getAddonVersion":
+            return {
+                addonName: inputs.addonName,
+                kubernetesVersion: inputs.kubernetesVersion,
+                mostRecent: inputs.mostRecent ?? false,
+                region: ctx.region,
+                id: String(inputs.addonName),
+                version: eksDefaultAddonVersion(inputs.addonName, inputs.kubernetesVersion),
+            };
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: FAKE_ACCOUNT_ID, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/deployer`, userId: "AROAEXAMPLE", id: FAKE_ACCOUNT_ID };
         case "aws:index/getPartition:getPartition":

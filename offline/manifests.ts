@@ -1,6 +1,7 @@
 import { isWorkload, podTemplate } from "../policies/lib/kubernetes";
 import { isRecord } from "../policies/lib/values";
 import type { RecordedResource } from "./run";
+import { LOCAL_SCHEMAS } from "./eksAutoModeSchemas";
 
 /** A Kubernetes object as the program would apply it. */
 export interface Manifest {
@@ -38,6 +39,8 @@ const SCHEMA_MODULES: Record<string, string> = {
     "monitoring.coreos.com/v1": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1",
     "keda.sh/v1alpha1": "@kubernetes-models/keda/keda.sh/v1alpha1",
     "cert-manager.io/v1": "@kubernetes-models/cert-manager/cert-manager.io/v1",
+    "karpenter.sh/v1": "@kubernetes-models/karpenter/karpenter.sh/v1",
+    "karpenter.k8s.aws/v1": "@kubernetes-models/karpenter/karpenter.k8s.aws/v1",
 };
 
 function schemaModule(apiVersion: string): string {
@@ -164,6 +167,10 @@ function unknownFieldProblems(Model: ModelClass, m: Manifest): string[] {
 
 /** Checks one object against the Kubernetes (or CRD) OpenAPI schema of its kind, unknown fields included. */
 async function schemaProblems(m: Manifest): Promise<string[]> {
+    const local = LOCAL_SCHEMAS[`${m.apiVersion} ${m.kind}`];
+    if (local !== undefined) {
+        return local(m);
+    }
     const schema = await schemaOf(m.apiVersion, m.kind);
     if ("missing" in schema) {
         return [schema.missing];

@@ -16,10 +16,11 @@ export interface RegisterRequest {
     getImportid(): string;
     getObject(): { toJavaScript(): WireProperties } | undefined;
     getDependenciesList(): string[];
-    getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }) => void): void };
+    getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
     getProtect(): boolean;
     getIgnorechangesList(): string[];
     getRetainondelete(): boolean;
+    getDeletebeforereplace(): boolean;
     getTransformsList(): { getToken(): string }[];
 }
 

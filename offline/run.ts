@@ -30,9 +30,13 @@ export interface RecordedResource {
     readonly dependencies: string[];
     /** Of {@link dependencies}, those that no input flows from: explicit `dependsOn` only. */
     readonly explicitDependencies: string[];
+    /** For each top-level input, the resources whose outputs flow into it. */
+    readonly inputDependencies: Readonly<Record<string, string[]>>;
     readonly protect: boolean;
     readonly ignoreChanges: string[];
     readonly retainOnDelete: boolean;
+    /** The resource is deleted before its replacement is created (names that cannot exist twice). */
+    readonly deleteBeforeReplace: boolean;
     /**
      * What a packaged component (`eks:index:Cluster`) creates inside its provider, modelled by the fakes
      * from its inputs, after the transforms registered on it: mocks never see those children themselves.
@@ -119,7 +123,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
                 }
                 return fakeResource({ region }, args.type, args.name, args.inputs);
             },
-            call: (args) => fakeCall({ region }, args.token),
+            call: (args) => fakeCall({ region }, args.token, args.inputs),
         };
         await pulumi.runtime.setMocks(mocks, project, options.stack, false);
         answerRegistrations(pulumi.runtime.getMonitor(), mocks, (answered) => {
@@ -189,7 +193,14 @@ function withoutTraces(): () => void {
 function recordOf({ req, urn, id, inputs, outputs }: Answered, children: ReadonlyMap<string, ModelledChild[]>): RecordedResource {
     const dependencies = req.getDependenciesList();
     const fromInputs = new Set<string>();
-    req.getPropertydependenciesMap().forEach((deps) => deps.getUrnsList().forEach((u) => fromInputs.add(u)));
+    const inputDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => {
+        const urns = deps.getUrnsList();
+        urns.forEach((u) => fromInputs.add(u));
+        if (urns.length > 0) {
+            inputDependencies[key] = urns;
+        }
+    });
     return {
         urn,
         type: req.getType(),
@@ -203,9 +214,11 @@ function recordOf({ req, urn, id, inputs, outputs }: Answered, children: Readonl
         outputs: printable(outputs) as Record<string, unknown>,
         dependencies,
         explicitDependencies: dependencies.filter((u) => !fromInputs.has(u)),
+        inputDependencies,
         protect: req.getProtect(),
         ignoreChanges: req.getIgnorechangesList(),
         retainOnDelete: req.getRetainondelete(),
+        deleteBeforeReplace: req.getDeletebeforereplace(),
         modelledChildren: children.get(`${req.getType()}::${req.getName()}`),
     };
 }

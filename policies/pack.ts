@@ -6,6 +6,7 @@ import { AWS_DATA_POLICIES } from "./rules/awsData";
 import { AWS_NETWORK_POLICIES } from "./rules/awsNetwork";
 import { AWS_SECURITY_POLICIES } from "./rules/awsSecurity";
 import { CI_POLICIES } from "./rules/ci";
+import { COMPUTE_POLICIES } from "./rules/compute";
 import { EKS_POLICIES } from "./rules/eks";
 import { HYGIENE_POLICIES } from "./rules/hygiene";
 import { KUBERNETES_POLICIES } from "./rules/kubernetes";
@@ -16,6 +17,7 @@ import { STACK_POLICIES } from "./rules/stack";
 export const POLICY_GROUPS: readonly { readonly title: string; readonly policies: readonly PlatformPolicy[] }[] = [
     { title: "AWS network", policies: AWS_NETWORK_POLICIES },
     { title: "EKS control plane", policies: EKS_POLICIES },
+    { title: "EKS compute", policies: COMPUTE_POLICIES },
     { title: "AWS data stores", policies: AWS_DATA_POLICIES },
     { title: "AWS keys, secrets and IAM", policies: AWS_SECURITY_POLICIES },
     { title: "CI runner", policies: CI_POLICIES },

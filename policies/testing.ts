@@ -51,6 +51,8 @@ export function resource(type: string, inputs: Record<string, unknown>, options:
         protect: options.protect ?? false,
         ignoreChanges: options.ignoreChanges ?? [],
         retainOnDelete: false,
+        deleteBeforeReplace: false,
+        inputDependencies: {},
     };
 }
 

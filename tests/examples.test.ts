@@ -107,7 +107,7 @@ describe("examples", function () {
             const outputs = run.outputs.serviceSecretArns as AnyObj;
             for (const svc of SERVICES) {
                 const policy = json<AnyObj>(one(run, "aws:iam/rolePolicy:RolePolicy", `service-${svc}-irsa-policy`).inputs.policy);
-                assert.deepEqual([...policy.Statement[0].Resource].sort(), [outputs[svc].database, run.outputs.cacheAuthSecretArn].sort(), svc);
+                assert.deepEqual([...policy.Statement[0].Resource].sort(), [outputs[svc].database, outputs[svc].cache].sort(), svc);
                 assert.deepEqual(egressPorts(run, svc), [5432, 6379], `${svc} egress`);
                 assert.equal(find(run, "ConfigMap", svc, `${svc}-config`).data.DATABASE_NAME, svc);
             }
@@ -246,6 +246,15 @@ describe("shipped stack files", () => {
                 }
             }
         });
+
+        it(`${file}: a stack with an in-VPC runner lets the preview and drift roles read its cluster`, () => {
+            const settings = loadSettingsFromConfigMap(readStackConfig(path.join(ROOT, file)).config);
+            if (!settings.ci.enabled) {
+                return;
+            }
+            const roles = settings.cluster.readOnlyRoleArns.map((arn) => arn.split("/").pop() ?? "");
+            assert.ok(roles.some((r) => r.endsWith("-preview")), `${file}: platform:cluster.readOnlyRoleArns names the preview role (${roles.join(", ") || "none"})`);
+            assert.ok(roles.some((r) => r.endsWith("-drift")), `${file}: platform:cluster.readOnlyRoleArns names the drift role (${roles.join(", ") || "none"})`);
+        });
     }
 });
-

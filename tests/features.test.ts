@@ -140,8 +140,8 @@ describe("database metrics", () => {
         const run = await stackRun("prod");
         const exporter = find(run, "Deployment", "platform-db", "pg-exporter-api");
         const env = Object.fromEntries(exporter.spec.template.spec.containers[0].env.map((e: AnyObj) => [e.name, e.value ?? `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`]));
-        assert.equal(env.DATA_SOURCE_URI, `${one(run, "aws:rds/instance:Instance", "database-primary").outputs.address}:5432/api?sslmode=require`);
-        assert.equal(env.DATA_SOURCE_USER, "api-credentials/SERVICE_USERNAME", "the service's own role, never the master user");
+        assert.equal(env.DATA_SOURCE_URI, `${one(run, "aws:rds/instance:Instance", "database-primary").outputs.address}:5432/api?sslmode=verify-full&sslrootcert=/etc/platform/database-ca.pem`);
+        assert.match(env.DATA_SOURCE_USER, /^api-credentials-[0-9a-f]{8}\/SERVICE_USERNAME$/, "the service's own role, never the master user");
         assert.equal(exporter.spec.replicas, 2);
         const monitor = find(run, "ServiceMonitor", "platform-db", "pg-exporter-api");
         assert.deepEqual(monitor.spec.endpoints, [{ port: "metrics", interval: "30s" }]);
@@ -199,14 +199,14 @@ describe("staging", () => {
         assert.equal(levelFor("staging", "mq-cluster-deployment"), "advisory");
         assert.equal(levelFor("prod", "mq-cluster-deployment"), "mandatory");
         assert.equal(levelFor("dev", "rds-not-public"), "advisory");
-        assert.deepEqual([...STAGING_ADVISORY].sort(), ["k8s-autoscaler-min-replicas", "k8s-deployment-scales", "mq-cluster-deployment"]);
+        assert.deepEqual([...STAGING_ADVISORY].sort(), ["compute-on-demand", "k8s-autoscaler-min-replicas", "k8s-deployment-scales", "mq-cluster-deployment"]);
         assert.equal(environmentFromStackName("acme/platform/staging"), "staging");
     });
 
-    it("the shipped staging stack passes, with only the single-instance broker as an advisory", async () => {
+    it("the shipped staging stack passes, with only the single-instance broker and the spot apps nodes as advisories", async () => {
         const run = await stackRun("staging");
         const violations = evaluatePolicies(run, { environment: "staging", overrides: { "eks-supported-version": { asOf: KUBERNETES_VERSIONS_AS_OF } } });
-        assert.deepEqual(violations.map((v) => [v.level, v.policy]), [["advisory", "mq-cluster-deployment"]]);
+        assert.deepEqual(violations.map((v) => [v.level, v.policy]).sort(), [["advisory", "compute-on-demand"], ["advisory", "mq-cluster-deployment"]]);
         const db = one(run, "aws:rds/instance:Instance", "database-primary").inputs;
         assert.deepEqual([db.multiAz, db.instanceClass, db.deletionProtection], [true, "db.t4g.small", true], "HA where it is cheap");
         assert.deepEqual(one(run, "awsx:ec2:Vpc").inputs.natGateways, { strategy: "Single" }, "small where it is not");

@@ -70,7 +70,7 @@ describe("README", () => {
             "platform:ingress": JSON.stringify({ certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f3c2a56-8f7e-4d5b-9a1c-3e2b1d0c9f8a" }),
             "platform:services": JSON.stringify([...(services as object[]), { name: "frontend", kind: "web", image: "ghcr.io/acme/frontend:1.0.0", port: 8080 }]),
         };
-        assert.equal(loadSettingsFromConfigMap(flat).services.length, 4);
+        assert.equal(loadSettingsFromConfigMap(flat).services.length, 5);
     });
 
     it("gives the two newcomer commands, and CI runs the same test command", () => {

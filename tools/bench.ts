@@ -43,6 +43,16 @@ export function generatedServices(n: number): Record<string, unknown>[] {
     });
 }
 
+/**
+ * The prod cluster settings with node groups large enough for `n` generated services, so that the plan
+ * passes its capacity check: the system group runs a database exporter (two replicas) and a provisioning
+ * Job per service that uses the database, the apps group the services at their maximum replicas.
+ */
+export function benchCluster(cluster: unknown, n: number): Record<string, unknown> {
+    const groups = { system: { maxSize: Math.max(4, Math.ceil(n / 8)) }, apps: { maxSize: Math.max(14, Math.ceil(n / 2)) } };
+    return { ...(cluster as Record<string, unknown>), nodeGroups: groups };
+}
+
 /** One command to time: what runs, where, and how a reader would type it. */
 interface Command {
     readonly label: string;
@@ -119,7 +129,7 @@ function sizeTable(sizes: number[], runs: number, dir: string, base: { config: R
     const rows = sizes.map((n) => {
         const file = path.join(dir, String(n), "Pulumi.prod.yaml");
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, stringify({ config: { ...base.config, "platform:services": generatedServices(n), "platform:budget": 0 } }));
+        fs.writeFileSync(file, stringify({ config: { ...base.config, "platform:services": generatedServices(n), "platform:cluster": benchCluster(base.config["platform:cluster"], n), "platform:budget": 0 } }));
         const json = path.join(dir, String(n), "plan.json");
         const command: Command = { label: `plan of ${n} services`, file: process.execPath, args: [...nodeArgs, "--config", file, "--stack", "prod", "--json", json, "--out", path.join(dir, String(n), "manifests")], cwd: ROOT };
         return { n, json, command, seconds: [] as number[] };

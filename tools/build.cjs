@@ -5,7 +5,8 @@
  * before anything is compiled:
  *
  * - `node tools/build.cjs` (`npm run build`; `prepare`, which `npm ci` runs; the first step of `npm test`)
- *   type-checks and compiles everything with tsc (incremental), then stamps bin/;
+ *   type-checks and compiles everything with tsc (incremental), copies the files the program reads beside
+ *   its modules (certificates), then stamps bin/;
  * - required or preloaded (through tools/prelude.cjs by `npm run plan` and the other tools, and by
  *   tools/pulumiProgram.cjs, the entry `Pulumi.yaml` names), it first recompiles every source changed
  *   since the stamp, one file at a time and without type checking, as ts-node's transpile-only mode did
@@ -20,6 +21,9 @@ const ROOT = path.resolve(__dirname, "..");
 const SKIP = new Set(["node_modules", "bin", "plan"]);
 /** Inputs that can change every output: when one of them changes, every source is recompiled. */
 const SETTINGS = ["tsconfig.json", "package-lock.json"];
+
+/** Files the program reads beside its modules (certificates), copied into bin/ as they are. */
+const isAsset = (file) => file.endsWith(".pem");
 
 const stampOf = (root) => path.join(root, "bin", ".built");
 
@@ -39,9 +43,9 @@ function stamp(root, time) {
     fs.utimesSync(stampOf(root), time, time);
 }
 
-/** The .ts sources and build settings modified after `since` (ms since the epoch), relative to `root`. */
-function changedSince(since, root = ROOT) {
-    const changed = [];
+/** The .ts sources, assets and build settings of `root`, relative to it, with when each was last modified. */
+function sources(root) {
+    const found = [];
     const walk = (dir) => {
         for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
             if (entry.name.startsWith(".") || (dir === root && SKIP.has(entry.name))) {
@@ -50,15 +54,20 @@ function changedSince(since, root = ROOT) {
             const file = path.join(dir, entry.name);
             if (entry.isDirectory()) {
                 walk(file);
-            } else if ((entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) || (dir === root && SETTINGS.includes(entry.name))) {
-                if (fs.statSync(file).mtimeMs > since) {
-                    changed.push(path.relative(root, file));
-                }
+            } else if ((entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) || isAsset(entry.name) || (dir === root && SETTINGS.includes(entry.name))) {
+                found.push({ file: path.relative(root, file), modified: fs.statSync(file).mtimeMs });
             }
         }
     };
     walk(root);
-    return changed.sort();
+    return found.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0));
+}
+
+/** The .ts sources, assets and build settings modified after `since` (ms since the epoch), relative to `root`. */
+function changedSince(since, root = ROOT) {
+    return sources(root)
+        .filter((s) => s.modified > since)
+        .map((s) => s.file);
 }
 
 /** The compiler options and source files (relative to `root`) of its tsconfig.json. */
@@ -89,19 +98,33 @@ function transpile(ts, root, options, files) {
     }
 }
 
-/** Recompiles what changed since the last build of `root`; returns the files recompiled. */
+/** Copies assets (paths relative to `root`) to the same place under bin/. */
+function copyAssets(root, assets) {
+    for (const file of assets) {
+        const output = path.join(root, "bin", file);
+        fs.mkdirSync(path.dirname(output), { recursive: true });
+        fs.copyFileSync(path.join(root, file), output);
+    }
+}
+
+/** Recompiles what changed since the last build of `root`; returns the files recompiled or copied. */
 function ensureBuilt(root = ROOT) {
     const since = builtAt(root);
-    const changed = since === undefined ? undefined : changedSince(since, root);
-    if (changed !== undefined && changed.length === 0) {
+    const all = sources(root);
+    const changed = since === undefined ? undefined : all.filter((s) => s.modified > since).map((s) => s.file);
+    // An asset that bin/ lacks though it is older than the last build (bin/ built before it was an asset).
+    const missing = all.filter((s) => isAsset(s.file) && !fs.existsSync(path.join(root, "bin", s.file))).map((s) => s.file);
+    if (changed !== undefined && changed.length === 0 && missing.length === 0) {
         return [];
     }
     const started = new Date();
     const ts = require("typescript");
     const { options, files } = project(ts, root);
-    const all = changed === undefined || changed.some((f) => SETTINGS.includes(f));
-    const todo = all ? files : files.filter((f) => changed.includes(f));
+    const everything = changed === undefined || changed.some((f) => SETTINGS.includes(f));
+    const todo = everything ? files : files.filter((f) => changed.includes(f));
     transpile(ts, root, options, todo);
+    const assets = everything ? all.map((s) => s.file).filter(isAsset) : [...new Set([...changed.filter(isAsset), ...missing])];
+    copyAssets(root, assets);
     // tsc's incremental state records what it last compiled, by content: a source changed back to that
     // (a stash, a checkout) would look up to date to the next build, which would then keep the output
     // compiled here. Without the state, that build compiles everything again.
@@ -109,9 +132,14 @@ function ensureBuilt(root = ROOT) {
         fs.rmSync(ts.getTsBuildInfoEmitOutputFilePath(options), { force: true });
     }
     stamp(root, started);
-    const why = since === undefined ? "bin/ had not been built" : `${changed.length} source(s) changed since the last build (${changed.slice(0, 3).join(", ")}${changed.length > 3 ? ", …" : ""})`;
-    process.stderr.write(`${why}: recompiled ${todo.length} file(s) into bin/ without type checking (npm run build type-checks)\n`);
-    return todo;
+    const why =
+        since === undefined
+            ? "bin/ had not been built"
+            : changed.length === 0
+              ? `bin/ lacked ${missing.join(", ")}`
+              : `${changed.length} source(s) changed since the last build (${changed.slice(0, 3).join(", ")}${changed.length > 3 ? ", …" : ""})`;
+    process.stderr.write(`${why}: recompiled ${todo.length} file(s) and copied ${assets.length} into bin/ without type checking (npm run build type-checks)\n`);
+    return [...todo, ...assets];
 }
 
 /** Type-checks and compiles everything with tsc; returns tsc's exit status. */
@@ -120,6 +148,12 @@ function build(root = ROOT) {
     const tsc = require.resolve("typescript/bin/tsc");
     const result = require("child_process").spawnSync(process.execPath, [tsc, "-p", root], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
     if (result.status === 0) {
+        copyAssets(
+            root,
+            sources(root)
+                .map((s) => s.file)
+                .filter(isAsset),
+        );
         // Stamped with the start time, so that a source saved during the build still counts as changed.
         stamp(root, started);
     }

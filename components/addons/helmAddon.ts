@@ -1,7 +1,7 @@
 import * as k8s from "../kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AddonDefinition, AddonFacts } from "./index";
-import { IrsaRole } from "../security/irsaRole";
+import { IrsaRole, PodIdentityTarget } from "../security/irsaRole";
 
 export interface HelmAddonArgs {
     /** The add-on: chart, pinned version, namespace, values and policy. Required. */
@@ -14,6 +14,10 @@ export interface HelmAddonArgs {
     readonly oidcProviderArn: pulumi.Input<string>;
     /** Issuer URL of the cluster. Required. */
     readonly oidcIssuerUrl: pulumi.Input<string>;
+    /** The role the add-on's service account takes, when the caller builds it. Defaults to one built from the definition's policy. */
+    readonly roleArn?: pulumi.Output<string>;
+    /** Bind the add-on's role through EKS Pod Identity in this cluster instead of IRSA. Defaults to IRSA. */
+    readonly podIdentity?: PodIdentityTarget;
     /** What the release must wait for (nodes, CRDs, secrets it reads). Defaults to nothing. */
     readonly dependsOn?: pulumi.Resource[];
     /** Seconds Helm waits for the release's resources to become ready. Defaults to 600. */
@@ -35,8 +39,8 @@ export class HelmAddon extends pulumi.ComponentResource {
         const def = args.definition;
         const timeout = args.timeoutSeconds ?? 600;
 
-        let roleArn: pulumi.Output<string> | undefined;
-        if (def.serviceAccount !== undefined && def.policy !== undefined) {
+        let roleArn: pulumi.Output<string> | undefined = args.roleArn;
+        if (roleArn === undefined && def.serviceAccount !== undefined && def.policy !== undefined) {
             const policy = def.policy;
             const role = new IrsaRole(
                 `${name}-irsa`,
@@ -46,15 +50,20 @@ export class HelmAddon extends pulumi.ComponentResource {
                     namespace: def.namespace,
                     serviceAccount: def.serviceAccount,
                     statements: pulumi.output(args.facts).apply((f) => policy(f as AddonFacts)),
+                    podIdentity: args.podIdentity,
                 },
                 { parent: this },
             );
             roleArn = role.roleArn;
         }
 
+        // The values wait for the role either way; only IRSA puts its ARN on the service account.
+        const annotate = args.podIdentity === undefined;
         const values = pulumi
             .all([args.facts, roleArn ?? ""])
-            .apply(([facts, arn]) => def.values({ ...(facts as AddonFacts), roleArn: arn === "" ? undefined : arn, serviceAccount: def.serviceAccount }));
+            .apply(([facts, arn]) => def.values({ ...(facts as AddonFacts), roleArn: arn === "" || !annotate ? undefined : arn, serviceAccount: def.serviceAccount }));
+        // A chart in an OCI registry is named by its full reference; Helm cannot look it up through a repository URL.
+        const oci = def.chart.startsWith("oci://");
 
         this.release = new k8s.HelmRelease(
             `${name}-release`,
@@ -62,7 +71,8 @@ export class HelmAddon extends pulumi.ComponentResource {
                 name: def.name,
                 chart: def.chart,
                 version: def.version,
-                repositoryOpts: { repo: def.repository },
+                repositoryOpts: oci ? undefined : { repo: def.repository },
+                skipCrds: def.skipCrds,
                 namespace: def.namespace,
                 createNamespace: false,
                 values,

@@ -1,7 +1,9 @@
 import * as aws from "../aws";
 import * as k8s from "../kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ComputeMode } from "../../config/catalog";
 import type { AddonsSettings } from "../../config/schema";
+import type { PodIdentityTarget } from "../security/irsaRole";
 import { ADDONS, AddonDefinition, AddonFacts, AddonKey, addonNamespaceLevel } from "./index";
 import { PLATFORM_SECRETS_PATH } from "./externalSecrets";
 import { GRAFANA_ADMIN_SECRET, SLACK_WEBHOOK_SECRET } from "./kubePrometheusStack";
@@ -19,6 +21,14 @@ type StackFacts = Omit<AddonFacts, "roleArn" | "replicas" | "containerLogGroup" 
 export interface PlatformAddonsArgs {
     /** Which add-ons to install and with how many replicas. Required. */
     readonly addons: AddonsSettings;
+    /**
+     * Who runs the nodes. Cluster Autoscaler is installed only for managed node groups (Karpenter or Auto Mode
+     * scale the others), the Load Balancer Controller not under Auto Mode, whose own load balancing builds
+     * the ALB. Defaults to nodeGroups.
+     */
+    readonly compute?: ComputeMode;
+    /** Bind the add-ons' roles through EKS Pod Identity in this cluster instead of IRSA. Defaults to IRSA. */
+    readonly podIdentity?: PodIdentityTarget;
     /** Stack facts shared by every add-on (replicas and role are filled in per add-on). Required. */
     readonly facts: { readonly [K in keyof StackFacts]: pulumi.Input<StackFacts[K]> };
     /** The cluster's Kubernetes provider. Required. */
@@ -58,7 +68,9 @@ export class PlatformAddons extends pulumi.ComponentResource {
     constructor(name: string, args: PlatformAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:addons:PlatformAddons", name, {}, opts);
         const k8sOpts = { parent: this, provider: args.provider };
-        const enabled = (key: AddonKey) => args.addons[key].enabled;
+        const compute = args.compute ?? "nodeGroups";
+        const replacedByCompute: Partial<Record<AddonKey, boolean>> = { clusterAutoscaler: compute !== "nodeGroups", loadBalancerController: compute === "autoMode" };
+        const enabled = (key: AddonKey) => args.addons[key].enabled && replacedByCompute[key] !== true;
         const slackChannel = args.slackChannel ?? "";
 
         // A namespace is deleted after everything Pulumi made in it and before what its leftovers need: the
@@ -118,6 +130,7 @@ export class PlatformAddons extends pulumi.ComponentResource {
                     provider: args.provider,
                     oidcProviderArn: args.oidcProviderArn,
                     oidcIssuerUrl: args.oidcIssuerUrl,
+                    podIdentity: args.podIdentity,
                     dependsOn: [...args.clusterReady, ...(ns ? [ns] : []), ...dependsOn],
                 },
                 { parent: this },

@@ -28,6 +28,8 @@ export interface AddonFacts {
     readonly slackChannel: string;
     /** kube-prometheus-stack is installed, so charts may create ServiceMonitors. */
     readonly monitoring: boolean;
+    /** Name of Karpenter's interruption queue, for Karpenter's chart. */
+    readonly interruptionQueue?: string;
 }
 
 /** Annotation that makes Helm leave an object in place when it uninstalls (or replaces) the release. */
@@ -60,7 +62,9 @@ export type PodFacts = Pick<AddonFacts, "highlyAvailable">;
 export interface AddonDefinition {
     /** Helm release name; also the key of the add-on in `platform:addons`. */
     readonly name: string;
+    /** Chart name in its repository, or the full `oci://` reference of a chart published to an OCI registry. */
     readonly chart: string;
+    /** Helm repository URL, or the OCI registry path the chart reference starts with. */
     readonly repository: string;
     /** Exact chart version: a range would let a preview and the following `up` install different charts. */
     readonly version: string;
@@ -76,6 +80,8 @@ export interface AddonDefinition {
     readonly serviceAccount?: string;
     /** How the chart's CRDs are installed, upgraded and kept, when it has any. */
     readonly crds?: CrdLifecycle;
+    /** Skip the chart's `crds/` folder because a separate CRD chart manages them. Defaults to false. */
+    readonly skipCrds?: boolean;
     /** Exact-ARN permissions of the service account. */
     readonly policy?: (facts: AddonFacts) => PolicyStatement[];
     readonly values: (facts: AddonFacts) => Record<string, unknown>;
@@ -92,7 +98,10 @@ export function addonNamespaceLevel(addons: readonly AddonDefinition[], facts: P
 /** Node selector keeping add-ons on the system node group. */
 export const SYSTEM_NODES = onNodeGroup("system");
 
-/** Chart values for the add-on's service account: created by the chart, bound to its IRSA role. */
+/**
+ * Chart values for the add-on's service account: created by the chart, and annotated with its role for IRSA.
+ * Under EKS Pod Identity the role reaches the pods through an association instead, and `roleArn` is unset.
+ */
 export function irsaServiceAccount(f: AddonFacts): Record<string, unknown> {
     return { create: true, name: f.serviceAccount, ...(f.roleArn !== undefined ? { annotations: irsaAnnotations(f.roleArn) } : {}) };
 }

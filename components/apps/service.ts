@@ -100,6 +100,10 @@ export class Service extends pulumi.ComponentResource {
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, m.configMap(svc, w), inNs());
 
         const waits: pulumi.Resource[] = [sa, config, ...(args.workloadDependsOn ?? [])];
+        const dataFiles = m.dataFilesConfigMap(svc, w);
+        if (dataFiles !== undefined) {
+            waits.push(new k8s.core.v1.ConfigMap(`${name}-data-files`, dataFiles, inNs()));
+        }
         if (readsSecrets) {
             if (!args.addons.externalSecrets) {
                 throw new Error(`Service ${svc.name}: it reads secrets, which needs the External Secrets add-on`);

@@ -1,8 +1,11 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceSettings } from "../../config/schema";
-import { DATA_STORES, DataEndpoints, DataStore } from "../data/endpoints";
+import { DATABASE_CA_FILE, DATA_FILES_DIR, DATA_STORES, DataEndpoints, DataStore } from "../data/endpoints";
+
+export { DATA_FILES_DIR };
 import { databaseIdentifier } from "../../lib/sql";
+import { cacheKeyPrefix } from "../data/access";
 
 /**
  * How a service is wired to the data stores it uses: pure, from the stores' endpoints and the service's
@@ -16,7 +19,7 @@ type Input<T> = pulumi.Input<T>;
 export interface ServiceSecretRefs {
     /** ARN of each application secret, by declared name. Required. */
     readonly appSecretArns: Readonly<Record<string, Input<string>>>;
-    /** The service's own credentials for a store; a store it has none for lends its shared ones. Required. */
+    /** The service's own login to each store it uses (`{ username, password, … }`). Required. */
     readonly storeSecretArns: Readonly<Partial<Record<DataStore, Input<string>>>>;
 }
 
@@ -35,15 +38,18 @@ export interface DataWiring {
     readonly egress: k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
     /** ARNs of exactly the secrets the service reads: its IAM role is granted these and no others. */
     readonly secretArns: Input<string>[];
+    /** Files the service's containers get under {@link DATA_FILES_DIR}, by file name (CA bundles); no secrets. */
+    readonly files: Record<string, string>;
 }
+
 
 /** Environment variables each store's credentials become, and the JSON property of the secret each is read from. */
 export const STORE_SECRET_KEYS: Readonly<Record<DataStore, Readonly<Record<string, string>>>> = {
     database: { DATABASE_USERNAME: "username", DATABASE_PASSWORD: "password" },
-    cache: { CACHE_AUTH_TOKEN: "authToken" },
-    broker: { BROKER_USERNAME: "username", BROKER_PASSWORD: "password" },
+    cache: { CACHE_USERNAME: "username", CACHE_PASSWORD: "password" },
+    broker: { BROKER_USERNAME: "username", BROKER_PASSWORD: "password", BROKER_AMQP_URL: "amqpUrl" },
 };
-/** The broker URL with credentials, assembled by External Secrets so that no secret passes through Pulumi. */
+/** The broker URL with the service's login and vhost, percent-encoded (the `amqpUrl` of its broker secret). */
 export const BROKER_URL_WITH_CREDENTIALS = "BROKER_AMQP_URL";
 /** Secrets Manager JSON property of each generated application secret. */
 export const APP_SECRET_PROPERTY = "value";
@@ -64,27 +70,31 @@ function storeEnv(svc: ServiceSettings, store: DataStore, endpoints: DataEndpoin
                 ...(svc.readReplica === true ? { DATABASE_READER_HOST: db.readerHost } : {}),
                 DATABASE_PORT: pulumi.output(db.port).apply(String),
                 DATABASE_NAME: databaseIdentifier(svc.name),
-                DATABASE_SSLMODE: db.tls ? "require" : "disable",
+                DATABASE_SSLMODE: db.caBundle !== undefined ? "verify-full" : db.tls ? "require" : "disable",
+                ...(db.caBundle !== undefined ? { DATABASE_SSLROOTCERT: `${DATA_FILES_DIR}/${DATABASE_CA_FILE}` } : {}),
             };
         }
         case "cache": {
             const cache = endpoints.cache!;
-            return { CACHE_HOST: cache.host, CACHE_PORT: pulumi.output(cache.port).apply(String), CACHE_TLS: String(cache.tls) };
+            return { CACHE_HOST: cache.host, CACHE_PORT: pulumi.output(cache.port).apply(String), CACHE_TLS: String(cache.tls), CACHE_KEY_PREFIX: cacheKeyPrefix(svc.name) };
         }
-        case "broker":
-            return { BROKER_URL: endpoints.broker!.url };
+        case "broker": {
+            const broker = endpoints.broker!;
+            return { BROKER_URL: pulumi.output(broker.url).apply((url) => `${url}/${encodeURIComponent(broker.vhost)}`), BROKER_VHOST: broker.vhost };
+        }
     }
 }
 
 /**
  * Wires one service to the stores it uses, in the fixed order database, cache, broker: their settings,
- * the credentials it reads (its own where it has them, else the store's shared ones), the egress it needs
- * and the secrets its role may read. Throws when a store it uses is absent or offers it no credentials.
+ * its own login to each, the egress it needs and the secrets its role may read (its own, no others).
+ * Throws when a store it uses is absent or the service has no login to it.
  */
 export function serviceWiring(svc: ServiceSettings, endpoints: DataEndpoints, secrets: ServiceSecretRefs): DataWiring {
     const uses = svc.uses ?? [];
-    const wiring: { env: Record<string, Input<string>>; secretKeys: SecretKey[]; egress: DataWiring["egress"]; storeArns: Input<string>[] } = {
+    const wiring: { env: Record<string, Input<string>>; secretKeys: SecretKey[]; egress: DataWiring["egress"]; storeArns: Input<string>[]; files: Record<string, string> } = {
         env: {},
+        files: {},
         secretKeys: [],
         egress: [],
         storeArns: [],
@@ -94,17 +104,16 @@ export function serviceWiring(svc: ServiceSettings, endpoints: DataEndpoints, se
         if (endpoint === undefined) {
             throw new Error(`Service ${svc.name}: it uses the ${store}, which this stack does not run`);
         }
-        const secretArn = secrets.storeSecretArns[store] ?? endpoint.sharedSecretArn;
+        const secretArn = secrets.storeSecretArns[store];
         if (secretArn === undefined) {
-            throw new Error(`Service ${svc.name}: the ${store} offers no credentials, shared or its own`);
+            throw new Error(`Service ${svc.name}: it has no login of its own to the ${store}`);
         }
         Object.assign(wiring.env, storeEnv(svc, store, endpoints));
         for (const [env, property] of Object.entries(STORE_SECRET_KEYS[store])) {
             wiring.secretKeys.push({ env, from: { secretArn, property } });
         }
-        if (store === "broker") {
-            const userinfo = `{{ .BROKER_USERNAME }}:{{ .BROKER_PASSWORD }}@`;
-            wiring.secretKeys.push({ env: BROKER_URL_WITH_CREDENTIALS, template: pulumi.output(endpoints.broker!.url).apply((url) => url.replace("://", `://${userinfo}`)) });
+        if (store === "database" && endpoints.database?.caBundle !== undefined) {
+            wiring.files[DATABASE_CA_FILE] = endpoints.database.caBundle;
         }
         wiring.egress.push(endpoint.egress);
         wiring.storeArns.push(secretArn);
@@ -118,5 +127,5 @@ export function serviceWiring(svc: ServiceSettings, endpoints: DataEndpoints, se
         wiring.secretKeys.push({ env: secretEnvName(name), from: { secretArn, property: APP_SECRET_PROPERTY } });
         appArns.push(secretArn);
     }
-    return { env: wiring.env, secretKeys: wiring.secretKeys, egress: wiring.egress, secretArns: [...appArns, ...wiring.storeArns] };
+    return { env: wiring.env, secretKeys: wiring.secretKeys, egress: wiring.egress, secretArns: [...appArns, ...wiring.storeArns], files: wiring.files };
 }

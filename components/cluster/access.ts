@@ -16,6 +16,13 @@ export interface AccessGrants {
     readonly deployRoleArn: string;
     /** Roles of people with cluster admin. */
     readonly adminRoleArns: readonly string[];
+    /**
+     * Roles that read every object, Secrets included, and change nothing: the preview and drift workflows'.
+     * A refresh reads each object and each Helm release, whose state Helm keeps in Secrets of the release's
+     * namespace; a preview's server-side dry-run patch needs `patch`, which Kubernetes authorizes like a real
+     * one, so the Kubernetes provider falls back to a client-side diff for these roles.
+     */
+    readonly readOnlyRoleArns: readonly string[];
     /** Teams with edit or view access to some namespaces. */
     readonly teams: ClusterSettings["teams"];
 }
@@ -33,6 +40,14 @@ export function accessEntries(grants: AccessGrants, policyArn: AccessPolicyArn):
     const entries: Record<string, eks.types.input.AccessEntryArgs> = { [DEPLOYER_ENTRY]: admin(grants.deployRoleArn) };
     for (const principalArn of grants.adminRoleArns) {
         entries[`admin-${principalArn.split("/").pop()}`] = admin(principalArn);
+    }
+    // AmazonEKSViewPolicy leaves Secrets out, and with them Helm's release records: AmazonEKSAdminViewPolicy reads both.
+    for (const principalArn of grants.readOnlyRoleArns) {
+        entries[`reader-${principalArn.split("/").pop()}`] = {
+            principalArn,
+            type: "STANDARD",
+            accessPolicies: { adminView: { policyArn: policyArn("AmazonEKSAdminViewPolicy"), accessScope: { type: "cluster" } } },
+        };
     }
     // AmazonEKSEditPolicy or AmazonEKSViewPolicy, scoped to the team's namespaces.
     for (const team of grants.teams) {

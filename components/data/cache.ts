@@ -1,11 +1,27 @@
 import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { rejectProblems } from "../../lib/validation";
-import { GeneratedSecret } from "../security/generatedSecret";
+import * as random from "@pulumi/random";
+import { DISABLED_DEFAULT_USER } from "./access";
 import { cacheProblems } from "./validation";
 import { finalSnapshotName } from "./snapshots";
 
 export const CACHE_PORT = 6379;
+
+/** An ElastiCache RBAC user of one service. */
+export interface CacheUserArgs {
+    /** Service the user belongs to: its logical name and user ID derive from it. Required. */
+    readonly service: string;
+    /** Name the service authenticates with. Required. */
+    readonly userName: string;
+    /** ACL access string, without passwords (e.g. `on ~orders:* &orders:* +@all -@dangerous`). Required. */
+    readonly accessString: string;
+    /** The user's password, from the service's own secret. Required. */
+    readonly password: pulumi.Input<string>;
+}
+
+/** ID of a user of the group: user IDs are unique per account and region, so the group's ID leads. */
+export const cacheUserId = (replicationGroupId: string, user: string): string => `${replicationGroupId}-${user}`;
 
 export interface CacheArgs {
     /** ElastiCache replication group ID, at most 40 characters. Changing it replaces the cache. Required. */
@@ -32,25 +48,25 @@ export interface CacheArgs {
     readonly replicasPerShard?: number;
     /** Days of daily snapshots; 0 turns them off. Defaults to 0. */
     readonly snapshotRetentionDays?: number;
-    /** Secrets Manager name for the auth token. Required. */
-    readonly authSecretName: string;
+    /**
+     * One ElastiCache user per service, with its access string and password; every other connection is
+     * refused (the group's `default` user is off). Required (may be empty).
+     */
+    readonly users: CacheUserArgs[];
     /** KMS key for encryption at rest. Required. */
     readonly storageKmsKeyArn: pulumi.Input<string>;
-    /** KMS key that encrypts the auth token secret. Required. */
-    readonly secretsKmsKeyArn: pulumi.Input<string>;
     /** KMS key that encrypts the slow-log group. Required. */
     readonly logsKmsKeyArn: pulumi.Input<string>;
     /** Days to keep the slow log. Required. */
     readonly logRetentionInDays: number;
-    /** Days a deleted secret can still be restored (0 deletes at once). Required. */
-    readonly secretRecoveryWindowInDays: number;
     /** Guards the replication group against deletion by Pulumi. Defaults to false. */
     readonly protect?: boolean;
 }
 
 /**
  * A Valkey (or Redis OSS) replication group in isolated subnets, encrypted at rest with the CMK and in
- * transit with TLS, protected by a generated auth token kept in Secrets Manager.
+ * transit with TLS, with role-based access control: one user per service, limited by its access string,
+ * in a user group whose `default` user is switched off.
  */
 export class Cache extends pulumi.ComponentResource {
     /** Primary endpoint, or the configuration endpoint in cluster mode. */
@@ -58,7 +74,8 @@ export class Cache extends pulumi.ComponentResource {
     /** Reader endpoint (replicas), or the configuration endpoint in cluster mode. */
     public readonly readerEndpoint: pulumi.Output<string>;
     public readonly port: number;
-    public readonly authSecretArn: pulumi.Output<string>;
+    /** The user group on the replication group. */
+    public readonly userGroupId: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
 
     constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -85,17 +102,29 @@ export class Cache extends pulumi.ComponentResource {
             { parent: this },
         );
         const subnetGroup = new aws.elasticache.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: "Isolated subnets" }, { parent: this });
-        const auth = new GeneratedSecret(
-            `${name}-auth`,
+        // ElastiCache requires a user named `default` in every group; this one is off and may do nothing.
+        const defaultUser = new aws.elasticache.User(
+            `${name}-default-user`,
             {
-                secretName: args.authSecretName,
-                description: `AUTH token of the ${engine} replication group ${args.replicationGroupId}`,
-                kmsKeyArn: args.secretsKmsKeyArn,
-                recoveryWindowInDays: args.secretRecoveryWindowInDays,
-                protect,
-                length: 64,
-                content: (token) => ({ authToken: token }),
+                userId: cacheUserId(args.replicationGroupId, "default-off"),
+                userName: DISABLED_DEFAULT_USER.userName,
+                accessString: DISABLED_DEFAULT_USER.accessString,
+                engine,
+                passwords: [new random.RandomPassword(`${name}-default-password`, { length: 32, special: false }, { parent: this }).result],
             },
+            { parent: this },
+        );
+        const users = args.users.map(
+            (u) =>
+                new aws.elasticache.User(
+                    `${name}-user-${u.service}`,
+                    { userId: cacheUserId(args.replicationGroupId, u.service), userName: u.userName, accessString: u.accessString, engine, passwords: [pulumi.secret(u.password)] },
+                    { parent: this },
+                ),
+        );
+        const userGroup = new aws.elasticache.UserGroup(
+            `${name}-users`,
+            { userGroupId: `${args.replicationGroupId}-users`, engine, userIds: [defaultUser.userId, ...users.map((u) => u.userId)] },
             { parent: this },
         );
         const slowLog = new aws.cloudwatch.LogGroup(
@@ -125,8 +154,7 @@ export class Cache extends pulumi.ComponentResource {
                 kmsKeyId: args.storageKmsKeyArn,
                 transitEncryptionEnabled: true,
                 transitEncryptionMode: "required",
-                authToken: auth.value,
-                authTokenUpdateStrategy: "ROTATE",
+                userGroupIds: [userGroup.userGroupId],
                 snapshotRetentionLimit: snapshotRetentionDays,
                 finalSnapshotIdentifier: snapshotRetentionDays > 0 ? finalSnapshotName(name, args.replicationGroupId, this) : undefined,
                 autoMinorVersionUpgrade: true,
@@ -141,8 +169,8 @@ export class Cache extends pulumi.ComponentResource {
         this.endpoint = clusterMode ? group.configurationEndpointAddress : group.primaryEndpointAddress;
         this.readerEndpoint = clusterMode ? group.configurationEndpointAddress : group.readerEndpointAddress;
         this.port = CACHE_PORT;
-        this.authSecretArn = auth.arn;
+        this.userGroupId = userGroup.userGroupId;
         this.securityGroupId = sg.id;
-        this.registerOutputs({ endpoint: this.endpoint, authSecretArn: this.authSecretArn });
+        this.registerOutputs({ endpoint: this.endpoint, userGroupId: this.userGroupId });
     }
 }

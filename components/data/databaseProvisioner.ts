@@ -9,6 +9,7 @@ import {
     MASTER_SECRET,
     PROVISIONER_ACCOUNT,
     PROVISIONER_NAMESPACE,
+    databaseCaConfigMap,
     exporterDeployment,
     exporterDisruptionBudget,
     exporterMonitor,
@@ -20,17 +21,23 @@ import {
     provisionerSecret,
     provisionerSecretStore,
     serviceCredentials,
+    versioned,
 } from "./provisionerManifests";
 
 export interface DatabaseProvisionerArgs {
-    /** Services that get a role and database, with the Secrets Manager secret of each one's credentials. Required. */
-    readonly services: { readonly name: string; readonly secretArn: pulumi.Input<string> }[];
+    /**
+     * Services that get a role and database, with the Secrets Manager secret of each one's credentials and
+     * the version of its value (a new version re-runs the service's Job). Required.
+     */
+    readonly services: { readonly name: string; readonly secretArn: pulumi.Input<string>; readonly secretVersion: pulumi.Input<string> }[];
     /** Host of the primary. Required. */
     readonly host: pulumi.Input<string>;
     /** Required. */
     readonly port: pulumi.Input<number>;
     /** Database the master user connects to. Required. */
     readonly adminDatabase: pulumi.Input<string>;
+    /** PEM of the CAs of the server's certificate: jobs and exporters verify the host name against it. Defaults to none (`require`). */
+    readonly caBundle?: string;
     /** ARN of the RDS-managed master secret. Required. */
     readonly masterSecretArn: pulumi.Input<string>;
     /** ARN of the KMS key that encrypts the secrets read here. Required. */
@@ -70,7 +77,7 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
     constructor(name: string, args: DatabaseProvisionerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:data:DatabaseProvisioner", name, {}, opts);
         const k8sOpts = (...dependsOn: pulumi.Resource[]) => ({ parent: this, provider: args.provider, dependsOn });
-        const db: AdminConnection = { host: args.host, port: args.port, adminDatabase: args.adminDatabase };
+        const db: AdminConnection = { host: args.host, port: args.port, adminDatabase: args.adminDatabase, caBundle: args.caBundle };
 
         // The namespace holds ExternalSecrets: it is deleted before External Secrets is.
         const ns = new k8s.core.v1.Namespace(`${name}-namespace`, provisionerNamespace(), k8sOpts(args.externalSecrets));
@@ -95,21 +102,23 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
         );
         const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, provisionerAccount(role.roleArn), k8sOpts(ns));
         const store = new k8s.apiextensions.CustomResource(`${name}-secret-store`, provisionerSecretStore(args.region), k8sOpts(ns, sa, args.externalSecrets));
-        const login = (suffix: string, target: string, secretArn: pulumi.Input<string>, user: string, password: string) =>
+        const login = (suffix: string, target: pulumi.Input<string>, secretArn: pulumi.Input<string>, user: string, password: string, versionId?: pulumi.Input<string>) =>
             new k8s.apiextensions.CustomResource(
                 `${name}-${suffix}`,
                 provisionerSecret(target, [
-                    { secretKey: user, key: secretArn, property: "username" },
-                    { secretKey: password, key: secretArn, property: "password" },
+                    { secretKey: user, key: secretArn, property: "username", versionId },
+                    { secretKey: password, key: secretArn, property: "password", versionId },
                 ]),
                 k8sOpts(ns, store, args.externalSecrets),
             );
         const master = login("master-credentials", MASTER_SECRET, args.masterSecretArn, "PGUSER", "PGPASSWORD");
+        const ca = args.caBundle === undefined ? [] : [new k8s.core.v1.ConfigMap(`${name}-database-ca`, databaseCaConfigMap(args.caBundle), k8sOpts(ns))];
 
         this.jobs = {};
         for (const service of args.services) {
-            const credentials = login(`${service.name}-credentials`, serviceCredentials(service.name), service.secretArn, "SERVICE_USERNAME", "SERVICE_PASSWORD");
-            this.jobs[service.name] = new k8s.batch.v1.Job(`${name}-${service.name}`, provisionJob(service.name, db), k8sOpts(ns, master, credentials));
+            const target = versioned(service.secretVersion, (v) => serviceCredentials(service.name, v));
+            const credentials = login(`${service.name}-credentials`, target, service.secretArn, "SERVICE_USERNAME", "SERVICE_PASSWORD", service.secretVersion);
+            this.jobs[service.name] = new k8s.batch.v1.Job(`${name}-${service.name}`, provisionJob(service.name, db, service.secretVersion), k8sOpts(ns, master, credentials, ...ca));
         }
         if (args.prometheus && args.prometheusPods) {
             const pods = args.prometheusPods;
@@ -121,7 +130,7 @@ export class DatabaseProvisioner extends pulumi.ComponentResource {
             for (const service of args.services) {
                 // Each exporter waits for its database to exist; Prometheus's release brings the ServiceMonitor CRD.
                 const exporter = `${name}-${service.name}-exporter`;
-                const deployment = new k8s.apps.v1.Deployment(exporter, exporterDeployment(service.name, db, args.exporterReplicas ?? 1), k8sOpts(this.jobs[service.name]));
+                const deployment = new k8s.apps.v1.Deployment(exporter, exporterDeployment(service.name, db, args.exporterReplicas ?? 1, service.secretVersion), k8sOpts(this.jobs[service.name]));
                 new k8s.policy.v1.PodDisruptionBudget(exporter, exporterDisruptionBudget(service.name), k8sOpts(deployment));
                 const svc = new k8s.core.v1.Service(exporter, exporterService(service.name), k8sOpts(deployment));
                 new k8s.apiextensions.CustomResource(`${exporter}-monitor`, exporterMonitor(service.name), k8sOpts(svc, args.prometheus));

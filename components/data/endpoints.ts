@@ -5,6 +5,8 @@ import { toSubnets } from "../../lib/kubernetesSpecs";
 import { AMQPS_PORT, Broker } from "./broker";
 import { CACHE_PORT, Cache } from "./cache";
 import { Database, POSTGRES_PORT } from "./database";
+import { rdsCaBundle } from "./rdsCa";
+import { APPLICATION_VHOST } from "./access";
 
 /**
  * What the data layer hands to the services: one typed description of every store, whatever runs it.
@@ -17,6 +19,11 @@ export const DATA_STORES = ["database", "cache", "broker"] as const;
 export type DataStore = (typeof DATA_STORES)[number];
 
 type Input<T> = pulumi.Input<T>;
+
+/** Where clients find the stores' files (CA bundles): a read-only directory of every pod that uses them. */
+export const DATA_FILES_DIR = "/etc/platform";
+/** File name of the database's CA bundle under {@link DATA_FILES_DIR}. */
+export const DATABASE_CA_FILE = "database-ca.pem";
 type EgressRule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;
 
 /** What every store tells a service, besides where it is. */
@@ -25,11 +32,6 @@ export interface StoreEndpoint {
     readonly tls: boolean;
     /** The egress a service's network policy opens to reach the store. Required. */
     readonly egress: EgressRule;
-    /**
-     * Secrets Manager ARN of credentials every service of the store shares. Defaults to none: each service
-     * then reads credentials of its own (see `ServiceSecretRefs.storeSecretArns`).
-     */
-    readonly sharedSecretArn?: Input<string>;
 }
 
 export interface DatabaseEndpoint extends StoreEndpoint {
@@ -39,6 +41,11 @@ export interface DatabaseEndpoint extends StoreEndpoint {
     readonly readerHost: Input<string>;
     /** Required. */
     readonly port: Input<number>;
+    /**
+     * PEM of the certificate authorities that sign the server's certificate: clients then verify the host
+     * name (`verify-full`) against it. Defaults to none (TLS without verification, `require`).
+     */
+    readonly caBundle?: string;
 }
 
 export interface CacheEndpoint extends StoreEndpoint {
@@ -49,8 +56,10 @@ export interface CacheEndpoint extends StoreEndpoint {
 }
 
 export interface BrokerEndpoint extends StoreEndpoint {
-    /** AMQP URL without credentials, e.g. `amqps://b-1234.mq.us-east-1.amazonaws.com:5671`. Required. */
+    /** AMQP URL without credentials or vhost, e.g. `amqps://b-1234.mq.us-east-1.amazonaws.com:5671`. Required. */
     readonly url: Input<string>;
+    /** The vhost every service's user is permitted on. Required. */
+    readonly vhost: string;
 }
 
 /** The stores of a stack; a store the stack does not run is absent. */
@@ -65,16 +74,16 @@ export interface DataEndpoints {
 
 /**
  * The endpoints of the AWS stores: RDS and ElastiCache in the isolated subnets, Amazon MQ in the private
- * ones, all over TLS. The cache's auth token and the broker's credentials are shared by every service;
- * database credentials are per service.
+ * ones, all over TLS; database clients verify the server against the RDS roots of the stack's region.
  */
 export function awsDataEndpoints(
     stores: {
         readonly database?: Pick<Database, "address" | "readerAddress" | "port">;
-        readonly cache?: Pick<Cache, "endpoint" | "authSecretArn">;
-        readonly broker?: Pick<Broker, "amqpsEndpoint" | "credentialsSecretArn">;
+        readonly cache?: Pick<Cache, "endpoint">;
+        readonly broker?: Pick<Broker, "amqpsEndpoint">;
     },
     subnets: Pick<SubnetLayout, "private" | "isolated">,
+    region: string,
 ): DataEndpoints {
     const { database, cache, broker } = stores;
     return {
@@ -83,6 +92,7 @@ export function awsDataEndpoints(
             readerHost: database.readerAddress,
             port: database.port,
             tls: true,
+            caBundle: rdsCaBundle(region),
             egress: toSubnets(subnets.isolated, POSTGRES_PORT),
         },
         cache: cache && {
@@ -90,13 +100,12 @@ export function awsDataEndpoints(
             port: CACHE_PORT,
             tls: true,
             egress: toSubnets(subnets.isolated, CACHE_PORT),
-            sharedSecretArn: cache.authSecretArn,
         },
         broker: broker && {
             url: broker.amqpsEndpoint,
             tls: true,
+            vhost: APPLICATION_VHOST,
             egress: toSubnets(subnets.private, AMQPS_PORT),
-            sharedSecretArn: broker.credentialsSecretArn,
         },
     };
 }

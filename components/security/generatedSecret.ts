@@ -35,6 +35,8 @@ export interface GeneratedSecretArgs {
 export class GeneratedSecret extends pulumi.ComponentResource {
     public readonly arn: pulumi.Output<string>;
     public readonly name: pulumi.Output<string>;
+    /** Secrets Manager's ID of the value Pulumi wrote; a new value (a rotation) gets a new one. */
+    public readonly versionId: pulumi.Output<string>;
     /** The generated value, marked secret. Pass it only to inputs that need it (an auth token, a user). */
     public readonly value: pulumi.Output<string>;
 
@@ -55,7 +57,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
             },
             { parent: this, protect },
         );
-        new aws.secretsmanager.SecretVersion(
+        const version = new aws.secretsmanager.SecretVersion(
             `${name}-version`,
             {
                 secretId: secret.id,
@@ -66,6 +68,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
 
         this.arn = secret.arn;
         this.name = secret.name;
+        this.versionId = version.versionId;
         this.value = pulumi.secret(generated.result);
         this.registerOutputs({ arn: this.arn, name: this.name });
     }

@@ -22,9 +22,10 @@ export function defaultLevel(environment: Environment): EnforcementLevel {
 
 /**
  * Rules whose remedy is production-sized spend: staging runs them as advisories. A RabbitMQ cluster costs
- * three large brokers; two replicas of everything doubles a stack meant to be small.
+ * three large brokers; two replicas of everything doubles a stack meant to be small; on-demand nodes cost
+ * about three times spot ones.
  */
-export const STAGING_ADVISORY: ReadonlySet<string> = new Set(["mq-cluster-deployment", "k8s-autoscaler-min-replicas", "k8s-deployment-scales"]);
+export const STAGING_ADVISORY: ReadonlySet<string> = new Set(["mq-cluster-deployment", "k8s-autoscaler-min-replicas", "k8s-deployment-scales", "compute-on-demand"]);
 
 /** The level a policy is enforced at by default in an environment. */
 export function levelFor(environment: Environment, policy: string): EnforcementLevel {

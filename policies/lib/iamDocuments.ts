@@ -120,3 +120,84 @@ export function irsaTrustProblems(statements: readonly Props[]): string[] {
     });
     return problems;
 }
+
+const POD_IDENTITY = "pods.eks.amazonaws.com";
+const POD_IDENTITY_ACTIONS = ["sts:AssumeRole", "sts:TagSession"];
+/** Condition keys a Pod Identity trust pins with StringEquals, each with what it binds the role to. */
+const POD_IDENTITY_PINS: Readonly<Record<string, string>> = {
+    "aws:SourceAccount": "the account",
+    "aws:RequestTag/kubernetes-namespace": "the namespace",
+    "aws:RequestTag/kubernetes-service-account": "the service account",
+};
+const CLUSTER_PINS = ["aws:RequestTag/eks-cluster-arn", "aws:RequestTag/eks-cluster-name", "aws:SourceArn"];
+
+/** Principals a trust statement names, as `kind:value` (`Service:pods.eks.amazonaws.com`, `AWS:*`). */
+function principals(s: Props): string[] {
+    const p = s.Principal;
+    if (typeof p === "string") {
+        return [`AWS:${p}`];
+    }
+    return Object.entries(record(p)).flatMap(([kind, value]) => strings(value).map((v) => `${kind}:${v}`));
+}
+
+/** True for a trust policy that lets EKS Pod Identity assume the role. */
+export function isPodIdentityTrust(statements: readonly Props[]): boolean {
+    return statements.some((s) => s.Effect === "Allow" && principals(s).includes(`Service:${POD_IDENTITY}`));
+}
+
+/**
+ * Why a Pod Identity role could be assumed by more than the one service account it serves: every Allow
+ * statement names EKS Auth alone, with sts:AssumeRole and sts:TagSession only, and pins with StringEquals the
+ * account, the cluster (its ARN or name tag), the namespace and the service account. Empty when it is pinned.
+ */
+export function podIdentityTrustProblems(statements: readonly Props[]): string[] {
+    const problems: string[] = [];
+    statements.forEach((s, i) => {
+        if (s.Effect !== "Allow") {
+            return;
+        }
+        const others = principals(s).filter((p) => p !== `Service:${POD_IDENTITY}`);
+        if (others.length > 0) {
+            problems.push(`${label(s, i)} also trusts ${others.join(", ")}; a Pod Identity role trusts ${POD_IDENTITY} alone`);
+        }
+        const actions = strings(s.Action);
+        const extra = actions.filter((a) => !POD_IDENTITY_ACTIONS.includes(a));
+        if (extra.length > 0 || POD_IDENTITY_ACTIONS.some((a) => !actions.includes(a))) {
+            problems.push(`${label(s, i)} allows ${actions.join(", ") || "nothing"}; allow exactly ${POD_IDENTITY_ACTIONS.join(" and ")}`);
+        }
+        const equals = record(record(s.Condition).StringEquals);
+        const pinned = (key: string) => Object.keys(equals).some((k) => k.toLowerCase() === key.toLowerCase() && strings(equals[k]).length === 1);
+        for (const [key, what] of Object.entries(POD_IDENTITY_PINS)) {
+            if (!pinned(key)) {
+                problems.push(`${label(s, i)} does not pin ${what} (${key}) with StringEquals to one value`);
+            }
+        }
+        if (!CLUSTER_PINS.some((key) => pinned(key) || Object.keys(record(record(s.Condition).ArnEquals)).includes(key))) {
+            problems.push(`${label(s, i)} does not pin the cluster (aws:RequestTag/eks-cluster-arn or eks-cluster-name); any cluster of the account could use the role`);
+        }
+    });
+    return problems;
+}
+
+/** Whether the IAM wildcard pattern (`*` any run of characters, `?` one) matches the value. */
+export function wildcardMatches(pattern: string, value: string, ignoreCase = false): boolean {
+    const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    return new RegExp(`^${source}$`, ignoreCase ? "is" : "s").test(value);
+}
+
+const READ_SECRET = "secretsmanager:GetSecretValue";
+
+/**
+ * What the statements let a principal read from Secrets Manager: the `Resource` patterns of every Allow whose
+ * actions cover `secretsmanager:GetSecretValue`, and whether one of them uses `NotResource` (which reads
+ * every secret it does not list) or `NotAction`.
+ */
+export function secretReads(statements: readonly Props[]): { readonly resources: string[]; readonly unbounded: boolean } {
+    const reading = statements.filter(
+        (s) => s.Effect === "Allow" && (s.NotAction !== undefined || strings(s.Action).some((a) => wildcardMatches(a, READ_SECRET, true))),
+    );
+    return {
+        resources: reading.flatMap((s) => strings(s.Resource)),
+        unbounded: reading.some((s) => s.NotResource !== undefined || (s.NotAction !== undefined && !strings(s.NotAction).some((a) => wildcardMatches(a, READ_SECRET, true)))),
+    };
+}

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { randomPassword } from "./support/processes";
 import { PostgresServer, startPostgres } from "./support/postgres";
 import { runProvisionJob, serviceLogin } from "./support/provisionJob";
-import { databaseIdentifier } from "./support/program";
+import { checkServiceStoreNames, databaseIdentifier, SERVICE_ROLE_MARKER } from "./support/program";
 
 /** Everything the provisioning may change, as the superuser sees it, minus the salted password verifiers. */
 function stateQuery(names: readonly string[]): string {
@@ -73,5 +73,52 @@ describe("integration: database provisioning against the RDS-like server", funct
         assert.equal(await server.query(login("orders"), "SELECT current_user", { database: "orders" }), "orders");
         const refused = await server.psql(old, "SELECT 1", { database: "orders" });
         assert.match(refused.stderr, /password authentication failed for user "orders"/);
+    });
+
+    it("leaves PUBLIC nothing on any database a service could reach: its own, the initial one, postgres, template1", async function () {
+        const open = await server.inspect(
+            "SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE datallowconn AND (datacl IS NULL OR EXISTS (SELECT FROM aclexplode(datacl) a WHERE a.grantee = 0))",
+        );
+        assert.equal(open, "");
+        for (const database of [server.databaseName, "postgres", "template1", databaseIdentifier("nightly-report")]) {
+            const result = await server.psql(login("orders"), "CREATE TEMP TABLE t (id int)", { database });
+            assert.match(result.stderr, new RegExp(`permission denied for database "${database}"`), database);
+        }
+    });
+
+    it("refuses, before anything reaches the database, every service name that is a role or database the instance has", async function () {
+        const names = ["platform-admin", "platform", "postgres", "template1", "rds-iam", "rds-superuser", "rdsadmin", "pg-stats"];
+        const settings = { database: { masterUsername: server.master.user, databaseName: server.databaseName }, services: names.map((name) => ({ name, kind: "worker", image: "x:1" })) };
+        const refused = checkServiceStoreNames(settings as never).map((issue) => issue.value);
+        assert.deepEqual(refused, names);
+    });
+
+    it("and, should one get past validation, the script refuses to touch a role or database it did not create", async function () {
+        const all = ["platform_admin", "platform", "postgres", "template1", "rds_iam", "rds_superuser", "rdsadmin", "pg_stats"];
+        const before = await server.inspect(stateQuery(all));
+        const stolen = randomPassword();
+        for (const name of ["platform-admin", "platform", "postgres", "template1", "rds-iam", "rds-superuser", "rdsadmin", "pg-stats"]) {
+            const run = await runProvisionJob(server, name, stolen);
+            assert.notEqual(run.code, 0, `${name} was provisioned`);
+            assert.match(run.stderr, /refusing to (alter|adopt)|reserved/, `${name}: ${run.stderr}`);
+        }
+        assert.equal(await server.inspect(stateQuery(all)), before);
+        assert.equal(await server.query(server.master, "SELECT current_user"), server.master.user, "the master keeps its password");
+        const asMaster = await server.psql({ user: server.master.user, password: stolen }, "SELECT 1");
+        assert.match(asMaster.stderr, /password authentication failed/);
+    });
+
+    it("sends a SCRAM verifier, never the password: not in the log of any run, nor of a statement that fails", async function () {
+        // A role the provisioner made, later made a superuser by someone else: the master may no longer alter it.
+        const password = randomPassword();
+        await server.inspect(`CREATE ROLE hijacked LOGIN SUPERUSER; COMMENT ON ROLE hijacked IS '${SERVICE_ROLE_MARKER}';`);
+        const run = await runProvisionJob(server, "hijacked", password);
+        assert.notEqual(run.code, 0);
+        assert.match(run.stderr, /must be superuser|permission denied/);
+        const log = server.log();
+        assert.match(log, /STATEMENT:\s+ALTER USER hijacked PASSWORD 'SCRAM-SHA-256\$4096:/, "the failed statement is logged, with the verifier");
+        for (const secret of [password, ...passwords.values()]) {
+            assert.ok(!log.includes(secret), "no service password is in the server log");
+        }
     });
 });

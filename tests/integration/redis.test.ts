@@ -1,18 +1,6 @@
 import { strict as assert } from "assert";
 import { aclRules, RedisServer, startRedis } from "./support/redis";
-import { RedisConnection, RedisReplyError } from "./support/resp";
-
-async function replyError(call: Promise<unknown>): Promise<string> {
-    try {
-        await call;
-    } catch (error) {
-        if (error instanceof RedisReplyError) {
-            return error.code;
-        }
-        throw error;
-    }
-    return "no error";
-}
+import { RedisConnection, replyError } from "./support/resp";
 
 // What the cache tests rely on: users and access strings behave as ElastiCache RBAC applies them.
 describe("integration: the Redis server with ElastiCache-style users", function () {

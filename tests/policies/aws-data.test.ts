@@ -1,13 +1,32 @@
 import { PlatformPolicy } from "../../policies/lib/rule";
 import { UNKNOWN } from "../../policies/lib/values";
 import { AWS_DATA_POLICIES } from "../../policies/rules/awsData";
-import { AWS_SECURITY_POLICIES } from "../../policies/rules/awsSecurity";
+import { AWS_SECURITY_POLICIES, serviceReadsOwnSecrets } from "../../policies/rules/awsSecurity";
 import { RuleCase, resource } from "../../policies/testing";
 import { describeRuleCases } from "./ruleCases";
 
 const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1f0c5a3e-0000-4000-8000-000000000001";
 const ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/AE9A20934E3C794E68FB5EA4A0357BC6";
 const OIDC_ARN = `arn:aws:iam::123456789012:oidc-provider/${ISSUER}`;
+
+/** A Pod Identity trust's conditions as the platform writes them, with some keys dropped (undefined) or changed. */
+const podPins = (change: Record<string, string | undefined> = {}) => {
+    const all: Record<string, string | undefined> = {
+        "aws:SourceAccount": "123456789012",
+        "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:us-east-1:123456789012:cluster/platform-prod",
+        "aws:RequestTag/kubernetes-namespace": "kube-system",
+        "aws:RequestTag/kubernetes-service-account": "karpenter",
+        ...change,
+    };
+    return { StringEquals: Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Record<string, string> };
+};
+const podStatement = (condition: Record<string, Record<string, string>>) => ({
+    Effect: "Allow",
+    Action: ["sts:AssumeRole", "sts:TagSession"],
+    Principal: { Service: "pods.eks.amazonaws.com" },
+    Condition: condition,
+});
+const podRole = (condition: Record<string, Record<string, string>> = podPins()) => resource("aws:iam/role:Role", { assumeRolePolicy: document(podStatement(condition)) });
 
 /** A primary PostgreSQL instance as the prod stack declares it, overridden per case. */
 const db = (inputs: Record<string, unknown> = {}) =>
@@ -171,8 +190,22 @@ const CASES: Record<string, RuleCase[]> = {
             violation: /not system:serviceaccount:<namespace>:<name>/,
         },
     ],
+    "iam-pod-identity-trust-pinned": [
+        { title: "the platform's trust: EKS Auth, this account, cluster, namespace and service account", resources: [podRole()] },
+        { title: "an IRSA role (judged by iam-irsa-trust-pinned)", resources: [resource("aws:iam/role:Role", { assumeRolePolicy: irsaTrust(pinned) })] },
+        { title: "no conditions: any association in the account could name the role", resources: [podRole({})], violation: /does not pin the service account/ },
+        { title: "no cluster pinned", resources: [podRole(podPins({ "aws:RequestTag/eks-cluster-arn": undefined }))], violation: /does not pin the cluster/ },
+        {
+            title: "another principal beside EKS Auth",
+            resources: [resource("aws:iam/role:Role", { assumeRolePolicy: document({ ...podStatement(podPins()), Principal: { Service: "pods.eks.amazonaws.com", AWS: "arn:aws:iam::123456789012:root" } }) })],
+            violation: /also trusts AWS:arn:aws:iam::123456789012:root/,
+        },
+        { title: "AssumeRole without TagSession", resources: [resource("aws:iam/role:Role", { assumeRolePolicy: document({ ...podStatement(podPins()), Action: "sts:AssumeRole" }) })], violation: /allow exactly sts:AssumeRole and sts:TagSession/ },
+        { title: "a namespace matched by a pattern", resources: [podRole({ StringEquals: podPins({ "aws:RequestTag/kubernetes-namespace": undefined }).StringEquals, StringLike: { "aws:RequestTag/kubernetes-namespace": "*" } })], violation: /does not pin the namespace/ },
+    ],
 };
 
-const POLICIES: readonly PlatformPolicy[] = [...AWS_DATA_POLICIES, ...AWS_SECURITY_POLICIES];
+// The secrets-access rule relates resources across a stack; its cases are in secrets-access.test.ts.
+const POLICIES: readonly PlatformPolicy[] = [...AWS_DATA_POLICIES, ...AWS_SECURITY_POLICIES.filter((p) => p !== serviceReadsOwnSecrets)];
 
 describeRuleCases("policies: AWS data store, key, secret and IAM rules", POLICIES, CASES);

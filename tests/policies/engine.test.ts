@@ -11,6 +11,7 @@ import { AWS_DATA_POLICIES, rdsBackupRetention, rdsNotPublic } from "../../polic
 import { AWS_NETWORK_POLICIES } from "../../policies/rules/awsNetwork";
 import { AWS_SECURITY_POLICIES } from "../../policies/rules/awsSecurity";
 import { CI_POLICIES } from "../../policies/rules/ci";
+import { COMPUTE_POLICIES } from "../../policies/rules/compute";
 import { EKS_POLICIES, endpointPrivate } from "../../policies/rules/eks";
 import { HYGIENE_POLICIES } from "../../policies/rules/hygiene";
 import { KUBERNETES_POLICIES } from "../../policies/rules/kubernetes";
@@ -96,6 +97,7 @@ describe("policies: the pack", () => {
         const covered: readonly PlatformPolicy[] = [
             ...AWS_NETWORK_POLICIES,
             ...EKS_POLICIES,
+            ...COMPUTE_POLICIES,
             ...AWS_DATA_POLICIES,
             ...AWS_SECURITY_POLICIES,
             ...CI_POLICIES,

@@ -12,6 +12,7 @@ const AS_OF = { "eks-supported-version": { asOf: KUBERNETES_VERSIONS_AS_OF } };
  * of a development stack, each explained in policies/README.md ("Dev advisories").
  */
 const DEV_ADVISORIES = [
+    "compute-on-demand",
     "elasticache-automatic-failover",
     "elasticache-backups",
     "k8s-autoscaler-min-replicas",

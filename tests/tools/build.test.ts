@@ -74,6 +74,25 @@ describe("build: bin/ kept in step with the sources", () => {
         assert.deepEqual(build.ensureBuilt(root), []);
     });
 
+    it("copies the files the program reads beside its modules, and copies them again when they change", function () {
+        this.timeout(60_000);
+        const tsconfig = { compilerOptions: { target: "ES2022", module: "commonjs", rootDir: ".", outDir: "bin", isolatedModules: true }, include: ["src/**/*.ts"] };
+        const then = Date.now() - 2 * HOUR;
+        files(root, { "tsconfig.json": JSON.stringify(tsconfig), "src/a.ts": "export const a = 1;\n", "src/certs/ca.pem": "one\n" }, then);
+        const copy = path.join(root, "bin/src/certs/ca.pem");
+        assert.deepEqual(build.ensureBuilt(root), ["src/a.ts", "src/certs/ca.pem"].map((f) => path.normalize(f)));
+        assert.equal(fs.readFileSync(copy, "utf8"), "one\n");
+        files(root, { "src/certs/ca.pem": "two\n" }, Date.now() + 1000);
+        assert.deepEqual(build.ensureBuilt(root), [path.normalize("src/certs/ca.pem")]);
+        assert.equal(fs.readFileSync(copy, "utf8"), "two\n");
+        fs.rmSync(copy);
+        assert.deepEqual(build.ensureBuilt(root), [path.normalize("src/certs/ca.pem")], "a copy missing from bin/ is made again");
+        assert.equal(fs.readFileSync(copy, "utf8"), "two\n");
+        fs.rmSync(path.join(root, "bin"), { recursive: true });
+        assert.equal(build.build(root), 0);
+        assert.equal(fs.readFileSync(copy, "utf8"), "two\n");
+    });
+
     it("leaves no file compiled on the side that the next tsc build would take as up to date", function () {
         this.timeout(60_000);
         const tsconfig = { compilerOptions: { target: "ES2022", module: "commonjs", rootDir: ".", outDir: "bin", isolatedModules: true, incremental: true, tsBuildInfoFile: "bin/.tsbuildinfo" }, include: ["src/**/*.ts"] };

@@ -28,8 +28,8 @@ import {
 
 const SCRIPTS = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
 
-/** Node.js 24 is an LTS line until 2028-04-30 (https://github.com/nodejs/Release, schedule). */
-const NODE_LTS = 24;
+/** Node.js 26 is the active LTS line from 2026-10-28, supported until 2029-04-30 (https://github.com/nodejs/Release, schedule). */
+const NODE_LTS = 26;
 
 /** What a job's `needs` would give it when every stack has a runner: enough to evaluate its runs-on. */
 function scopeFor(job: Job): ReturnType<typeof scopeOf> {

@@ -1,7 +1,8 @@
 import type { ProgramRun, RecordedResource } from "../../offline/run";
 import { PRICES_AS_OF, PRICE_REGION } from "./prices";
 import { Line, PRICERS, PricingContext, UNPRICED_TYPES, loadBalancerLines } from "./pricers";
-import { INGRESS_TYPE, albIngresses, annotationOf } from "./ingress";
+import { INGRESS_CLASS_TYPE, INGRESS_TYPE, albIngresses, annotationOf, ingressClassOf } from "./ingress";
+import { NODE_POOL_PRICERS } from "./nodePools";
 import { RunIndex, chartName, indexRun, stringAt, topLevelOf } from "./resources";
 
 const HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
@@ -51,7 +52,7 @@ const GROUP_ANNOTATION = "alb.ingress.kubernetes.io/group.name";
 /**
  * The stack's Ingresses share one ALB (one ingress group), so any number of them is priced once. The line
  * belongs to the component that installs the AWS Load Balancer Controller, which creates and owns the ALB,
- * or else to the component of the first Ingress.
+ * or else to the component that declares their IngressClass (EKS Auto Mode's), or else to the first Ingress's.
  */
 function sharedAlb(index: RunIndex, warn: (m: string) => void): CostItem[] {
     const ingresses = albIngresses(index.run);
@@ -62,7 +63,11 @@ function sharedAlb(index: RunIndex, warn: (m: string) => void): CostItem[] {
     if (groups.size > 1) {
         warn(`ALB ingresses name ${groups.size} ingress groups; each group gets its own ALB, but one is priced`);
     }
-    const controller = index.run.resources.find((r) => r.type === HELM_RELEASE_TYPE && chartName(r) === "aws-load-balancer-controller");
+    // Under EKS Auto Mode no chart installs the controller: the IngressClass the program declares for it stands in.
+    const classes = new Set(ingresses.map((r) => ingressClassOf(r)));
+    const controller =
+        index.run.resources.find((r) => r.type === HELM_RELEASE_TYPE && chartName(r) === "aws-load-balancer-controller") ??
+        index.run.resources.find((r) => r.type === INGRESS_CLASS_TYPE && classes.has(stringAt(r, "metadata.name")));
     const [line] = loadBalancerLines("application");
     return [
         {
@@ -103,7 +108,7 @@ export function estimateCost(run: ProgramRun, options: CostOptions = {}): CostEs
     const ctx: PricingContext = { index, warn: (m) => warnings.push(m) };
     const items: CostItem[] = [];
     for (const r of run.resources) {
-        const pricer = PRICERS[r.type];
+        const pricer = PRICERS[r.type] ?? NODE_POOL_PRICERS[r.type];
         if (pricer !== undefined) {
             items.push(...pricer(r, ctx).map((line) => toItem(index, r, line)));
         } else if (UNPRICED_TYPES.includes(r.type)) {

@@ -45,6 +45,18 @@ export const DURATIONS = {
         'AWS ("≤ 9 min average", 2021); terraform-aws-eks PR #3218 (10m6s); aws/containers-roadmap #1227 (13–16 min in some regions)',
     ),
     eksNodeGroup: d(60, 150, 240, `${APPLY_LOGS} (~2–3 min, 1–4)`),
+    /**
+     * A Karpenter or Auto Mode NodePool's first node: the instance launched and joined once pods are pending.
+     * Pulumi does not wait on a NodePool, but the first release placed on it waits for its node, so the time
+     * is counted on the pool.
+     */
+    nodePoolFirstNode: d(
+        45,
+        90,
+        300,
+        "tessl.io Karpenter handbook (provisioning ~30–45 s); news.ycombinator.com item 44053826 (~5 min from pending pod to running pod on a new Karpenter node)",
+        true,
+    ),
     eksAddon: d(25, 40, 55, `${APPLY_LOGS}; terraform-aws-eks #1801 (25–55 s)`),
     rdsSingleAz: d(300, 450, 600, "hashicorp/terraform #498; apply logs (5–10 min)"),
     rdsMultiAz: d(900, 1050, 1200, "hashicorp/terraform #498 (15–20 min)"),
@@ -61,6 +73,31 @@ export const DURATIONS = {
     helmOther: d(15, 60, 300, "assumption: a chart of a few Deployments", true),
     /** Pulumi waits for a rollout to become ready: image pull and readiness probes. */
     kubernetesWorkload: d(10, 30, 120, "assumption: one rollout with a small image", true),
+} as const;
+
+/**
+ * How long changing an existing resource takes, where it differs from creating one. In-place updates are
+ * rarely timed in public, so these are estimates.
+ */
+export const UPDATE_DURATIONS = {
+    /** One minor version up. */
+    eksControlPlaneUpgrade: d(
+        1260,
+        1800,
+        3600,
+        'terraform-aws-eks #326 ("Modifications complete after 21m38s", 1.10 → 1.11); eksctl #3309 ("30 minute upgrades"), #3310 (eksctl\'s timeout raised to 65 min: "the average/expected time taken in 60 mins" for 1.19)',
+        true,
+    ),
+    /** A managed add-on moving to another version: taken as long as creating it. */
+    eksAddonUpdate: d(25, 40, 55, `${APPLY_LOGS}; terraform-aws-eks #1801 (25–55 s to create; updates assumed alike)`, true),
+    /**
+     * One batch of a managed node group's rolling update: new nodes launched (as a node group's creation), then
+     * the old ones cordoned and drained. EKS gives up draining a node after 15 minutes (EKS user guide,
+     * managed-node-update-behavior: PodEvictionFailure), which bounds the batch.
+     */
+    nodeGroupBatch: d(90, 270, 1140, "EKS user guide, managed-node-update-behavior (scale up, then drain; eviction gives up after 15 min); launch as a node group's creation (~2–3 min)", true),
+    /** Anything else changed in place: one API call. */
+    inPlace: d(1, 3, 10, `${APPLY_LOGS} (a few seconds)`),
 } as const;
 
 /** Charts whose install time the sources measured, by chart name. */
@@ -164,6 +201,7 @@ const RULES: Readonly<Record<string, Rule>> = {
     "aws:codebuild/project:Project": fixed(DURATIONS.default, "CodeBuild project"),
     "aws:codebuild/webhook:Webhook": fixed(DURATIONS.default, "CodeBuild webhook"),
     "kubernetes:helm.sh/v3:Release": helmRelease,
+    "kubernetes:karpenter.sh/v1:NodePool": fixed(DURATIONS.nodePoolFirstNode, "NodePool: its first node launched and joined"),
     "kubernetes:networking.k8s.io/v1:Ingress": ingress,
     "kubernetes:apps/v1:Deployment": fixed(DURATIONS.kubernetesWorkload, "Deployment rollout"),
     "kubernetes:apps/v1:StatefulSet": fixed(DURATIONS.kubernetesWorkload, "StatefulSet rollout"),

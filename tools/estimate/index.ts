@@ -8,3 +8,6 @@ export { DURATIONS, durationOf } from "./durations";
 export type { Schedule, Step } from "./graph";
 export { schedule, waitChain } from "./graph";
 export { PRICES, PRICES_AS_OF, PRICE_REGION } from "./prices";
+export type { ChangeEstimate, ChangeStep } from "./changes";
+export { estimateChange, updateDurationOf } from "./changes";
+export * from "./costRange";

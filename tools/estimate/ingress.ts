@@ -2,18 +2,19 @@ import type { ProgramRun, RecordedResource } from "../../offline/run";
 import { inputAt, stringAt } from "./resources";
 
 export const INGRESS_TYPE = "kubernetes:networking.k8s.io/v1:Ingress";
-const INGRESS_CLASS_TYPE = "kubernetes:networking.k8s.io/v1:IngressClass";
-const ALB_CONTROLLER = "ingress.k8s.aws/alb";
+export const INGRESS_CLASS_TYPE = "kubernetes:networking.k8s.io/v1:IngressClass";
+/** Controllers that build ALBs from Ingresses: the AWS Load Balancer Controller's and EKS Auto Mode's (EKS user guide, auto-configure-alb). */
+const ALB_CONTROLLERS: readonly string[] = ["ingress.k8s.aws/alb", "eks.amazonaws.com/alb"];
 
 /**
- * Ingress classes the AWS Load Balancer Controller serves: `alb`, which its chart installs, and any
- * IngressClass the program declares for that controller.
+ * Ingress classes an ALB controller serves: `alb`, which the Load Balancer Controller's chart installs, and
+ * any IngressClass the program declares for either controller.
  */
 export function albIngressClasses(run: ProgramRun): Set<string> {
     const classes = new Set(["alb"]);
     for (const r of run.resources.filter((x) => x.type === INGRESS_CLASS_TYPE)) {
         const name = stringAt(r, "metadata.name");
-        if (stringAt(r, "spec.controller") === ALB_CONTROLLER && name !== undefined) {
+        if (ALB_CONTROLLERS.includes(stringAt(r, "spec.controller") ?? "") && name !== undefined) {
             classes.add(name);
         }
     }
@@ -32,13 +33,13 @@ export function ingressClassOf(r: RecordedResource): string | undefined {
     return stringAt(r, "spec.ingressClassName") ?? annotationOf(r, "kubernetes.io/ingress.class");
 }
 
-/** True when the AWS Load Balancer Controller turns this Ingress into (a share of) an ALB. */
+/** True when an ALB controller turns this Ingress into (a share of) an ALB. */
 export function isAlbIngress(r: RecordedResource, albClasses: ReadonlySet<string>): boolean {
     const cls = ingressClassOf(r);
     return r.type === INGRESS_TYPE && cls !== undefined && albClasses.has(cls);
 }
 
-/** Ingresses that the AWS Load Balancer Controller turns into an ALB. */
+/** Ingresses that an ALB controller turns into an ALB. */
 export function albIngresses(run: ProgramRun): RecordedResource[] {
     const classes = albIngressClasses(run);
     return run.resources.filter((r) => isAlbIngress(r, classes));

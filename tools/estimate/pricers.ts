@@ -40,7 +40,7 @@ export interface PricingContext {
 
 export type Pricer = (r: RecordedResource, ctx: PricingContext) => Line[];
 
-const MONTH = `${HOURS_PER_MONTH} h`;
+export const MONTH = `${HOURS_PER_MONTH} h`;
 
 /** `(note; estimate)` after a basis, or nothing. */
 function tags(...parts: (string | undefined | false)[]): string {
@@ -49,7 +49,7 @@ function tags(...parts: (string | undefined | false)[]): string {
 }
 
 /** `count × what × hourly × 730 h`, priced from one hourly figure. */
-function hourly(count: number, what: string, p: Price, note?: string): Line {
+export function hourly(count: number, what: string, p: Price, note?: string): Line {
     return {
         monthlyUsd: count * p.usd * HOURS_PER_MONTH,
         basis: `${count} × ${what} × ${formatPrice(p)} × ${MONTH}${tags(note, p.estimate && "estimate")}`,
@@ -58,13 +58,13 @@ function hourly(count: number, what: string, p: Price, note?: string): Line {
 }
 
 /** `quantity unit × price`, for per-GB-month and per-month figures; `assumed` marks an assumed quantity. */
-function monthly(quantity: number, what: string, p: Price, resource?: string, assumed = false): Line {
+export function monthly(quantity: number, what: string, p: Price, resource?: string, assumed = false): Line {
     const estimate = Boolean(p.estimate) || assumed;
     return { resource, monthlyUsd: quantity * p.usd, basis: `${quantity} ${what} × ${formatPrice(p)}${tags(estimate && "estimate")}`, estimate };
 }
 
 /** `1 node`, `3 nodes`. */
-function plural(count: number, noun: string): string {
+export function plural(count: number, noun: string): string {
     return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
@@ -159,32 +159,51 @@ function nodeDiskGb(r: RecordedResource, ctx: PricingContext): { gb: number; fro
     return { gb: numberAt(r, "diskSize") ?? DEFAULT_NODE_DISK_GB, from: "default root volume" };
 }
 
-const nodeGroup: Pricer = (r, ctx) => {
-    const types = ((arrayAt(r, "instanceTypes") ?? []) as string[]).filter((t) => typeof t === "string");
-    const candidates = types.length > 0 ? types : ["t3.medium"];
-    const spot = stringAt(r, "capacityType") === "SPOT";
-    const desired = numberAt(r, "scalingConfig.desiredSize") ?? numberAt(r, "scalingConfig.minSize") ?? 0;
-    const priced = candidates.map((t) => ({ type: t, price: EC2_HOURLY[t] }));
+/**
+ * `count` instances of one of `types`: on-demand at the type `onDemandPick` chooses, spot at the dearest
+ * listed type (any may be launched, so the dearest bounds the bill) with the spot discount. Undefined, with a
+ * warning, when a type has no price.
+ */
+export function instancesLine(
+    r: RecordedResource,
+    ctx: PricingContext,
+    a: { readonly count: number; readonly types: readonly string[]; readonly spot: boolean; readonly onDemandPick: "first" | "cheapest"; readonly sized: string },
+): { line: Line; type: string; price: Price } | undefined {
+    const priced = a.types.map((t) => ({ type: t, price: EC2_HOURLY[t] }));
     const missing = priced.filter((c) => c.price === undefined).map((c) => c.type);
     if (missing.length > 0) {
-        ctx.warn(`${r.type}::${r.name}: no price for ${missing.join(", ")}; the group is left out of the total`);
-        return [];
+        ctx.warn(`${r.type}::${r.name}: no price for ${missing.join(", ")}; left out of the total`);
+        return undefined;
     }
-    // On-demand groups launch the first listed type (EKS uses the prioritized strategy); spot groups may get
-    // any listed type, so the dearest bounds the bill.
-    const chosen = spot ? priced.reduce((a, b) => ((b.price as Price).usd > (a.price as Price).usd ? b : a)) : priced[0];
+    const usd = (c: (typeof priced)[number]) => (c.price as Price).usd;
+    const chosen = a.spot
+        ? priced.reduce((x, y) => (usd(y) > usd(x) ? y : x))
+        : a.onDemandPick === "first"
+          ? priced[0]
+          : priced.reduce((x, y) => (usd(y) < usd(x) ? y : x));
     const base = chosen.price as Price;
-    const choice = candidates.length > 1 ? (spot ? "; dearest listed type" : "; first listed type") : "";
-    const instances: Line = spot
+    const choice = a.types.length > 1 ? (a.spot ? "; dearest listed type" : a.onDemandPick === "first" ? "; first listed type" : "; cheapest listed type") : "";
+    const line: Line = a.spot
         ? {
-              monthlyUsd: desired * base.usd * (1 - SPOT_DISCOUNT.value) * HOURS_PER_MONTH,
-              basis: `${desired} × ${chosen.type} spot × ${formatPrice(base)} × (1 − ${SPOT_DISCOUNT.value * 100} % spot discount) × ${MONTH} (desired size${choice}; estimate)`,
+              monthlyUsd: a.count * base.usd * (1 - SPOT_DISCOUNT.value) * HOURS_PER_MONTH,
+              basis: `${a.count} × ${chosen.type} spot × ${formatPrice(base)} × (1 − ${SPOT_DISCOUNT.value * 100} % spot discount) × ${MONTH} (${a.sized}${choice}; estimate)`,
               estimate: true,
           }
-        : hourly(desired, `${chosen.type} on-demand`, base, `desired size${choice}`);
+        : hourly(a.count, `${chosen.type} on-demand`, base, `${a.sized}${choice}`);
+    return { line, type: chosen.type, price: base };
+}
+
+const nodeGroup: Pricer = (r, ctx) => {
+    const types = ((arrayAt(r, "instanceTypes") ?? []) as string[]).filter((t) => typeof t === "string");
+    const desired = numberAt(r, "scalingConfig.desiredSize") ?? numberAt(r, "scalingConfig.minSize") ?? 0;
+    // On-demand groups launch the first listed type (EKS uses the prioritized strategy).
+    const instances = instancesLine(r, ctx, { count: desired, types: types.length > 0 ? types : ["t3.medium"], spot: stringAt(r, "capacityType") === "SPOT", onDemandPick: "first", sized: "desired size" });
+    if (instances === undefined) {
+        return [];
+    }
     const disk = nodeDiskGb(r, ctx);
     const storage = monthly(desired * disk.gb, `GB gp3 (${plural(desired, "node")} × ${disk.gb} GB, ${disk.from})`, PRICES.ebsGp3, `${r.name} root volumes`);
-    return [instances, storage];
+    return [instances.line, storage];
 };
 
 /** The primary a read replica copies, found by identifier or by dependency. */

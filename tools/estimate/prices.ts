@@ -117,6 +117,20 @@ export const PRICES = {
  */
 export const SPOT_DISCOUNT: Factor = { value: 0.65, source: "AWS Spot docs; published spot-price studies (60–70 %)", estimate: true };
 
+/**
+ * EKS Auto Mode's management fee per managed instance, as a fraction of the instance's on-demand price,
+ * whatever the instance is bought as. The EKS pricing page lists the fee per instance type; third-party
+ * guides put it at about 12 % (factualminds.com, "Amazon EKS Pricing…the Auto Mode Markup", 2026-06;
+ * cloudburn.io, "Amazon EKS Pricing", 2026-03), so lines priced from it are estimates.
+ */
+export const AUTO_MODE_FEE: Factor = { value: 0.12, source: "third-party EKS pricing guides (about 12 % of the on-demand price)", estimate: true };
+
+/**
+ * GB of EBS an Auto Mode node gets from the `default` NodeClass: the size the EKS user guide's NodeClass
+ * specification shows for `ephemeralStorage` (create-node-class), assumed to be the default.
+ */
+export const AUTO_MODE_NODE_DISK_GB: Factor = { value: 80, source: "EKS user guide, create-node-class (ephemeralStorage size 80Gi)", estimate: true };
+
 /** Valkey node-hours cost this fraction less than Redis OSS on the same node type. */
 export const VALKEY_DISCOUNT: Factor = { value: 0.2, source: "AWS ElastiCache FAQ" };
 

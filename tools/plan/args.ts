@@ -1,3 +1,5 @@
+import { graphFormat } from "../predict/serviceGraph";
+
 /** Command-line options of `npm run plan`. */
 export interface PlanArgs {
     readonly stack: string;
@@ -11,11 +13,13 @@ export interface PlanArgs {
     readonly allowReplace: boolean;
     /** Judge Kubernetes version support as of this day (YYYY-MM-DD) instead of today, e.g. a planned rollout. */
     readonly asOf?: string;
+    /** Write the service graph there: Graphviz DOT (`.dot`, `.gv`) or Mermaid (`.mmd`, `.mermaid`). */
+    readonly graph?: string;
     /** Show the stack trace of an internal error. Defaults to false. */
     readonly debug?: boolean;
 }
 
-export const USAGE = `Usage: npm run plan -- [--stack dev] [--config <file>] [--json <file>] [--out <dir>] [--diff <base.json>] [--allow-replace] [--as-of YYYY-MM-DD] [--debug]
+export const USAGE = `Usage: npm run plan -- [--stack dev] [--config <file>] [--json <file>] [--out <dir>] [--diff <base.json>] [--allow-replace] [--as-of YYYY-MM-DD] [--graph <file>] [--debug]
 
   --stack <name>      stack to plan; reads Pulumi.<name>.yaml (default: dev)
   --config <file>     plan this stack config file instead; the stack is <name> of a Pulumi.<name>.yaml,
@@ -26,6 +30,7 @@ export const USAGE = `Usage: npm run plan -- [--stack dev] [--config <file>] [--
   --diff <base.json>  compare with a plan written by --json (for example the base branch's)
   --allow-replace     do not fail when a change would replace a stateful resource
   --as-of <date>      judge Kubernetes version support as of this day (default: today)
+  --graph <file>      write the service graph: Graphviz DOT (.dot, .gv) or Mermaid (.mmd, .mermaid)
   --debug             show the stack trace of an internal error
 
 Exit codes: 0 ok, 1 mandatory policy violation or invalid manifest, 2 bad config or arguments,
@@ -42,7 +47,7 @@ export class UsageError extends Error {
     }
 }
 
-const VALUED = ["--stack", "--config", "--json", "--out", "--diff", "--as-of"] as const;
+const VALUED = ["--stack", "--config", "--json", "--out", "--diff", "--as-of", "--graph"] as const;
 const FLAGS = ["--allow-replace", "--debug"] as const;
 
 /** True when `text` is a real calendar day written YYYY-MM-DD. */
@@ -91,6 +96,9 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
     if (asOf !== undefined && !isDate(asOf)) {
         throw new UsageError(`--as-of "${asOf}" is not a date such as 2027-01-31 (YYYY-MM-DD, a day that exists)`);
     }
+    if (values.graph !== undefined && graphFormat(values.graph) === undefined) {
+        throw new UsageError(`--graph ${values.graph} does not end in .dot, .gv (Graphviz) or .mmd, .mermaid (Mermaid)`);
+    }
     return {
         stack,
         config: values.config,
@@ -99,6 +107,7 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
         diff: values.diff,
         allowReplace: flags.has("--allow-replace"),
         ...(asOf !== undefined ? { asOf } : {}),
+        ...(values.graph !== undefined ? { graph: values.graph } : {}),
         ...(flags.has("--debug") ? { debug: true } : {}),
     };
 }

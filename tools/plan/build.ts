@@ -5,7 +5,9 @@ import { readStackFile } from "../../config/stackFile";
 import { ProgramRun, runProgram } from "../../offline/run";
 import { projectDefaults, projectRoot } from "../../offline/stackConfig";
 import { Violation, evaluatePolicies } from "../../policies/offline";
-import { CostEstimate, DeployEstimate, estimateCost, estimateDeploy } from "../estimate";
+import { ChangeEstimate, CostEstimate, DeployEstimate, estimateChange, estimateCost, estimateCostAtMaximum, estimateDeploy } from "../estimate";
+import { Predictions, predict } from "../predict";
+import { connectivityViolations, predictionsJson } from "./predictions";
 import { PlanArgs } from "./args";
 import { PlanDiff, PlannedResource, diffPlans } from "./diff";
 import { EscView, explainMissing, withEscPlaceholders } from "./esc";
@@ -31,9 +33,15 @@ export interface Plan {
     readonly resources: PlannedResource[];
     readonly violations: Violation[];
     readonly cost: CostEstimate;
+    /** The estimate with every node group at its maximum size: what autoscaling can spend. */
+    readonly costAtMaximum: CostEstimate;
     readonly deploy: DeployEstimate;
+    /** Connectivity, admission and capacity, as the cluster will see what the program applies. */
+    readonly predictions: Predictions;
     readonly manifests: ManifestFiles;
     readonly diff?: PlanDiff;
+    /** With a diff: how long applying the changed resources takes, step by step (an upgrade's order). */
+    readonly change?: ChangeEstimate;
     /** Why there is no diff although `--diff` was given. */
     readonly diffSkipped?: string;
     readonly allowReplace: boolean;
@@ -66,15 +74,29 @@ export async function buildPlan(args: PlanArgs): Promise<Plan> {
     const worker = new ManifestWorker();
     const run = await timed("program", () => runProgram({ ...stackConfig, stack: args.stack, project: PROJECT, onRecord: (r) => worker.add(r) }));
 
-    const resources: PlannedResource[] = run.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, inputs: r.inputs }));
+    const resources: PlannedResource[] = run.resources.map((r) => ({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parent: r.parent,
+        ...(r.provider !== undefined ? { provider: r.provider } : {}),
+        inputs: r.inputs,
+        dependencies: { ...(r.parent !== undefined ? { parent: r.parent } : {}), dependsOn: r.explicitDependencies, inputs: r.inputDependencies },
+        options: { protect: r.protect, ignoreChanges: r.ignoreChanges, retainOnDelete: r.retainOnDelete, deleteBeforeReplace: r.deleteBeforeReplace },
+    }));
     const overrides = args.asOf !== undefined ? { "eks-supported-version": { asOf: args.asOf } } : undefined;
-    const violations = await timed("policies", () => evaluatePolicies(run, { environment: settings.environment, overrides }));
+    const objects = worker.manifests;
+    const policyViolations = await timed("policies", () => evaluatePolicies(run, { environment: settings.environment, overrides }));
+    const predictions = await timed("predictions", () => predict(run, objects, settings));
+    const violations = [...policyViolations, ...connectivityViolations(predictions.connectivity, run, settings.environment)];
     const cost = await timed("cost", () => estimateCost(run, { region: settings.region }));
+    const costAtMaximum = estimateCostAtMaximum(run, { region: settings.region });
     const deploy = await timed("deploy", () => estimateDeploy(run));
     const manifests = await timed("manifests", async () => writeManifests(worker.manifests, inputs.out, path.relative(ROOT, configFile), await worker.finish()));
 
     const base = inputs.base;
     const diff: PlanDiff | undefined = base?.kind === "plan" ? diffPlans(base, { resources, cost }) : undefined;
+    const change = diff ? estimateChange(run, new Map(diff.changed.map((c) => [c.resource.urn, c.inputs]))) : undefined;
     const diffSkipped = base?.kind === "invalid-config" ? `the base plan ${args.diff} stopped at an invalid config, so there is nothing to compare with` : undefined;
 
     const failures: { code: number; reason: string }[] = [];
@@ -85,6 +107,12 @@ export async function buildPlan(args: PlanArgs): Promise<Plan> {
     if (mandatory.length > 0) {
         failures.push({ code: EXIT.policy, reason: `${mandatory.length} mandatory policy violation(s)` });
     }
+    if (predictions.admission.rejected.length > 0) {
+        failures.push({ code: EXIT.policy, reason: `${predictions.admission.rejected.length} pod(s) their namespace's Pod Security level would reject` });
+    }
+    if (predictions.capacity.failures.length > 0) {
+        failures.push({ code: EXIT.policy, reason: `${predictions.capacity.failures.length} capacity problem(s): pods that cannot be scheduled` });
+    }
     if (manifests.problems.length > 0) {
         failures.push({ code: EXIT.policy, reason: `${manifests.problems.length} Kubernetes object(s) fail their schema` });
     }
@@ -93,7 +121,27 @@ export async function buildPlan(args: PlanArgs): Promise<Plan> {
     }
     const order: number[] = [EXIT.replace, EXIT.policy, EXIT.budget];
     const exitCode = order.find((code) => failures.some((f) => f.code === code)) ?? EXIT.ok;
-    return { stack: args.stack, configFile, settings, esc, run, resources, violations, cost, deploy, manifests, diff, diffSkipped, allowReplace: args.allowReplace, failures, exitCode, timings };
+    return {
+        stack: args.stack,
+        configFile,
+        settings,
+        esc,
+        run,
+        resources,
+        violations,
+        cost,
+        costAtMaximum,
+        deploy,
+        predictions,
+        manifests,
+        diff,
+        change,
+        diffSkipped,
+        allowReplace: args.allowReplace,
+        failures,
+        exitCode,
+        timings,
+    };
 }
 
 /** Validation, with a word on required settings that imported ESC environments might hold. */
@@ -115,7 +163,14 @@ export function planJson(plan: Plan): Record<string, unknown> {
         ...(plan.esc.environments.length > 0 ? { esc: plan.esc } : {}),
         resources: plan.resources,
         policy: { violations: plan.violations },
-        cost: { monthlyUsd: plan.cost.monthlyUsd, budgetUsd: plan.settings.budget, items: plan.cost.items, warnings: plan.cost.warnings },
+        cost: {
+            monthlyUsd: plan.cost.monthlyUsd,
+            budgetUsd: plan.settings.budget,
+            range: { desiredSizeUsd: plan.cost.monthlyUsd, maximumSizeUsd: plan.costAtMaximum.monthlyUsd },
+            items: plan.cost.items,
+            warnings: plan.cost.warnings,
+        },
+        ...predictionsJson(plan.predictions),
         deploy: {
             criticalPathMinutes: plan.deploy.criticalPathMinutes,
             rangeMinutes: plan.deploy.rangeMinutes,
@@ -128,8 +183,18 @@ export function planJson(plan: Plan): Record<string, unknown> {
                       added: plan.diff.added.map((r) => r.urn),
                       removed: plan.diff.removed.map((r) => r.urn),
                       changed: plan.diff.changed.map((c) => ({ resource: c.resource.urn, inputs: c.inputs })),
+                      replaced: plan.diff.replaced.map((r) => ({ resource: r.resource.urn, direct: r.direct, because: r.because })),
                       destructive: plan.diff.destructive.map((d) => ({ resource: d.resource.urn, action: d.action, inputs: d.inputs, loss: d.loss })),
                       costDeltaUsd: plan.diff.costDeltaUsd,
+                      ...(plan.change
+                          ? {
+                                change: {
+                                    totalMinutes: plan.change.totalMinutes,
+                                    rangeMinutes: plan.change.rangeMinutes,
+                                    steps: plan.change.steps.map((s) => ({ resource: s.urn, inputs: s.inputs, startMinutes: s.startMinutes, minutes: s.minutes, basis: s.basis })),
+                                },
+                            }
+                          : {}),
                   },
               }
             : {}),

@@ -5,6 +5,7 @@ import { PlanArgs, USAGE, UsageError, parseArgs } from "./args";
 import { EXIT, ROOT, buildPlan, invalidConfigJson, planJson } from "./build";
 import { OutputDirError } from "./manifests";
 import { renderReport } from "./report";
+import { GraphFormat, graphFormat, renderGraph } from "../predict/serviceGraph";
 import { style } from "./style";
 
 /** Where the command writes, and how its output should look. */
@@ -52,9 +53,16 @@ export async function runCli(argv: readonly string[], io: Io, build = buildPlan)
         if (args.json !== undefined) {
             writeJson(args.json, planJson(plan));
         }
+        if (args.graph !== undefined) {
+            fs.mkdirSync(path.dirname(path.resolve(args.graph)), { recursive: true });
+            fs.writeFileSync(args.graph, renderGraph(plan.predictions.connectivity, graphFormat(args.graph) as GraphFormat));
+        }
         io.out(renderReport(plan, { color: io.color, width: io.width }));
         if (args.json !== undefined) {
             io.out(`JSON written to ${args.json}`);
+        }
+        if (args.graph !== undefined) {
+            io.out(`Service graph written to ${args.graph}`);
         }
         const phases = Object.entries(plan.timings).map(([phase, s]) => `${phase} ${s.toFixed(2)} s`).join(", ");
         const end = Date.now();

@@ -8,6 +8,7 @@ import { ciProjectName } from "../../config/names";
 import { stackPrefix } from "../../lib/naming";
 import { RUNNER_WORKFLOWS } from "../../components/ci/runnerPolicy";
 import { PROJECT, type Plan } from "./build";
+import { CONNECTIVITY_POLICY, predictionAttention, renderPredictions } from "./predictions";
 import { Style, fitList, style, table } from "./style";
 
 /** A top-level component's name as people read it: every `service-*` is "services", every `secrets-*` "service secrets". */
@@ -62,7 +63,7 @@ export interface ReportOptions {
     readonly width?: number;
 }
 
-const SUMMARIES = new Map(policyTable().map((p) => [p.name, p.summary]));
+const SUMMARIES = new Map([...policyTable().map((p) => [p.name, p.summary] as const), [CONNECTIVITY_POLICY.name, CONNECTIVITY_POLICY.summary] as const]);
 
 /** What fails the plan or would destroy something, first, so that nobody scrolls for it. */
 function attention(plan: Plan, st: Style, nameOf: (urn?: string) => string): string[] {
@@ -80,6 +81,7 @@ function attention(plan: Plan, st: Style, nameOf: (urn?: string) => string): str
         const line = `  ${plan.allowReplace ? "!" : "✗"} ${x.action.toUpperCase()} ${x.resource.type} ${x.resource.name}${x.inputs.length ? ` (${x.inputs.join(", ")})` : ""}: loses ${x.loss}${plan.allowReplace ? " [allowed]" : ""}`;
         out.push(plan.allowReplace ? st.yellow(line) : st.red(line));
     }
+    out.push(...predictionAttention(plan.predictions, st));
     for (const p of plan.manifests.problems) {
         out.push(st.red(`  ✗ invalid ${p.manifest.kind} ${p.manifest.metadata.namespace ?? ""}/${p.manifest.metadata.name}: ${p.problems.join("; ")}`));
     }
@@ -103,6 +105,23 @@ function advisories(plan: Plan, st: Style, nameOf: (urn?: string) => string, wid
         const summary = SUMMARIES.get(rules[i][0]);
         return summary === undefined ? [line] : [line, st.dim(`${" ".repeat(ruleWidth + 4)}${summary}`)];
     });
+}
+
+/** What a diff replaces through what it is built on (its update times follow, step by step). */
+function changeReview(plan: Plan, st: Style): string[] {
+    // Stateful ones are listed under "Needs attention" already.
+    const stateful = new Set((plan.diff?.destructive ?? []).map((d) => d.resource.urn));
+    const following = (plan.diff?.replaced ?? []).filter((r) => !r.direct && !stateful.has(r.resource.urn));
+    // Objects in a replaced cluster all follow its provider: one line for them, not one each.
+    const viaProvider = following.filter((r) => r.because.length === 1 && r.because[0].startsWith("provider ← "));
+    const out = following
+        .filter((r) => !viaProvider.includes(r))
+        .map((r) => st.yellow(`  ± ${r.resource.type} ${r.resource.name} is replaced with what it is built on: ${r.because.join(", ")}`));
+    for (const because of [...new Set(viaProvider.map((r) => r.because[0]))]) {
+        const n = viaProvider.filter((r) => r.because[0] === because).length;
+        out.push(st.yellow(`  ± ${n} Kubernetes object(s) are created anew in the new cluster (${because})`));
+    }
+    return out;
 }
 
 /** The plan as a person reads it: what needs attention first, then the inventory, policies, cost, time and manifests. */
@@ -150,6 +169,9 @@ export function renderReport(plan: Plan, options: ReportOptions = {}): string {
         costRows.push(["budget", usd(s.budget), over ? st.red("EXCEEDED") : st.green("within")]);
     }
     out.push(...table(costRows, ["left", "right"]));
+    if (plan.costAtMaximum.monthlyUsd !== plan.cost.monthlyUsd) {
+        out.push(`  up to ${usd(plan.costAtMaximum.monthlyUsd)} per month with every node group at its maximum size (what autoscaling can spend)`);
+    }
     // The runner bills by the build minute, on an assumed volume: show what the figure is made of.
     const runnerItems = plan.cost.items.filter((i) => i.component === "ci").sort((a, b) => b.monthlyUsd - a.monthlyUsd);
     if (runnerItems.length > 0) {
@@ -168,6 +190,9 @@ export function renderReport(plan: Plan, options: ReportOptions = {}): string {
         out.push(`  in-VPC runner ${runner?.name} ready after ${runnerReady.toFixed(1)} min: what a new stack's bootstrap waits for before deploying the rest from inside the VPC`);
     }
 
+    const nodeTypes = new Map(Object.entries(s.cluster.nodeGroups).map(([group, g]) => [group, g.instanceTypes.join("|")]));
+    out.push("", ...renderPredictions(plan.predictions, nodeTypes, st));
+
     const m = plan.manifests;
     const valid = m.problems.length === 0 ? st.green("all valid against their schemas") : st.red(`${m.problems.length} invalid, listed above`);
     out.push("", st.bold(`Kubernetes manifests: ${m.objects} objects`) + ` in ${Object.keys(m.files).length} files under ${path.relative(process.cwd(), m.dir) || m.dir}/ (${valid})`);
@@ -178,6 +203,12 @@ export function renderReport(plan: Plan, options: ReportOptions = {}): string {
         out.push(...diff.added.map((r) => st.green(`  + ${r.type} ${r.name}`)));
         out.push(...diff.removed.map((r) => st.red(`  - ${r.type} ${r.name}`)));
         out.push(...diff.changed.map((c) => `  ~ ${c.resource.type} ${c.resource.name}: ${c.inputs.join(", ")}`));
+        out.push(...changeReview(plan, st));
+        const change = plan.change;
+        if (change && change.steps.length > 0) {
+            out.push("", st.bold(`Estimated time to apply the changes: ${change.totalMinutes.toFixed(1)} min`) + ` (range ${change.rangeMinutes.min.toFixed(1)}–${change.rangeMinutes.max.toFixed(1)}), in dependency order:`);
+            out.push(...table(change.steps.map((s) => [`${s.startMinutes.toFixed(1)} → ${s.finishMinutes.toFixed(1).padStart(5)} min`, s.resource, st.dim(`${s.basis}${s.estimate ? " (estimate)" : ""}`)]), ["right"]));
+        }
     } else if (plan.diffSkipped !== undefined) {
         out.push("", `No comparison: ${plan.diffSkipped}`);
     }

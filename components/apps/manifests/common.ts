@@ -32,6 +32,8 @@ export interface ServiceWiring {
         readonly scheme: string;
         /** ALB ingress group shared by every service of the stack: one ALB per stack. */
         readonly group: string;
+        /** IngressClass of the controller that builds the ALB: `alb` (Load Balancer Controller) unless given. */
+        readonly className?: string;
         /** Order of each route's rules in the group, by route key (`ingressOrders` of the whole catalog). */
         readonly orders: Readonly<Record<string, number>>;
     };

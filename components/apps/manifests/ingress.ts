@@ -1,7 +1,17 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { ServiceSettings } from "../../../config/schema";
+import type { ComputeMode } from "../../../config/catalog";
 import { Route, routeKey, serviceRoutes } from "../../../config/serviceRules";
+import { AUTO_MODE_INGRESS_CLASS } from "../../cluster/autoMode";
 import { GRPC_PORT_NAME, HTTP_PORT_NAME, SERVICE_DEFAULTS, ServiceWiring, meta } from "./common";
+
+/** The class the Load Balancer Controller's chart installs. */
+export const LBC_INGRESS_CLASS = "alb";
+
+/** The IngressClass whose controller builds the shared ALB: Auto Mode's own under Auto Mode, else the Load Balancer Controller's. */
+export function ingressClassFor(compute: ComputeMode): string {
+    return compute === "autoMode" ? AUTO_MODE_INGRESS_CLASS : LBC_INGRESS_CLASS;
+}
 
 type Ingress = k8s.types.input.networking.v1.Ingress;
 
@@ -55,12 +65,16 @@ function ingress(svc: ServiceSettings, w: ServiceWiring, name: string, rule: Rou
     if (order === undefined) {
         throw new Error(`Service ${svc.name}: the route ${routeKey(rule)} has no group order; the orders must be computed from the catalog that holds it`);
     }
+    const className = w.ingress.className ?? LBC_INGRESS_CLASS;
+    // Auto Mode takes the group from its IngressClassParams and does not support the group.name annotation;
+    // it keeps group.order (EKS user guide, auto-configure-alb, "Ingress annotations").
+    const group: Record<string, string> = className === LBC_INGRESS_CLASS ? { "alb.ingress.kubernetes.io/group.name": w.ingress.group } : {};
     return {
         metadata: meta(svc, name, {
             annotations: {
                 "alb.ingress.kubernetes.io/scheme": w.ingress.scheme,
                 "alb.ingress.kubernetes.io/target-type": "ip",
-                "alb.ingress.kubernetes.io/group.name": w.ingress.group,
+                ...group,
                 "alb.ingress.kubernetes.io/group.order": String(order),
                 "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
                 "alb.ingress.kubernetes.io/ssl-redirect": "443",
@@ -73,7 +87,7 @@ function ingress(svc: ServiceSettings, w: ServiceWiring, name: string, rule: Rou
             },
         }),
         spec: {
-            ingressClassName: "alb",
+            ingressClassName: className,
             rules: [
                 {
                     host: rule.host,

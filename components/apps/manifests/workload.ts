@@ -2,9 +2,9 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import type { ServiceSettings } from "../../../config/schema";
-import { TENANT_LABEL, irsaAnnotations, onNodeGroup, restrictedContainerSecurity, restrictedPodSecurity } from "../../../lib/kubernetesSpecs";
+import { SERVICE_LABEL, TENANT_LABEL, irsaAnnotations, onNodeGroup, restrictedContainerSecurity, restrictedPodSecurity } from "../../../lib/kubernetesSpecs";
 import { cpuMillis, formatCpu } from "../../../lib/quantity";
-import { BROKER_URL_WITH_CREDENTIALS } from "../wiring";
+import { BROKER_URL_WITH_CREDENTIALS, DATA_FILES_DIR } from "../wiring";
 import {
     AUTOSCALING_DEFAULTS,
     DEFAULT_RUN_AS_USER,
@@ -44,6 +44,7 @@ export function namespace(svc: ServiceSettings): k8s.types.input.core.v1.Namespa
             labels: {
                 ...labels(svc),
                 [TENANT_LABEL]: "true",
+                [SERVICE_LABEL]: svc.name,
                 "pod-security.kubernetes.io/enforce": "restricted",
                 "pod-security.kubernetes.io/enforce-version": "latest",
                 "pod-security.kubernetes.io/warn": "restricted",
@@ -75,6 +76,16 @@ export function configMap(svc: ServiceSettings, w: ServiceWiring): k8s.types.inp
     }
     return { metadata: meta(svc, configMapName(svc)), data };
 }
+
+/** Name of the ConfigMap holding the data stores' files (CA bundles), mounted read-only at {@link DATA_FILES_DIR}. */
+export const dataFilesName = (svc: ServiceSettings): string => `${svc.name}-data-files`;
+
+/** The data stores' files for the service (CA bundles), or undefined when its stores give none. */
+export function dataFilesConfigMap(svc: ServiceSettings, w: ServiceWiring): k8s.types.input.core.v1.ConfigMap | undefined {
+    return Object.keys(w.data.files).length === 0 ? undefined : { metadata: meta(svc, dataFilesName(svc)), data: { ...w.data.files } };
+}
+
+const hasDataFiles = (w: ServiceWiring) => Object.keys(w.data.files).length > 0;
 
 /** Pod-template annotation holding {@link configChecksum}: a change of configuration changes the template, which rolls the Deployment. */
 export const CONFIG_CHECKSUM_ANNOTATION = "platform.io/config-checksum";
@@ -132,7 +143,11 @@ export function container(svc: ServiceSettings, w: ServiceWiring): k8s.types.inp
               }
             : {}),
         securityContext: restrictedContainerSecurity(),
-        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(env.length > 0 ? [{ name: "secrets", mountPath: SECRETS_MOUNT_PATH, readOnly: true }] : [])],
+        volumeMounts: [
+            { name: "tmp", mountPath: "/tmp" },
+            ...(env.length > 0 ? [{ name: "secrets", mountPath: SECRETS_MOUNT_PATH, readOnly: true }] : []),
+            ...(hasDataFiles(w) ? [{ name: "data-files", mountPath: DATA_FILES_DIR, readOnly: true }] : []),
+        ],
     };
 }
 
@@ -148,6 +163,7 @@ export function podSpec(svc: ServiceSettings, w: ServiceWiring): k8s.types.input
             { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
             // Readable by the pod's group only (fsGroup); refreshed in place when External Secrets updates the Secret.
             ...(secretKeys(w).length > 0 ? [{ name: "secrets", secret: { secretName: secretName(svc), defaultMode: 0o440 } }] : []),
+            ...(hasDataFiles(w) ? [{ name: "data-files", configMap: { name: dataFilesName(svc) } }] : []),
         ],
         terminationGracePeriodSeconds: 30,
         ...(svc.kind === "cron"

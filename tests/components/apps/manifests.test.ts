@@ -4,7 +4,7 @@ import * as m from "../../../components/apps/manifests";
 import type { DataWiring } from "../../../components/apps/wiring";
 
 /** The builders take plain values; anything a resource would compute is a plain string here. */
-const noData: DataWiring = { env: {}, secretKeys: [], egress: [], secretArns: [] };
+const noData: DataWiring = { env: {}, secretKeys: [], egress: [], secretArns: [], files: {} };
 const brokerData: DataWiring = {
     env: { BROKER_URL: "amqps://mq:5671" },
     secretKeys: [
@@ -15,6 +15,7 @@ const brokerData: DataWiring = {
     ],
     egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/19" } }], ports: [{ protocol: "TCP", port: 5671 }] }],
     secretArns: ["arn:app", "arn:broker"],
+    files: {},
 };
 
 function wiring(extra: Partial<m.ServiceWiring> = {}): m.ServiceWiring {

@@ -96,7 +96,13 @@ describe("service catalog", () => {
                     assert.deepEqual(c.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
                     if (w.metadata.namespace !== "platform-db") {
                         assert.deepEqual(c.volumeMounts[0], { name: "tmp", mountPath: "/tmp" }, "catalog services get a writable /tmp");
-                        assert.deepEqual(c.volumeMounts.slice(1), c.env ? [{ name: "secrets", mountPath: "/var/run/secrets/platform", readOnly: true }] : [], "and their Secret as files");
+                        const secrets = c.env ? [{ name: "secrets", mountPath: "/var/run/secrets/platform", readOnly: true }] : [];
+                        assert.deepEqual(c.volumeMounts.slice(1, 1 + secrets.length), secrets, "and their Secret as files");
+                        assert.deepEqual(
+                            c.volumeMounts.slice(1 + secrets.length),
+                            pod.volumes.some((v: AnyObj) => v.name === "data-files") ? [{ name: "data-files", mountPath: "/etc/platform", readOnly: true }] : [],
+                            "and their stores' CA bundles, read-only",
+                        );
                     }
                     assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.cpu && c.resources.limits.memory);
                     const web = (c.ports ?? []).length > 0;
@@ -104,7 +110,8 @@ describe("service catalog", () => {
                 }
                 if (w.metadata.namespace !== "platform-db") {
                     const secret = pod.containers[0].env ? [{ name: "secrets", secret: { secretName: `${w.metadata.namespace}-secrets`, defaultMode: 0o440 } }] : [];
-                    assert.deepEqual(pod.volumes, [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }, ...secret]);
+                    assert.deepEqual(pod.volumes.slice(0, 1 + secret.length), [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }, ...secret]);
+                    assert.ok(pod.volumes.slice(1 + secret.length).every((v: AnyObj) => v.name === "data-files" && v.configMap !== undefined), "other volumes are the CA bundles' ConfigMap");
                 }
             }
         }
@@ -126,7 +133,9 @@ describe("service catalog", () => {
         assert.equal(data.DATABASE_NAME, "api");
         assert.equal(data.CACHE_HOST, one(run, "aws:elasticache/replicationGroup:ReplicationGroup").outputs.primaryEndpointAddress);
         assert.equal(data.CACHE_TLS, "true");
-        assert.equal(data.BROKER_URL, run.outputs.brokerEndpoint);
+        assert.equal(data.BROKER_URL, `${run.outputs.brokerEndpoint}/apps`, "the broker URL names the application vhost");
+        assert.equal(data.CACHE_KEY_PREFIX, "api:", "the cache user may touch only keys under its prefix");
+        assert.equal(data.DATABASE_SSLMODE, "verify-full");
         assert.equal(data.LOG_LEVEL, "info", "plain env from the catalog");
         const frontend = only(run, "ConfigMap", "frontend", "frontend-config").data;
         assert.equal(frontend.DATABASE_HOST, undefined, "a service gets only what it uses");
@@ -140,13 +149,15 @@ describe("service catalog", () => {
         assert.deepEqual(refs, {
             DATABASE_USERNAME: [outputs.api.database, "username"],
             DATABASE_PASSWORD: [outputs.api.database, "password"],
-            CACHE_AUTH_TOKEN: [run.outputs.cacheAuthSecretArn, "authToken"],
-            BROKER_USERNAME: [run.outputs.brokerCredentialsSecretArn, "username"],
-            BROKER_PASSWORD: [run.outputs.brokerCredentialsSecretArn, "password"],
+            CACHE_USERNAME: [outputs.api.cache, "username"],
+            CACHE_PASSWORD: [outputs.api.cache, "password"],
+            BROKER_USERNAME: [outputs.api.broker, "username"],
+            BROKER_PASSWORD: [outputs.api.broker, "password"],
+            BROKER_AMQP_URL: [outputs.api.broker, "amqpUrl"],
             STRIPE_API_KEY: [outputs.api.app["stripe-api-key"], "value"],
         });
         assert.equal(es.spec.secretStoreRef.name, "api");
-        assert.match(es.spec.target.template.data.BROKER_AMQP_URL, /^amqps:\/\/\{\{ \.BROKER_USERNAME \}\}:\{\{ \.BROKER_PASSWORD \}\}@b-.+:5671$/);
+        assert.equal(es.spec.target.template, undefined, "nothing is templated from another secret");
         const store = only(run, "SecretStore", "api", "api");
         assert.deepEqual(store.spec.provider.aws.auth, { jwt: { serviceAccountRef: { name: "api" } } });
         const env = only(run, "Deployment", "api").spec.template.spec.containers[0].env;
@@ -161,7 +172,11 @@ describe("service catalog", () => {
         const run = await stackRun("prod");
         const outputs = run.outputs.serviceSecretArns as AnyObj;
         const policyOf = (service: string) => json<{ Statement: AnyObj[] }>(one(run, "aws:iam/rolePolicy:RolePolicy", `service-${service}-irsa-policy`).inputs.policy);
-        assert.deepEqual(policyOf("api").Statement[0].Resource.sort(), [outputs.api.app["stripe-api-key"], outputs.api.database, run.outputs.cacheAuthSecretArn, run.outputs.brokerCredentialsSecretArn].sort());
+        assert.deepEqual(policyOf("api").Statement[0].Resource.sort(), [outputs.api.app["stripe-api-key"], outputs.api.database, outputs.api.cache, outputs.api.broker].sort());
+        const admin = [run.outputs.brokerCredentialsSecretArn, run.outputs.databaseMasterSecretArn];
+        for (const policy of ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("service-"))) {
+            assert.ok(!admin.some((arn) => String(policy.inputs.policy).includes(arn as string)), `${policy.name} reads no admin secret`);
+        }
         assert.deepEqual(policyOf("nightly-report").Statement[0].Resource, [outputs["nightly-report"].database]);
         assert.equal(ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name === "service-frontend-irsa-policy").length, 0, "a service without secrets gets no permissions");
         assert.ok(ofType(run, "aws:iam/rolePolicy:RolePolicy").every((p) => json<{ Statement: unknown[] }>(p.inputs.policy).Statement.length > 0), "no policy is empty");
@@ -271,14 +286,19 @@ describe("service catalog", () => {
 
     it("provisions a role and database per service with an idempotent job run with the master secret", async () => {
         const run = await stackRun("prod");
-        const jobs = objects(run).filter((m) => m.kind === "Job") as AnyObj[];
-        assert.deepEqual(jobs.map((j) => j.metadata.name).sort(), ["provision-api", "provision-nightly-report", "provision-worker"]);
-        const job = jobs.find((j) => j.metadata.name === "provision-api") as AnyObj;
+        const jobs = objects(run).filter((m) => m.kind === "Job" && m.metadata.namespace === "platform-db") as AnyObj[];
+        assert.deepEqual(jobs.map((j) => j.metadata.name.replace(/-[0-9a-f]{8}$/, "")).sort(), ["provision-api", "provision-nightly-report", "provision-worker"]);
+        const job = jobs.find((j) => j.metadata.name.startsWith("provision-api-")) as AnyObj;
         assert.equal(job.metadata.namespace, "platform-db");
         const env = Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: AnyObj) => [e.name, e.value ?? `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`]));
         assert.equal(env.SERVICE_DATABASE, "api");
         assert.equal(env.PGUSER, "master-credentials/PGUSER");
-        assert.equal(env.SERVICE_PASSWORD, "api-credentials/SERVICE_PASSWORD");
+        // The login is read into a Secret made for its current version, pinned to it: a rotation's Job reads the new one.
+        const version = one(run, "aws:secretsmanager/secretVersion:SecretVersion", "secrets-api-database-version").outputs.versionId as string;
+        assert.match(env.SERVICE_PASSWORD, /^api-credentials-[0-9a-f]{8}\/SERVICE_PASSWORD$/);
+        const login = only(run, "ExternalSecret", "platform-db", env.SERVICE_PASSWORD.split("/")[0]);
+        assert.equal(login.spec.target.name, env.SERVICE_PASSWORD.split("/")[0]);
+        assert.ok(login.spec.data.every((d: AnyObj) => d.remoteRef.version === `uuid/${version}` && d.remoteRef.key === one(run, "aws:secretsmanager/secret:Secret", "secrets-api-database-secret").outputs.arn));
         assert.equal(env.PGHOST, one(run, "aws:rds/instance:Instance", "database-primary").outputs.address);
         const master = only(run, "ExternalSecret", "platform-db", "master-credentials");
         assert.equal(master.spec.data[0].remoteRef.key, run.outputs.databaseMasterSecretArn);

@@ -12,14 +12,20 @@ describe("cluster access: who may use the cluster", () => {
             {
                 deployRoleArn: role("deploy"),
                 adminRoleArns: [role("ops/admins")],
+                readOnlyRoleArns: [role("platform-preview")],
                 teams: [{ name: "checkout", roleArn: role("checkout-devs"), access: "edit", namespaces: ["api"] }],
             },
             policy,
         );
-        assert.deepEqual(Object.keys(entries), [DEPLOYER_ENTRY, "admin-admins", "team-checkout"]);
+        assert.deepEqual(Object.keys(entries), [DEPLOYER_ENTRY, "admin-admins", "reader-platform-preview", "team-checkout"]);
         const admin = { clusterAdmin: { policyArn: policy("AmazonEKSClusterAdminPolicy"), accessScope: { type: "cluster" } } };
         assert.deepEqual(entries[DEPLOYER_ENTRY], { principalArn: role("deploy"), type: "STANDARD", accessPolicies: admin });
         assert.deepEqual(entries["admin-admins"].accessPolicies, admin);
+        assert.deepEqual(entries["reader-platform-preview"], {
+            principalArn: role("platform-preview"),
+            type: "STANDARD",
+            accessPolicies: { adminView: { policyArn: policy("AmazonEKSAdminViewPolicy"), accessScope: { type: "cluster" } } },
+        });
         assert.deepEqual(entries["team-checkout"].accessPolicies, {
             edit: { policyArn: policy("AmazonEKSEditPolicy"), accessScope: { type: "namespace", namespaces: ["api"] } },
         });

@@ -43,17 +43,25 @@ describe("cluster", () => {
         assert.deepEqual(eks.inputs.publicAccessCidrs, ["203.0.113.0/24"]);
     });
 
-    it("grants cluster admin to the deploying role and the configured roles through access entries", async () => {
-        const clusterAdmin = (principalArn: string) => ({
+    it("grants cluster admin to the deploying role and the configured roles, and read access to the preview and drift roles, through access entries", async () => {
+        const entry = (principalArn: string, key: string, policy: string) => ({
             principalArn,
             type: "STANDARD",
-            accessPolicies: { clusterAdmin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } } },
+            accessPolicies: { [key]: { policyArn: `arn:aws:eks::aws:cluster-access-policy/${policy}`, accessScope: { type: "cluster" } } },
         });
+        const clusterAdmin = (arn: string) => entry(arn, "clusterAdmin", "AmazonEKSClusterAdminPolicy");
+        const reader = (arn: string) => entry(arn, "adminView", "AmazonEKSAdminViewPolicy");
         assert.deepEqual(one(await stackRun("prod"), "eks:index:Cluster").inputs.accessEntries, {
             deployer: clusterAdmin("arn:aws:iam::123456789012:role/platform-prod-deploy"),
             "admin-platform-admins": clusterAdmin("arn:aws:iam::123456789012:role/platform-admins"),
+            "reader-platform-prod-preview": reader("arn:aws:iam::123456789012:role/platform-prod-preview"),
+            "reader-platform-prod-drift": reader("arn:aws:iam::123456789012:role/platform-prod-drift"),
         });
-        assert.deepEqual(one(await stackRun("dev"), "eks:index:Cluster").inputs.accessEntries, { deployer: clusterAdmin("arn:aws:iam::123456789012:role/platform-dev-deploy") });
+        assert.deepEqual(one(await stackRun("dev"), "eks:index:Cluster").inputs.accessEntries, {
+            deployer: clusterAdmin("arn:aws:iam::123456789012:role/platform-dev-deploy"),
+            "reader-platform-dev-preview": reader("arn:aws:iam::123456789012:role/platform-dev-preview"),
+            "reader-platform-dev-drift": reader("arn:aws:iam::123456789012:role/platform-dev-drift"),
+        });
     });
 
     for (const stack of ["dev", "prod"]) {

@@ -82,19 +82,28 @@ describe("cache", () => {
         assert.deepEqual(ingress(run, "cache-sg"), [[6379, 6379, [workloadSg(run)]]]);
     });
 
-    it("is Valkey, encrypted at rest with its CMK and in transit, with a generated auth token", async () => {
+    it("is Valkey, encrypted at rest with its CMK and in transit, with one user per service and the default user off", async () => {
         const run = await stackRun("dev");
         const g = one(run, "aws:elasticache/replicationGroup:ReplicationGroup").inputs;
         assert.equal(g.engine, "valkey");
         assert.equal(g.atRestEncryptionEnabled, true);
         assert.equal(g.kmsKeyId, keyArn(run, "cache"));
         assert.equal(g.transitEncryptionEnabled, true);
-        assert.equal(g.authToken, "[secret]");
+        assert.equal(g.authToken, undefined, "no shared AUTH token");
         assert.equal(g.autoMinorVersionUpgrade, true);
         assert.equal(g.subnetGroupName, one(run, "aws:elasticache/subnetGroup:SubnetGroup").outputs.name);
-        const secret = one(run, "aws:secretsmanager/secret:Secret", "cache-auth-secret");
-        assert.equal(secret.inputs.name, "platform/dev/cache/auth");
-        assert.equal(run.outputs.cacheAuthSecretArn, secret.outputs.arn);
+        const group = one(run, "aws:elasticache/userGroup:UserGroup").inputs;
+        assert.deepEqual(g.userGroupIds, [group.userGroupId]);
+        const users = ofType(run, "aws:elasticache/user:User").map((u) => u.inputs);
+        assert.deepEqual((group.userIds as string[]).slice().sort(), users.map((u) => u.userId).sort());
+        assert.deepEqual(
+            users.map((u) => [u.userId, u.userName, u.accessString, u.engine]),
+            [
+                ["platform-dev-cache-default-off", "default", "off -@all", "valkey"],
+                ["platform-dev-cache-api", "api", "on ~api:* &api:* +@all -@dangerous", "valkey"],
+            ],
+        );
+        assert.ok(users.every((u) => u.passwords === "[secret]"), "passwords are secret");
     });
 
     it("dev: one node, no failover, no snapshots; prod: a replica, failover, Multi-AZ, 7 days of snapshots", async () => {

@@ -19,16 +19,18 @@ describe("secrets", () => {
         });
     }
 
-    it("creates each service's declared application secrets and database credentials under its own prefix", async () => {
+    it("creates each service's declared application secrets and its own login to each store it uses under its own prefix", async () => {
         const run = await stackRun("dev");
         const names = ofType(run, "aws:secretsmanager/secret:Secret").map((s) => s.inputs.name).sort();
         assert.deepEqual(names, [
             "platform/dev/broker/admin",
-            "platform/dev/cache/auth",
             "platform/dev/platform/grafana-admin",
             "platform/dev/services/api/app/stripe-api-key",
+            "platform/dev/services/api/broker",
+            "platform/dev/services/api/cache",
             "platform/dev/services/api/database",
             "platform/dev/services/nightly-report/database",
+            "platform/dev/services/worker/broker",
             "platform/dev/services/worker/database",
         ]);
         const outputs = run.outputs.serviceSecretArns as Record<string, { app: Record<string, string>; database?: string }>;
@@ -39,7 +41,7 @@ describe("secrets", () => {
     it("keeps an application secret's value once people set it in Secrets Manager; infrastructure credentials stay Pulumi's", async () => {
         const run = await stackRun("dev");
         assert.deepEqual(one(run, "aws:secretsmanager/secretVersion:SecretVersion", "secrets-api-stripe-api-key-version").ignoreChanges, ["secretString"]);
-        assert.deepEqual(one(run, "aws:secretsmanager/secretVersion:SecretVersion", "cache-auth-version").ignoreChanges, []);
+        assert.deepEqual(one(run, "aws:secretsmanager/secretVersion:SecretVersion", "secrets-api-cache-version").ignoreChanges, []);
     });
 
     it("never puts a generated value in plain text into any input or output", async () => {

@@ -200,6 +200,10 @@ function rdsLikeSetup(master: Login, databaseName: string): string {
         "GRANT pg_monitor, pg_signal_backend TO rds_superuser WITH ADMIN OPTION;",
         `CREATE ROLE ${master.user} LOGIN CREATEDB CREATEROLE PASSWORD '${master.password}';`,
         `GRANT rds_superuser TO ${master.user} WITH ADMIN OPTION;`,
+        // RDS makes the master user the owner of postgres and template1 (template0 stays rdsadmin's), so it
+        // can revoke PUBLIC's access to them (https://www.asheiduk.de/post/setup-pg-on-rds/ does so as the master).
+        `ALTER DATABASE postgres OWNER TO ${master.user};`,
+        `ALTER DATABASE template1 OWNER TO ${master.user};`,
         "CREATE DATABASE rdsadmin OWNER rdsadmin;",
         "REVOKE ALL ON DATABASE rdsadmin FROM PUBLIC;",
         `CREATE DATABASE ${databaseName} OWNER ${master.user};`,

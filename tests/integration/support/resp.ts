@@ -145,3 +145,16 @@ export class RedisConnection {
         }
     }
 }
+
+/** The error code (`NOPERM`, `NOAUTH`, …) a call is answered with, or "no error". */
+export async function replyError(call: Promise<unknown>): Promise<string> {
+    try {
+        await call;
+    } catch (error) {
+        if (error instanceof RedisReplyError) {
+            return error.code;
+        }
+        throw error;
+    }
+    return "no error";
+}

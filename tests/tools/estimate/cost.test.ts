@@ -196,6 +196,8 @@ describe("estimate: cost of hand-made runs", () => {
         assert.equal(estimateCost(runOf(ingress("web", "nginx"))).items.length, 0);
         const cls = fake("kubernetes:networking.k8s.io/v1:IngressClass", "public", { inputs: { metadata: { name: "public" }, spec: { controller: "ingress.k8s.aws/alb" } } });
         assert.equal(estimateCost(runOf(cls, ingress("web", "public"))).items.length, 1);
+        const autoMode = fake("kubernetes:networking.k8s.io/v1:IngressClass", "platform-alb", { inputs: { metadata: { name: "platform-alb" }, spec: { controller: "eks.amazonaws.com/alb" } } });
+        assert.equal(estimateCost(runOf(autoMode, ingress("web", "platform-alb"))).items.length, 1, "EKS Auto Mode builds an ALB for its class too");
         const legacy = fake("kubernetes:networking.k8s.io/v1:Ingress", "old", { inputs: { metadata: { annotations: { "kubernetes.io/ingress.class": "alb" } } } });
         assert.equal(estimateCost(runOf(legacy)).items.length, 1);
     });

@@ -65,6 +65,19 @@ describe("estimate: create durations", () => {
         assert.equal(typical(ing), DURATIONS.alb.typicalSeconds);
     });
 
+    it("makes an Ingress of Auto Mode's ALB class wait for its load balancer too, and no other class", () => {
+        const cls = (name: string, controller: string) => fake("kubernetes:networking.k8s.io/v1:IngressClass", name, { inputs: { metadata: { name }, spec: { controller } } });
+        const ing = (cls: string) => fake("kubernetes:networking.k8s.io/v1:Ingress", `web-${cls}`, { inputs: { spec: { ingressClassName: cls } } });
+        const classes = [cls("platform-alb", "eks.amazonaws.com/alb"), cls("nginx", "k8s.io/ingress-nginx")];
+        assert.equal(typical(ing("platform-alb"), ...classes), DURATIONS.alb.typicalSeconds);
+        assert.equal(typical(ing("nginx"), ...classes), DURATIONS.default.typicalSeconds);
+    });
+
+    it("counts a NodePool's first node on the pool, which the releases placed on it wait for", () => {
+        assert.equal(typical(fake("kubernetes:karpenter.sh/v1:NodePool", "apps")), DURATIONS.nodePoolFirstNode.typicalSeconds);
+        assert.ok(DURATIONS.nodePoolFirstNode.typicalSeconds < DURATIONS.eksNodeGroup.typicalSeconds, "a pool's node joins sooner than a managed node group is created");
+    });
+
     it("estimates a hand-made stack: data store beside the cluster, the cluster's chain the longest", () => {
         const net = component("platform:network:Network", "network");
         const vpc = fake("awsx:ec2:Vpc", "vpc", { custom: false, remote: true, parent: net, inputs: { natGateways: { strategy: "Single" } } });

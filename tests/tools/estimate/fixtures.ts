@@ -31,6 +31,8 @@ export function fake(type: string, name: string, f: FakeResource = {}): Recorded
         protect: false,
         ignoreChanges: [],
         retainOnDelete: false,
+        deleteBeforeReplace: false,
+        inputDependencies: {},
     };
 }
 

@@ -154,7 +154,7 @@ describe("the front door: what it must keep accepting", () => {
         assert.match(printed, /Kubernetes manifests: \d+ objects in \d+ files under .* \(all valid against their schemas\)/);
         const jobs = fs.readFileSync(path.join(dir, "m", "jobs.yaml"), "utf8");
         assert.match(jobs, /minReplicaCount: 0/);
-        assert.match(jobs, /limits:\n\s+cpu: "1"\n\s+memory: 256M\n\s+requests:\n\s+cpu: "0.5"\n\s+memory: 256M/, "the limit is twice the request");
+        assert.match(jobs, /limits:\n\s+cpu: "1"\n\s+memory: 256M\n\s+requests:\n\s+cpu: "0.5"\n\s+memory: 256M/, "the CPU limit is twice the request; the memory limit equals it");
     });
 
     it("reads YAML numbers as the versions they spell, end to end", () => {

@@ -9,6 +9,7 @@ import { deepMerge } from "../../../lib/merge";
 import { SECRET } from "../../../offline/run";
 import { USAGE, UsageError } from "../../../tools/plan/args";
 import { buildPlan, planJson } from "../../../tools/plan/build";
+import { renderReport } from "../../../tools/plan/report";
 import { LOSS } from "../../../tools/plan/replacement";
 import { ROOT, ofType, stackRun } from "../../harness";
 
@@ -267,7 +268,12 @@ describe("plan command", function () {
                 const r = planTo("--config", username, "--diff", path.join(path.dirname(base.out), "plan.json"));
                 assert.equal(r.code, 3, exitOf(r));
                 const db = urnOf(r.json, "aws:rds/instance:Instance", "database-primary");
-                assert.deepEqual(r.json.diff?.destructive, [{ resource: db, action: "replace", inputs: ["username"], loss: LOSS["aws:rds/instance:Instance"] }]);
+                const replica = urnOf(r.json, "aws:rds/instance:Instance", "database-replica-1");
+                // A new primary takes its read replica with it: the replica copies the primary it names.
+                assert.deepEqual(r.json.diff?.destructive, [
+                    { resource: db, action: "replace", inputs: ["username"], loss: LOSS["aws:rds/instance:Instance"] },
+                    { resource: replica, action: "replace", inputs: ["replicateSourceDb ← database-primary"], loss: LOSS["aws:rds/instance:Instance"] },
+                ]);
                 assert.deepEqual(r.json.diff?.changed, [{ resource: db, inputs: ["username"] }]);
                 assert.deepEqual(r.json.result.failures.map((f) => f.code), [3]);
                 assert.match(r.stdout, /^Needs attention:\n {2}✗ REPLACE aws:rds\/instance:Instance database-primary \(username\): loses the database/m);
@@ -277,7 +283,7 @@ describe("plan command", function () {
                 const r = planTo("--config", username, "--diff", path.join(path.dirname(shipped.prod.out), "plan.json"), "--allow-replace");
                 assert.equal(r.code, 0, exitOf(r));
                 assert.deepEqual(r.json.result, { exitCode: 0, failures: [] });
-                assert.deepEqual(r.json.diff?.destructive.map((d) => [d.action, d.inputs]), [["replace", ["username"]]]);
+                assert.deepEqual(r.json.diff?.destructive.map((d) => [d.action, d.inputs]), [["replace", ["username"]], ["replace", ["replicateSourceDb ← database-primary"]]]);
                 assert.match(r.stdout, /! REPLACE .* \[allowed\]$/m);
             });
         });
@@ -296,7 +302,9 @@ describe("plan command", function () {
         it("lists a harmless change as changed, not destructive, at no cost", async () => {
             const json = await run("dev", { "platform:cluster": { nodeGroups: { apps: { maxSize: 6 } } } });
             const apps = urnOf(json, "aws:eks/nodeGroup:NodeGroup", "cluster-apps");
-            assert.deepEqual(json.diff, { added: [], removed: [], changed: [{ resource: apps, inputs: ["scalingConfig.maxSize"] }], destructive: [], costDeltaUsd: 0 });
+            const { change, ...diff } = json.diff as NonNullable<PlanJson["diff"]> & { change?: { steps: { resource: string; basis: string }[] } };
+            assert.deepEqual(diff, { added: [], removed: [], changed: [{ resource: apps, inputs: ["scalingConfig.maxSize"] }], replaced: [], destructive: [], costDeltaUsd: 0 });
+            assert.deepEqual(change?.steps.map((s) => [s.resource, s.basis]), [[apps, "node group setting"]], "a scaling setting rolls no node");
             assert.deepEqual(json.result, { exitCode: 0, failures: [] });
         });
 
@@ -310,6 +318,46 @@ describe("plan command", function () {
             assert.equal(json.diff?.costDeltaUsd, Math.round((json.cost.monthlyUsd - base.cost.monthlyUsd) * 100) / 100);
             assert.ok(Math.abs((json.diff?.costDeltaUsd ?? 0) - perNode) < 0.01, `one more node: ${json.diff?.costDeltaUsd} vs ${perNode}`);
             assert.equal(json.result.exitCode, 0);
+        });
+
+        it("upgrades 1.34 → 1.35 in one change: control plane, then each managed add-on and node group, then the charts, each step timed", async () => {
+            const baseFile = path.join(tempDir(), "plan.json");
+            const older = await buildPlan({ stack: "dev", config: stackVariant("dev", { "platform:cluster": { version: "1.34" } }), out: tempDir(), allowReplace: false, asOf: KUBERNETES_VERSIONS_AS_OF });
+            fs.writeFileSync(baseFile, JSON.stringify(planJson(older)));
+            const upgraded = await buildPlan({ stack: "dev", out: tempDir(), diff: baseFile, allowReplace: false, asOf: KUBERNETES_VERSIONS_AS_OF });
+            const json = planJson(upgraded) as unknown as PlanJson & { diff: { change: { totalMinutes: number; steps: { resource: string; startMinutes: number; minutes: number }[] } } };
+            const changed = new Map(json.diff.changed.map((c) => [c.resource.split("::").pop(), c.inputs]));
+            assert.deepEqual(changed.get("cluster-eks"), ["version"]);
+            for (const addon of ["vpc-cni", "kube-proxy", "coredns", "ebs-csi"]) {
+                assert.deepEqual(changed.get(`cluster-${addon}`), ["addonVersion"], addon);
+            }
+            for (const group of ["system", "apps"]) {
+                assert.deepEqual(changed.get(`cluster-${group}`), ["version"], group);
+            }
+            assert.deepEqual(changed.get("addons-cluster-autoscaler-release"), ["values.image.tag"], "the chart matched to the minor");
+            assert.deepEqual(json.diff.destructive, [], "an upgrade replaces nothing");
+
+            const step = (name: string) => {
+                const s = json.diff.change.steps.find((x) => x.resource.endsWith(`::${name}`));
+                assert.ok(s, name);
+                return { start: s.startMinutes, end: s.startMinutes + s.minutes };
+            };
+            // Minutes are seconds / 60: a step that starts as another ends may differ from its end in the last bit.
+            const startsAfter = (later: { start: number }, earlier: { end: number }) => later.start >= earlier.end - 1e-9;
+            const plane = step("cluster-eks");
+            assert.ok(plane.end >= 20, "a control plane upgrade takes tens of minutes");
+            for (const addon of ["vpc-cni", "kube-proxy"]) {
+                assert.ok(startsAfter(step(`cluster-${addon}`), plane), `${addon} after the control plane`);
+                for (const group of ["system", "apps"]) {
+                    assert.ok(startsAfter(step(`cluster-${group}`), step(`cluster-${addon}`)), `${group} nodes after ${addon}`);
+                }
+            }
+            for (const later of ["coredns", "ebs-csi"]) {
+                assert.ok(startsAfter(step(`cluster-${later}`), step("cluster-apps")), `${later} after the nodes`);
+            }
+            assert.ok(startsAfter(step("addons-cluster-autoscaler-release"), step("cluster-apps")));
+            assert.ok(Math.abs(json.diff.change.totalMinutes - step("addons-cluster-autoscaler-release").end) < 0.01, "the chart is the last step");
+            assert.match(renderReport(upgraded), /Estimated time to apply the changes: \d+\.\d min/);
         });
 
         it("fails a broker replacement with 3 before its policy violation, and with 1 once the replacement is allowed", async () => {
@@ -368,7 +416,7 @@ describe("plan command", function () {
         it("shows secret inputs as [secret]", () => {
             const { json } = shipped.dev;
             const input = (type: string, name: string) => json.resources.find((r) => r.type === type && r.name === name)?.inputs ?? {};
-            assert.equal(input("aws:elasticache/replicationGroup:ReplicationGroup", "cache-group").authToken, SECRET);
+            assert.equal(input("aws:elasticache/user:User", "cache-user-api").passwords, SECRET);
             assert.deepEqual((input("aws:mq/broker:Broker", "broker-broker").users as { password: unknown }[]).map((u) => u.password), [SECRET]);
             const versions = json.resources.filter((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion");
             assert.ok(versions.length >= 5);

@@ -21,6 +21,8 @@ describe("plan: parseArgs", () => {
         ["the stack comes from a config file named Pulumi.<stack>.yaml", ["--config", "stacks/eu/Pulumi.staging.yaml"], { stack: "staging", config: "stacks/eu/Pulumi.staging.yaml" }],
         ["a .yml config file names its stack too", ["--config", "Pulumi.qa.yml"], { stack: "qa", config: "Pulumi.qa.yml" }],
         ["a planned rollout date", ["--as-of", "2027-01-31"], { asOf: "2027-01-31" }],
+        ["a Graphviz service graph", ["--graph", "out/services.dot"], { graph: "out/services.dot" }],
+        ["a Mermaid service graph", ["--graph", "services.mmd"], { graph: "services.mmd" }],
         ["a stack name with dots is taken whole", ["--config", "stacks/Pulumi.prod.eu.yaml"], { stack: "prod.eu", config: "stacks/Pulumi.prod.eu.yaml" }],
         ["an explicit --stack that agrees with the config file's name", ["--config", "Pulumi.staging.yaml", "--stack", "staging"], { stack: "staging", config: "Pulumi.staging.yaml" }],
         ["a config file named otherwise, with its stack", ["--config", "tmp/custom.yaml", "--stack", "qa"], { stack: "qa", config: "tmp/custom.yaml" }],
@@ -38,7 +40,8 @@ describe("plan: parseArgs", () => {
     }
 
     const errors: [string, string[], RegExp][] = [
-        ["an unknown flag", ["--frobnicate"], /^unknown argument "--frobnicate"; allowed: --stack, --config, --json, --out, --diff, --as-of, --allow-replace, --debug$/],
+        ["an unknown flag", ["--frobnicate"], /^unknown argument "--frobnicate"; allowed: --stack, --config, --json, --out, --diff, --as-of, --graph, --allow-replace, --debug$/],
+        ["a graph file whose format is not known", ["--graph", "services.png"], /^--graph services\.png does not end in \.dot, \.gv \(Graphviz\) or \.mmd, \.mermaid \(Mermaid\)$/],
         ["a config file that does not name its stack, without --stack", ["--config", "tmp/custom.yaml"], /^--config tmp\/custom\.yaml does not name its stack/],
         ["a --stack that disagrees with the config file's name", ["--config", "Pulumi.staging.yaml", "--stack", "prod"], /^--stack prod disagrees with --config Pulumi\.staging\.yaml, the config of stack staging/],
         ["a positional argument", ["prod"], /^unknown argument "prod"/],

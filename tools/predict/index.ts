@@ -1,0 +1,97 @@
+import { ADDONS, AddonKey } from "../../components/addons";
+import { AMQPS_PORT } from "../../components/data/broker";
+import { CACHE_PORT } from "../../components/data/cache";
+import { POSTGRES_PORT } from "../../components/data/database";
+import { ENVIRONMENT_SWITCHES } from "../../config/profiles";
+import type { Settings } from "../../config/schema";
+import { subnetLayout } from "../../lib/cidr";
+import { TENANT_LABEL } from "../../lib/kubernetesSpecs";
+import type { NetworkPolicyObject, ServicePort } from "../../lib/networkPolicy";
+import type { Manifest } from "../../offline/manifests";
+import type { ProgramRun } from "../../offline/run";
+import { Admission, evaluateAdmission } from "./admission";
+import { addonPods, eksAddonPods } from "./addonPods";
+import { Capacity, NodeGroupFacts, evaluateCapacity } from "./capacity";
+import { Connectivity, StoreAddress, evaluateConnectivity } from "./connectivity";
+import { PlannedPod, namespaceLabels, podsOfManifests } from "./pods";
+
+/**
+ * What the cluster will do with what the program applies, predicted from one recorded run: who can reach
+ * whom (connectivity), which pods Pod Security admits (admission) and whether the pods fit their node
+ * groups (capacity).
+ */
+export interface Predictions {
+    readonly pods: PlannedPod[];
+    readonly connectivity: Connectivity;
+    readonly admission: Admission;
+    readonly capacity: Capacity;
+}
+
+const NODE_GROUP_TYPE = "aws:eks/nodeGroup:NodeGroup";
+const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
+
+type Obj = Record<string, unknown>;
+
+/** The node groups the run creates, named by their node-group label. */
+export function nodeGroupsOf(run: ProgramRun): NodeGroupFacts[] {
+    return run.resources
+        .filter((r) => r.type === NODE_GROUP_TYPE)
+        .map((r) => {
+            const scaling = (r.inputs.scalingConfig ?? {}) as Obj;
+            const labels = (r.inputs.labels ?? {}) as Record<string, string>;
+            return {
+                name: labels["platform.io/node-group"] ?? r.name,
+                instanceTypes: (r.inputs.instanceTypes ?? []) as string[],
+                minSize: Number(scaling.minSize),
+                desiredSize: Number(scaling.desiredSize),
+                maxSize: Number(scaling.maxSize),
+            };
+        });
+}
+
+/** Host addresses inside a block, as the predictions place stores and endpoints. */
+function hostIn(cidr: string, index: number): string {
+    const [base] = cidr.split("/");
+    const octets = base.split(".").map(Number);
+    octets[3] += index;
+    return octets.join(".");
+}
+
+/** Everything the predictions need from the run, the manifests and the settings. */
+export function predict(run: ProgramRun, manifests: readonly Manifest[], settings: Settings): Predictions {
+    const releases = run.resources
+        .filter((r) => r.type === RELEASE_TYPE)
+        .flatMap((r) => {
+            const key = (Object.keys(ADDONS) as AddonKey[]).find((k) => ADDONS[k].name === r.inputs.name);
+            return key !== undefined ? [{ key, values: r.inputs.values }] : [];
+        });
+    const highlyAvailable = ENVIRONMENT_SWITCHES[settings.environment].highlyAvailableAddons;
+    const pods = [...podsOfManifests(manifests), ...addonPods(releases, highlyAvailable), ...eksAddonPods()];
+    const labels = namespaceLabels(manifests);
+
+    const n = settings.network;
+    const subnets = n.existing?.subnetCidrs ?? subnetLayout(n.cidr, n.availabilityZones);
+    const stores: StoreAddress[] = [
+        ...(settings.database.enabled ? [{ name: "database", ip: hostIn(subnets.isolated[0], 10), port: POSTGRES_PORT }] : []),
+        ...(settings.cache.enabled ? [{ name: "cache", ip: hostIn(subnets.isolated[0], 20), port: CACHE_PORT }] : []),
+        ...(settings.broker.enabled ? [{ name: "broker", ip: hostIn(subnets.private[1] ?? subnets.private[0], 30), port: AMQPS_PORT }] : []),
+    ];
+    const services = settings.services.map((svc) => {
+        const service = manifests.find((m) => m.kind === "Service" && m.metadata.namespace === svc.name && m.metadata.name === svc.name);
+        return { name: svc.name, callers: svc.callers ?? [], uses: svc.uses ?? [], servicePorts: (((service?.spec as Obj | undefined)?.ports ?? []) as ServicePort[]) };
+    });
+    const tenants = manifests.filter((m) => m.kind === "Namespace" && m.metadata.labels?.[TENANT_LABEL] !== undefined).map((m) => m.metadata.name);
+    const lbSubnets = settings.ingress.scheme === "internal" ? subnets.private : subnets.public;
+    const connectivity = evaluateConnectivity({
+        policies: manifests.filter((m) => m.kind === "NetworkPolicy") as unknown as NetworkPolicyObject[],
+        pods,
+        namespaceLabels: labels,
+        services,
+        stores,
+        tenantNamespaces: tenants,
+        podCidr: subnets.private[0],
+        endpointIp: hostIn(subnets.private[0], 5),
+        loadBalancerIp: hostIn(lbSubnets[0], 5),
+    });
+    return { pods, connectivity, admission: evaluateAdmission(pods, labels), capacity: evaluateCapacity(pods, nodeGroupsOf(run)) };
+}
