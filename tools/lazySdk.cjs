@@ -12,6 +12,7 @@
  *   and YAML support), which @pulumi/eks loads for helpers and a getter the program does not use
  *   (`getRoleProvider`, `createNodeGroupSecurityGroup`, `createStorageClass`, `Cluster.provider`); the
  *   components load only the modules they use (components/aws.ts, components/kubernetes.ts).
+ * - zod's messages in every language but English (`z.locales`; English is loaded on its own).
  *
  * Only the requests listed, made from the files listed, are deferred; anything else loads as usual. If a
  * later SDK no longer makes these requests, nothing is deferred and nothing else changes.
@@ -24,6 +25,7 @@ const DEFERRED = [
     { from: /\/@pulumi\/pulumi\/runtime\/closure\/[^/]+\.js$/, requests: new Set(["../../typescript-shim", "@npmcli/arborist", "normalize-package-data"]) },
     { from: /\/@pulumi\/pulumi\/index\.js$/, requests: new Set(["./automation"]) },
     { from: /\/@pulumi\/eks\/(clusterMixins|nodegroupMixins|storageclassMixins)\.js$/, requests: new Set(["@pulumi/aws", "@pulumi/kubernetes"]) },
+    { from: /\/zod\/v4\/(classic\/external|core\/index)\.cjs$/, requests: new Set(["../locales/index.cjs"]) },
 ];
 
 /** Whether `parent` requiring `request` is deferred. */

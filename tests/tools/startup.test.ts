@@ -46,22 +46,24 @@ describe("start-up: the program as `pulumi preview` and `up` start it", function
         assert.equal(deferred.text, eager.text);
     });
 
-    it("runs the program without the AWS and Kubernetes package roots or the SDK's Automation API, which still load when used", () => {
+    it("runs the program without the AWS and Kubernetes package roots, the SDK's Automation API or zod's locales, which still load when used", () => {
         const probe = `
             const { runProgram } = require("./bin/offline/run");
             const { readStackConfig } = require("./bin/offline/stackConfig");
             const loaded = (file) => Object.keys(require.cache).some((f) => f.endsWith(file));
-            const roots = ["@pulumi/aws/index.js", "@pulumi/kubernetes/index.js", "@pulumi/pulumi/automation/index.js"];
+            const roots = ["@pulumi/aws/index.js", "@pulumi/kubernetes/index.js", "@pulumi/pulumi/automation/index.js", "zod/v4/locales/index.cjs"];
             runProgram({ ...readStackConfig("Pulumi.prod.yaml"), stack: "prod" }).then((run) => {
                 const during = roots.filter(loaded);
                 const automation = typeof require("@pulumi/pulumi").automation.LocalWorkspace;
-                console.log(JSON.stringify({ resources: run.resources.length, during, automation, after: roots.filter(loaded) }));
+                const locales = typeof require("zod").locales.de;
+                console.log(JSON.stringify({ resources: run.resources.length, during, automation, locales, after: roots.filter(loaded) }));
             });`;
-        const out = JSON.parse(node(["-r", "./tools/prelude.cjs"], probe)) as { resources: number; during: string[]; automation: string; after: string[] };
+        const out = JSON.parse(node(["-r", "./tools/prelude.cjs"], probe)) as { resources: number; during: string[]; automation: string; locales: string; after: string[] };
         assert.ok(out.resources > 100, JSON.stringify(out));
         assert.deepEqual(out.during, []);
         assert.equal(out.automation, "function");
-        assert.deepEqual(out.after, ["@pulumi/pulumi/automation/index.js"]);
+        assert.equal(out.locales, "function");
+        assert.deepEqual(out.after, ["@pulumi/pulumi/automation/index.js", "zod/v4/locales/index.cjs"]);
     });
 
     it("keeps the SDK's promises untagged, with the same results and the same leak report at exit", () => {
