@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import * as path from "path";
 import { Manifest, ManifestProblems, formatProblems, manifestsOf, schemaOf, validateManifests } from "../../offline/manifests";
 import type { RecordedResource } from "../../offline/run";
@@ -98,6 +99,22 @@ describe("Kubernetes objects", () => {
         assert.equal(worker.handedOver, 45);
         assert.equal(checked.documents.length, 45);
         assert.deepEqual(checked.problems, []);
+    });
+
+    it("notes the kinds it validated for the next run's worker, which reads a broken note as none", async function () {
+        this.timeout(60_000);
+        const { ManifestWorker, KINDS_FILE } = require(path.join(ROOT, "bin", "tools", "plan", "manifestWorker.js")) as typeof import("../../tools/plan/manifestWorker");
+        const record = (type: string, name: string) => ({ type, name, urn: `urn:${name}`, inputs: { metadata: { name, namespace: "a" } }, outputs: {} }) as unknown as RecordedResource;
+        fs.mkdirSync(path.dirname(KINDS_FILE), { recursive: true });
+        fs.writeFileSync(KINDS_FILE, "not JSON");
+        const worker = new ManifestWorker();
+        worker.add(record("kubernetes:core/v1:ConfigMap", "one"));
+        worker.add(record("kubernetes:core/v1:ServiceAccount", "two"));
+        worker.add(record("kubernetes:core/v1:ConfigMap", "three"));
+        const checked = await worker.finish();
+        assert.equal(checked.documents.length, 3);
+        assert.deepEqual(checked.problems, []);
+        assert.deepEqual(JSON.parse(fs.readFileSync(KINDS_FILE, "utf8")), ["v1 ConfigMap", "v1 ServiceAccount"]);
     });
 
     it("refuses fields the schema does not declare, at any depth, as strict field validation does", async () => {

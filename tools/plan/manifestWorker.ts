@@ -1,6 +1,9 @@
+import * as fs from "fs";
+import * as path from "path";
 import { Worker, isMainThread, parentPort, workerData } from "worker_threads";
-import { Manifest, manifestOf, validateManifests } from "../../offline/manifests";
+import { Manifest, manifestOf, schemaOf, validateManifests } from "../../offline/manifests";
 import type { RecordedResource } from "../../offline/run";
+import { projectRoot } from "../../offline/stackConfig";
 import { CheckedManifests, toYaml } from "./manifests";
 
 /** Marks the worker this module starts, so that importing it elsewhere off the main thread does nothing. */
@@ -97,21 +100,52 @@ const SHARED_SCHEMA_MODULES = ["@kubernetes-models/base", "@kubernetes-models/va
 // kubernetes-models ships ES modules only; a native dynamic import keeps them loadable from CommonJS.
 const importModule = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<unknown>;
 
+/**
+ * The kinds the last plan validated (`apiVersion kind`), kept with the code cache: the program registers its
+ * first Kubernetes object well after the worker has started, and the worker loads their schemas meanwhile.
+ */
+export const KINDS_FILE = path.join(projectRoot(), "bin", ".code-cache", "manifest-kinds.json");
+
+function lastKinds(file: string): string[] {
+    try {
+        const kinds: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+        return Array.isArray(kinds) ? kinds.filter((k): k is string => typeof k === "string") : [];
+    } catch {
+        return [];
+    }
+}
+
+function noteKinds(file: string, kinds: ReadonlySet<string>): void {
+    try {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, JSON.stringify([...kinds].sort()));
+    } catch {
+        // The next run only loses its head start.
+    }
+}
+
 /** The worker's side: validate and render each object as it arrives, answer once told it is done. */
 function serve(): void {
-    // A failure here only loses the head start: validating an object loads what it needs again.
+    // Failures here only lose the head start: validating an object loads what it needs again.
     SHARED_SCHEMA_MODULES.forEach((m) => importModule(m).catch(() => undefined));
+    for (const kind of lastKinds(KINDS_FILE)) {
+        const [apiVersion, name] = kind.split(" ");
+        schemaOf(apiVersion, name ?? "").catch(() => undefined);
+    }
+    const kinds = new Set<string>();
     const pending: Promise<{ index: number; problems: string[] }[]>[] = [];
     const documents: string[] = [];
     parentPort?.on("message", (message: ToWorker) => {
         if ("manifests" in message) {
             for (const manifest of JSON.parse(message.manifests) as Manifest[]) {
                 const index = documents.length;
+                kinds.add(`${manifest.apiVersion} ${manifest.kind}`);
                 documents.push(toYaml(manifest));
                 pending.push(validateManifests([manifest]).then((found) => found.map((f) => ({ index, problems: f.problems }))));
             }
             return;
         }
+        noteKinds(KINDS_FILE, kinds);
         Promise.all(pending).then(
             (found) => parentPort?.postMessage({ problems: found.flat(), documents } satisfies FromWorker),
             (e: unknown) => parentPort?.postMessage({ error: String((e as Error)?.stack ?? e) } satisfies FromWorker),
