@@ -15,19 +15,23 @@ export interface Manifest {
 /** Resource types that are Pulumi constructs rather than Kubernetes objects. */
 const NOT_OBJECTS = new Set(["pulumi:providers:kubernetes", "kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart", "kubernetes:yaml/v2:ConfigFile"]);
 
+/** The Kubernetes object a recorded registration applies, or undefined when it is not one. */
+export function manifestOf(r: RecordedResource): Manifest | undefined {
+    if (!r.type.startsWith("kubernetes:") || NOT_OBJECTS.has(r.type)) {
+        return undefined;
+    }
+    const [, groupVersion, kind] = r.type.split(":");
+    const apiVersion = groupVersion.startsWith("core/") ? groupVersion.slice("core/".length) : groupVersion;
+    const outputs = r.outputs as { metadata?: { name?: string } };
+    const inputs = r.inputs as { metadata?: Record<string, unknown> };
+    // An object without a name gets one from the provider; the recorded outputs carry it.
+    const metadata = { ...(inputs.metadata ?? {}), name: (inputs.metadata?.name as string | undefined) ?? outputs.metadata?.name ?? r.name };
+    return { ...r.inputs, apiVersion, kind, metadata } as Manifest;
+}
+
 /** The Kubernetes objects among recorded registrations, in registration order. */
 export function manifestsOf(resources: readonly RecordedResource[]): Manifest[] {
-    return resources
-        .filter((r) => r.type.startsWith("kubernetes:") && !NOT_OBJECTS.has(r.type))
-        .map((r) => {
-            const [, groupVersion, kind] = r.type.split(":");
-            const apiVersion = groupVersion.startsWith("core/") ? groupVersion.slice("core/".length) : groupVersion;
-            const outputs = r.outputs as { metadata?: { name?: string } };
-            const inputs = r.inputs as { metadata?: Record<string, unknown> };
-            // An object without a name gets one from the provider; the recorded outputs carry it.
-            const metadata = { ...(inputs.metadata ?? {}), name: (inputs.metadata?.name as string | undefined) ?? outputs.metadata?.name ?? r.name };
-            return { ...r.inputs, apiVersion, kind, metadata } as Manifest;
-        });
+    return resources.map(manifestOf).filter((m): m is Manifest => m !== undefined);
 }
 
 /** Where the schema of each API version lives: kubernetes-models and its CRD packages. */
@@ -48,6 +52,41 @@ function schemaModule(apiVersion: string): string {
 const importModule = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<Record<string, unknown>>;
 
 type ModelClass = new (data: unknown) => { validate(): void };
+
+/** A kind's model, or why there is none. */
+export type Schema = { readonly Model: ModelClass } | { readonly missing: string };
+
+const KIND = /^[A-Za-z][A-Za-z0-9]*$/;
+
+/** One entry per `apiVersion kind`: each validator module is loaded (and compiled by V8) once per process. */
+const schemas = new Map<string, Promise<Schema>>();
+
+/**
+ * The model of one kind, from its own module (`kubernetes-models/apps/v1/Deployment`) rather than its
+ * group-version index, which would load every kind of the group (over 200 for `v1`) to validate a few.
+ */
+export function schemaOf(apiVersion: string, kind: string): Promise<Schema> {
+    const key = `${apiVersion} ${kind}`;
+    let schema = schemas.get(key);
+    if (schema === undefined) {
+        schema = loadSchema(apiVersion, kind);
+        schemas.set(key, schema);
+    }
+    return schema;
+}
+
+async function loadSchema(apiVersion: string, kind: string): Promise<Schema> {
+    const Model = KIND.test(kind) ? ((await importModule(`${schemaModule(apiVersion)}/${kind}`).catch(() => undefined))?.[kind] as ModelClass | undefined) : undefined;
+    if (Model !== undefined) {
+        return { Model };
+    }
+    // Only on this rare path: tell an unknown API version from an unknown kind of a known one.
+    const known = await importModule(schemaModule(apiVersion)).then(
+        () => true,
+        () => false,
+    );
+    return { missing: known ? `no schema known for ${apiVersion} ${kind}` : `no schema known for ${apiVersion}` };
+}
 
 /** The keys of each object (by identity) that a validator looked up, whether the object had them or not. */
 type Lookups = Map<object, Set<string>>;
@@ -137,19 +176,13 @@ async function schemaProblems(m: Manifest): Promise<string[]> {
     if (crd !== undefined) {
         return structuralProblems(m, crd);
     }
-    let mod: Record<string, unknown>;
-    try {
-        mod = await importModule(schemaModule(m.apiVersion));
-    } catch {
-        return [`no schema known for ${m.apiVersion}`];
+    const schema = await schemaOf(m.apiVersion, m.kind);
+    if ("missing" in schema) {
+        return [schema.missing];
     }
-    const Model = mod[m.kind] as ModelClass | undefined;
-    if (Model === undefined) {
-        return [`no schema known for ${m.apiVersion} ${m.kind}`];
-    }
-    const unknown = unknownFieldProblems(Model, m);
+    const unknown = unknownFieldProblems(schema.Model, m);
     try {
-        new Model(m).validate();
+        new schema.Model(m).validate();
         return unknown;
     } catch (e) {
         return [

@@ -2,6 +2,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN } from "../policies/lib/values";
 import { ModelledChild, fakeCall, fakeResource, modelledChildren } from "./fakes";
+import { Answered, answerRegistrations } from "./monitor";
 
 /** What a registered input or output looks like once secrets and references are made printable; unknowns print as the policies' {@link UNKNOWN}. */
 export const SECRET = "[secret]";
@@ -59,7 +60,9 @@ export interface RunOptions {
     readonly stack: string;
     /** Defaults to `platform`. */
     readonly project?: string;
-    /** Entry module of the program. Defaults to the repository's `index.ts`. */
+    /** Called with each registration as soon as it is recorded. Defaults to none. */
+    readonly onRecord?: (resource: RecordedResource) => void;
+    /** Entry module of the program. Defaults to the repository's `index.ts`, or its compiled `bin/index.js` when this module runs compiled. */
     readonly program?: string;
 }
 
@@ -89,29 +92,6 @@ export function printable(value: unknown): unknown {
     return value;
 }
 
-/** The shape of the gRPC request the mock monitor receives; only the getters used here. */
-interface RegisterRequest {
-    getType(): string;
-    getName(): string;
-    getParent(): string;
-    getCustom(): boolean;
-    getRemote(): boolean;
-    getProvider(): string;
-    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-    getDependenciesList(): string[];
-    getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
-    getProtect(): boolean;
-    getIgnorechangesList(): string[];
-    getRetainondelete(): boolean;
-    getDeletebeforereplace(): boolean;
-}
-
-interface RegisterResponse {
-    getUrn(): string;
-    getId(): string;
-    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-}
-
 let running = false;
 
 /**
@@ -125,39 +105,32 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     }
     running = true;
     const project = options.project ?? "platform";
-    const program = options.program ?? path.resolve(__dirname, "..", "index.ts");
+    const program = options.program ?? require.resolve(path.resolve(__dirname, "..", "index"));
     const region = options.config["aws:region"] ?? "us-east-1";
     const resources: RecordedResource[] = [];
     const children = new Map<string, ModelledChild[]>();
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
-    // The SDK records a stack trace for every promise and registration (for leak reports and source
-    // positions), which under ts-node's source maps costs more than the rest of an offline run together.
-    // Nothing reads them offline; PLATFORM_STACK_TRACES=1 keeps them for debugging a failing run.
-    const stackTraceLimit = Error.stackTraceLimit;
-    if (process.env.PLATFORM_STACK_TRACES !== "1") {
-        Error.stackTraceLimit = 0;
-    }
+    const restoreTraces = process.env.PLATFORM_STACK_TRACES === "1" ? () => undefined : withoutTraces();
     try {
         pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
-        await pulumi.runtime.setMocks(
-            {
-                newResources: undefined,
-                newResource: async (args) => {
-                    const modelled = modelledChildren(args.type, args.name, args.inputs);
-                    if (modelled.length > 0) {
-                        children.set(`${args.type}::${args.name}`, await transformed(modelled, args.transforms ?? []));
-                    }
-                    return fakeResource({ region }, args.type, args.name, args.inputs);
-                },
-                call: (args) => fakeCall({ region }, args.token, args.inputs),
-            } as pulumi.runtime.Mocks,
-            project,
-            options.stack,
-            false,
-        );
-        recordRegistrations(resources, children);
+        const mocks: pulumi.runtime.Mocks = {
+            newResource: async (args) => {
+                const modelled = modelledChildren(args.type, args.name, args.inputs);
+                if (modelled.length > 0) {
+                    children.set(`${args.type}::${args.name}`, await transformed(modelled, args.transforms ?? []));
+                }
+                return fakeResource({ region }, args.type, args.name, args.inputs);
+            },
+            call: (args) => fakeCall({ region }, args.token, args.inputs),
+        };
+        await pulumi.runtime.setMocks(mocks, project, options.stack, false);
+        answerRegistrations(pulumi.runtime.getMonitor(), mocks, (answered) => {
+            const record = recordOf(answered, children);
+            resources.push(record);
+            options.onRecord?.(record);
+        });
         reloadProgramModules(path.dirname(program));
         const exported = require(program) as Record<string, unknown>;
         const outputs = await settle(exported);
@@ -167,7 +140,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         }
         return { project, stack: options.stack, resources, outputs: printable(outputs) as Record<string, unknown> };
     } finally {
-        Error.stackTraceLimit = stackTraceLimit;
+        restoreTraces();
         process.off("unhandledRejection", onRejection);
         running = false;
     }
@@ -194,47 +167,60 @@ async function transformed(modelled: ModelledChild[], transforms: pulumi.Resourc
     return out;
 }
 
-function recordRegistrations(into: RecordedResource[], children: ReadonlyMap<string, ModelledChild[]>): void {
-    const monitor = pulumi.runtime.getMonitor() as unknown as {
-        registerResource(req: RegisterRequest, cb: (err: unknown, resp?: RegisterResponse) => void): void;
+/**
+ * The SDK records a stack trace for every promise and registration (for leak reports, and for each
+ * resource's source position, taken with no limit on frames), which under ts-node's source maps cost more
+ * than the rest of an offline run together. Nothing reads them offline (PLATFORM_STACK_TRACES=1 keeps them
+ * for debugging a failing run): errors get no frames, and registrations no source position. Returns what
+ * undoes this.
+ */
+function withoutTraces(): () => void {
+    const stackTraceLimit = Error.stackTraceLimit;
+    const prepareStackTrace = Error.prepareStackTrace;
+    const resource = pulumi.Resource as unknown as { stackTrace: (skip: number) => unknown[] };
+    const stackTrace = resource.stackTrace;
+    Error.stackTraceLimit = 0;
+    Error.prepareStackTrace = (error: Error) => Error.prototype.toString.call(error);
+    resource.stackTrace = () => [];
+    return () => {
+        Error.stackTraceLimit = stackTraceLimit;
+        Error.prepareStackTrace = prepareStackTrace;
+        resource.stackTrace = stackTrace;
     };
-    const original = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, cb) =>
-        original(req, (err, resp) => {
-            if (!err && resp) {
-                const dependencies = req.getDependenciesList();
-                const fromInputs = new Set<string>();
-                const inputDependencies: Record<string, string[]> = {};
-                req.getPropertydependenciesMap().forEach((deps, key) => {
-                    const urns = deps.getUrnsList();
-                    urns.forEach((u) => fromInputs.add(u));
-                    if (urns.length > 0) {
-                        inputDependencies[key] = urns;
-                    }
-                });
-                into.push({
-                    urn: resp.getUrn(),
-                    type: req.getType(),
-                    name: req.getName(),
-                    id: resp.getId(),
-                    parent: req.getParent() || undefined,
-                    custom: req.getCustom(),
-                    remote: req.getRemote(),
-                    provider: req.getProvider() ? req.getProvider().split("::").slice(0, -1).join("::") : undefined,
-                    inputs: printable(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-                    outputs: printable(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-                    dependencies,
-                    explicitDependencies: dependencies.filter((u) => !fromInputs.has(u)),
-                    inputDependencies,
-                    protect: req.getProtect(),
-                    ignoreChanges: req.getIgnorechangesList(),
-                    retainOnDelete: req.getRetainondelete(),
-                    deleteBeforeReplace: req.getDeletebeforereplace(),
-                    modelledChildren: children.get(`${req.getType()}::${req.getName()}`),
-                });
-            }
-            cb(err, resp);
-        });
+}
+
+/** The record of one answered registration. */
+function recordOf({ req, urn, id, inputs, outputs }: Answered, children: ReadonlyMap<string, ModelledChild[]>): RecordedResource {
+    const dependencies = req.getDependenciesList();
+    const fromInputs = new Set<string>();
+    const inputDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => {
+        const urns = deps.getUrnsList();
+        urns.forEach((u) => fromInputs.add(u));
+        if (urns.length > 0) {
+            inputDependencies[key] = urns;
+        }
+    });
+    return {
+        urn,
+        type: req.getType(),
+        name: req.getName(),
+        id,
+        parent: req.getParent() || undefined,
+        custom: req.getCustom(),
+        remote: req.getRemote(),
+        provider: req.getProvider() ? req.getProvider().split("::").slice(0, -1).join("::") : undefined,
+        inputs: printable(inputs) as Record<string, unknown>,
+        outputs: printable(outputs) as Record<string, unknown>,
+        dependencies,
+        explicitDependencies: dependencies.filter((u) => !fromInputs.has(u)),
+        inputDependencies,
+        protect: req.getProtect(),
+        ignoreChanges: req.getIgnorechangesList(),
+        retainOnDelete: req.getRetainondelete(),
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        modelledChildren: children.get(`${req.getType()}::${req.getName()}`),
+    };
 }
 
 /** Drops the program's own modules from the require cache so that each run builds its resources anew. */

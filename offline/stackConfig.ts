@@ -9,6 +9,21 @@ export interface StackConfig {
     readonly secretKeys: string[];
 }
 
+/**
+ * The directory holding `Pulumi.yaml`: the nearest one above this module, whether it runs from its source
+ * (under ts-node) or from the compiled copy in `bin/`.
+ */
+export function projectRoot(from: string = __dirname): string {
+    for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) {
+            return dir;
+        }
+        if (path.dirname(dir) === dir) {
+            throw new Error(`no Pulumi.yaml in ${from} or any directory above it`);
+        }
+    }
+}
+
 function encode(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
 }
@@ -33,7 +48,7 @@ export function projectDefaults(projectFile: string): Record<string, string> {
  * receives, over the project defaults of `Pulumi.yaml` beside it (or `projectFile`). Encrypted (`secure:`)
  * values cannot be decrypted without the stack's key, so they become a placeholder marked secret.
  */
-export function readStackConfig(file: string, projectFile = path.resolve(__dirname, "..", "Pulumi.yaml")): StackConfig {
+export function readStackConfig(file: string, projectFile = path.join(projectRoot(), "Pulumi.yaml")): StackConfig {
     const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
     const config: Record<string, string> = projectDefaults(projectFile);
     const secretKeys: string[] = [];

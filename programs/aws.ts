@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../components/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../config";
 import { CACHE_ENGINE_VERSIONS } from "../config/catalog";

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../components/kubernetes";
 import type { Settings } from "../config";
 import { ENVIRONMENT_SWITCHES } from "../config/profiles";
 import { PROMETHEUS_PODS } from "../components/addons/kubePrometheusStack";

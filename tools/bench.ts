@@ -3,16 +3,27 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
+import { projectRoot } from "../offline/stackConfig";
 
 /**
- * `npm run bench`: times the whole `plan` process for the prod stack with 1, 10, 50 and 100 services in
- * the catalog (generated from the shipped prod config) and prints a table. Each size runs
- * BENCH_RUNS times (default 3); the median is reported.
+ * `npm run bench -- [--peer <dir>] [--runs 5] [--sizes 1,10,50,100]` times whole processes, wall clock,
+ * on this machine, and reports medians:
+ *
+ * 1. side by side, alternating run by run: `npm run plan -- --stack prod` as the README gives it, the same
+ *    plan without npm in between, and the peer's synth (`npx ts-node --transpile-only src/app.ts`, as its
+ *    README gives it, with as many teams as the prod stack has services), when the peer is installed:
+ *    `--peer <dir>`, else `$PEER_DIR`, else `../peer-cdk` beside the repository;
+ * 2. the plan of the prod stack with 1, 10, 50 and 100 generated services (sizes taken in turn within
+ *    each round, so that a busy moment on the machine does not land on one size only).
  */
 
-const ROOT = path.resolve(__dirname, "..");
-const SIZES = (process.env.BENCH_SIZES ?? "1,10,50,100").split(",").map(Number);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const ROOT = projectRoot();
+
+/** The middle value (the upper one of the two middle values for an even count). */
+export function median(xs: number[]): number {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.floor(s.length / 2)];
+}
 
 /** A catalog of `n` services cycling through the kinds the platform offers. */
 export function generatedServices(n: number): Record<string, unknown>[] {
@@ -42,49 +53,124 @@ export function benchCluster(cluster: unknown, n: number): Record<string, unknow
     return { ...(cluster as Record<string, unknown>), nodeGroups: groups };
 }
 
-function median(xs: number[]): number {
-    const s = [...xs].sort((a, b) => a - b);
-    return s[Math.floor(s.length / 2)];
+/** One command to time: what runs, where, and how a reader would type it. */
+interface Command {
+    readonly label: string;
+    readonly file: string;
+    readonly args: string[];
+    readonly cwd: string;
+    readonly env?: Record<string, string>;
 }
 
-function main(): void {
-    const base = parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-bench-"));
-    const rows: { n: number; resources: number; seconds: number[] }[] = [];
-    for (const n of SIZES) {
-        const file = path.join(dir, `Pulumi.prod.yaml`);
-        const config = { ...base.config, "platform:services": generatedServices(n), "platform:cluster": benchCluster(base.config["platform:cluster"], n), "platform:budget": 0 };
-        fs.writeFileSync(file, stringify({ config }));
-        const json = path.join(dir, `plan-${n}.json`);
-        const seconds: number[] = [];
-        for (let r = 0; r < RUNS; r++) {
-            const started = process.hrtime.bigint();
-            const result = spawnSync(process.execPath, ["--max-semi-space-size=64", "-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "plan.ts"), "--config", file, "--stack", "prod", "--json", json, "--out", path.join(dir, "manifests")], {
-                cwd: ROOT,
-                encoding: "utf8",
-            });
-            seconds.push(Number(process.hrtime.bigint() - started) / 1e9);
-            if (result.status !== 0) {
-                console.error(result.stdout.slice(-3000), result.stderr.slice(-3000));
-                throw new Error(`plan of ${n} services exited ${result.status}`);
-            }
-        }
-        const resources = (JSON.parse(fs.readFileSync(json, "utf8")) as { resources: unknown[] }).resources.length;
-        rows.push({ n, resources, seconds });
-        console.error(`  ${n} services: ${seconds.map((s) => s.toFixed(2)).join(", ")} s`);
+/** Wall-clock seconds of one whole process; throws when it fails. */
+function time(c: Command): number {
+    const started = process.hrtime.bigint();
+    const result = spawnSync(c.file, c.args, { cwd: c.cwd, env: { ...process.env, ...c.env }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (result.status !== 0) {
+        console.error(result.stdout?.slice(-3000), result.stderr?.slice(-3000));
+        throw new Error(`${c.label} exited ${result.status ?? result.signal}`);
     }
-    fs.rmSync(dir, { recursive: true, force: true });
+    return seconds;
+}
 
-    console.log(`\nWhole plan process, prod stack, median of ${RUNS} runs (${os.cpus().length} CPUs, node ${process.version})\n`);
+/** The arguments to node of package.json's plan script, to run it without npm. */
+export function planNodeArgs(): string[] {
+    const script = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.plan;
+    const [node, ...nodeArgs] = script.split(/\s+/);
+    if (node !== "node") {
+        throw new Error(`the plan script should start with node: ${script}`);
+    }
+    return nodeArgs;
+}
+
+function arg(name: string): string | undefined {
+    const i = process.argv.indexOf(`--${name}`);
+    return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function stats(xs: number[]): string {
+    return `${median(xs).toFixed(2)} | ${Math.min(...xs).toFixed(2)} | ${Math.max(...xs).toFixed(2)}`;
+}
+
+function peerComparison(peer: string, runs: number, dir: string, services: number): void {
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    const npx = process.platform === "win32" ? "npx.cmd" : "npx";
+    const commands: Command[] = [
+        { label: "`npm run plan -- --stack prod`", file: npm, args: ["run", "plan", "--", "--stack", "prod"], cwd: ROOT },
+        { label: "the same plan without npm (`node …` as package.json runs it)", file: process.execPath, args: [...planNodeArgs(), "--stack", "prod"], cwd: ROOT },
+        {
+            label: `peer: \`npx ts-node --transpile-only src/app.ts\` (SERVICES=${services})`,
+            file: npx,
+            args: ["ts-node", "--transpile-only", "src/app.ts"],
+            cwd: peer,
+            env: { SERVICES: String(services), CDK_OUTDIR: path.join(dir, "cdk.out") },
+        },
+    ];
+    const seconds = commands.map((): number[] => []);
+    for (let r = 0; r < runs; r++) {
+        // Each round starts with a different command, so that none always runs right after another.
+        for (let k = 0; k < commands.length; k++) {
+            const i = (r + k) % commands.length;
+            seconds[i].push(time(commands[i]));
+        }
+        console.error(`  round ${r + 1}: ${seconds.map((xs) => `${xs[r].toFixed(2)} s`).join(", ")}`);
+    }
+    console.log(`\nSide by side, alternating, ${runs} runs each (${os.cpus().length} CPUs, node ${process.version}); peer in ${peer}\n`);
+    console.log("| command | median (s) | min (s) | max (s) |");
+    console.log("|---|---:|---:|---:|");
+    commands.forEach((c, i) => console.log(`| ${c.label} | ${stats(seconds[i])} |`));
+    const peerMedian = median(seconds[2]);
+    console.log(`\n\`npm run plan -- --stack prod\` takes ${(median(seconds[0]) / peerMedian).toFixed(2)}× the peer's synth; without npm ${(median(seconds[1]) / peerMedian).toFixed(2)}×.`);
+}
+
+function sizeTable(sizes: number[], runs: number, dir: string, base: { config: Record<string, unknown> }): void {
+    const nodeArgs = planNodeArgs();
+    const rows = sizes.map((n) => {
+        const file = path.join(dir, String(n), "Pulumi.prod.yaml");
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, stringify({ config: { ...base.config, "platform:services": generatedServices(n), "platform:cluster": benchCluster(base.config["platform:cluster"], n), "platform:budget": 0 } }));
+        const json = path.join(dir, String(n), "plan.json");
+        const command: Command = { label: `plan of ${n} services`, file: process.execPath, args: [...nodeArgs, "--config", file, "--stack", "prod", "--json", json, "--out", path.join(dir, String(n), "manifests")], cwd: ROOT };
+        return { n, json, command, seconds: [] as number[] };
+    });
+    for (let r = 0; r < runs; r++) {
+        for (const row of rows) {
+            row.seconds.push(time(row.command));
+        }
+        console.error(`  round ${r + 1}: ${rows.map((row) => `${row.n}: ${row.seconds[r].toFixed(2)} s`).join(", ")}`);
+    }
+    console.log(`\nWhole plan process (package.json's command, without npm), prod stack, ${runs} runs each (${os.cpus().length} CPUs, node ${process.version})\n`);
     console.log("| services | resources | median (s) | min (s) | max (s) |");
     console.log("|---:|---:|---:|---:|---:|");
-    for (const r of rows) {
-        console.log(`| ${r.n} | ${r.resources} | ${median(r.seconds).toFixed(2)} | ${Math.min(...r.seconds).toFixed(2)} | ${Math.max(...r.seconds).toFixed(2)} |`);
+    for (const row of rows) {
+        const resources = (JSON.parse(fs.readFileSync(row.json, "utf8")) as { resources: unknown[] }).resources.length;
+        console.log(`| ${row.n} | ${resources} | ${stats(row.seconds)} |`);
     }
     const ten = rows.find((r) => r.n === 10);
     const hundred = rows.find((r) => r.n === 100);
     if (ten && hundred) {
         console.log(`\n100 services take ${(median(hundred.seconds) / median(ten.seconds)).toFixed(2)}× the time of 10.`);
+    }
+}
+
+function main(): void {
+    const runs = Number(arg("runs") ?? process.env.BENCH_RUNS ?? 5);
+    const sizes = (arg("sizes") ?? process.env.BENCH_SIZES ?? "1,10,50,100").split(",").filter((s) => s !== "").map(Number);
+    const peer = path.resolve(arg("peer") ?? process.env.PEER_DIR ?? path.join(ROOT, "..", "peer-cdk"));
+    const base = parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-bench-"));
+    try {
+        if (fs.existsSync(path.join(peer, "node_modules", "aws-cdk-lib"))) {
+            peerComparison(peer, runs, dir, ((base.config["platform:services"] as unknown[]) ?? []).length);
+        } else {
+            console.log(`No peer installed at ${peer} (pass --peer <dir> or set PEER_DIR; see README "Speed"): skipping the side-by-side comparison.`);
+        }
+        if (sizes.length > 0) {
+            sizeTable(sizes, runs, dir, base);
+        }
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
     }
 }
 

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AddonDefinition, AddonFacts } from "./index";
 import { IrsaRole, PodIdentityTarget } from "../security/irsaRole";
@@ -30,7 +30,7 @@ export interface HelmAddonArgs {
  * that depends on the release can rely on the add-on working. The namespace must already exist.
  */
 export class HelmAddon extends pulumi.ComponentResource {
-    public readonly release: k8s.helm.v3.Release;
+    public readonly release: k8s.HelmRelease;
     /** ARN of the add-on's IRSA role, when it calls AWS. */
     public readonly roleArn?: pulumi.Output<string>;
 
@@ -68,7 +68,7 @@ export class HelmAddon extends pulumi.ComponentResource {
         // A chart in an OCI registry is named by its full reference; Helm cannot look it up through a repository URL.
         const oci = def.chart.startsWith("oci://");
 
-        this.release = new k8s.helm.v3.Release(
+        this.release = new k8s.HelmRelease(
             `${name}-release`,
             {
                 name: def.name,

@@ -1,5 +1,5 @@
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import * as aws from "../aws";
+import * as k8s from "../kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ComputeMode } from "../../config/catalog";
 import type { AddonsSettings } from "../../config/schema";
@@ -62,7 +62,7 @@ export interface PlatformAddonsArgs {
  */
 export class PlatformAddons extends pulumi.ComponentResource {
     /** Installed releases by add-on key; custom resources depend on the release that brings their CRDs. */
-    public readonly releases: Partial<Record<AddonKey, k8s.helm.v3.Release>>;
+    public readonly releases: Partial<Record<AddonKey, k8s.HelmRelease>>;
     public readonly namespaces: Record<string, k8s.core.v1.Namespace>;
 
     constructor(name: string, args: PlatformAddonsArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceSettings } from "../../config/schema";
 import { IrsaRole } from "../security/irsaRole";

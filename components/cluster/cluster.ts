@@ -1,6 +1,6 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as eks from "@pulumi/eks";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IrsaRole, PodIdentityTarget } from "../security/irsaRole";
 import type { AmiFamily, ComputeMode, IdentityMode } from "../../config/catalog";

@@ -1,5 +1,5 @@
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import * as aws from "../aws";
+import * as k8s from "../kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AmiFamily, Architecture } from "../../config/catalog";
 import type { NodeGroupSettings } from "../../config/schema";

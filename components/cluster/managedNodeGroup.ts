@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AmiFamily } from "../../config/catalog";
 import type { NodeGroupSettings } from "../../config/schema";

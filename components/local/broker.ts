@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { APPLICATION_VHOST, QueueUse, brokerPermissions, brokerUser, declaredQueues } from "../data/access";
 import { APP_LABEL } from "../apps/manifests";

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { cacheAccessString, cacheUser } from "../data/access";
@@ -38,7 +38,7 @@ export function valkeyAclUsers(services: readonly string[]): Record<string, { pe
  * cache-using service, no persistence (a cache). Only cache-using services' pods reach it on 6379.
  */
 export class LocalCache extends pulumi.ComponentResource {
-    public readonly release: k8s.helm.v3.Release;
+    public readonly release: k8s.HelmRelease;
 
     constructor(name: string, args: LocalCacheArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:local:Cache", name, {}, opts);
@@ -54,7 +54,7 @@ export class LocalCache extends pulumi.ComponentResource {
             },
             k8sOpts,
         );
-        this.release = new k8s.helm.v3.Release(
+        this.release = new k8s.HelmRelease(
             `${name}-release`,
             {
                 name: VALKEY_RELEASE,

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { AddonsSettings } from "../../config/schema";
@@ -52,7 +52,7 @@ export function localAddonFacts(replicas: number, monitoring: boolean): AddonFac
  */
 export class LocalAddons extends pulumi.ComponentResource {
     /** Installed releases by add-on key. */
-    public readonly releases: Partial<Record<LocalAddonKey | keyof typeof LOCAL_PLATFORM_ADDONS, k8s.helm.v3.Release>>;
+    public readonly releases: Partial<Record<LocalAddonKey | keyof typeof LOCAL_PLATFORM_ADDONS, k8s.HelmRelease>>;
     /** The RabbitMQ operators' installs, which bring their CRDs. */
     public readonly rabbitmqOperators: pulumi.Resource[];
     /** The ClusterIssuer, once it exists. */
@@ -108,8 +108,8 @@ export class LocalAddons extends pulumi.ComponentResource {
                 throw new Error(`LocalAddons ${name}: the RabbitMQ topology operator needs cert-manager for its webhook certificate`);
             }
             // Release manifests, fetched by the Kubernetes provider at deploy time from their pinned URLs.
-            const cluster = new k8s.yaml.v2.ConfigFile(`${name}-rabbitmq-cluster-operator`, { file: RABBITMQ_OPERATOR_MANIFESTS.cluster }, k8sOpts);
-            const topology = new k8s.yaml.v2.ConfigFile(`${name}-rabbitmq-topology-operator`, { file: RABBITMQ_OPERATOR_MANIFESTS.topology }, { ...k8sOpts, dependsOn: [cluster, certManager] });
+            const cluster = new k8s.YamlConfigFile(`${name}-rabbitmq-cluster-operator`, { file: RABBITMQ_OPERATOR_MANIFESTS.cluster }, k8sOpts);
+            const topology = new k8s.YamlConfigFile(`${name}-rabbitmq-topology-operator`, { file: RABBITMQ_OPERATOR_MANIFESTS.topology }, { ...k8sOpts, dependsOn: [cluster, certManager] });
             this.rabbitmqOperators.push(cluster, topology);
         }
         this.registerOutputs({});

@@ -1,5 +1,6 @@
-import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
+import * as aws from "../aws";
+// The ec2 module alone: the package root also loads awsx's ECS, ECR and API Gateway code and an AWS SDK client.
+import * as awsxEc2 from "@pulumi/awsx/ec2";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "./awsContext";
 import { SubnetLayout, subnetLayout } from "../../lib/cidr";
@@ -141,7 +142,7 @@ export class Network extends pulumi.ComponentResource {
     private ownVpc(name: string, args: NetworkArgs): VpcFacts {
         const layout = subnetLayout(args.cidr, args.availabilityZones);
         const discovery = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
-        const vpc = new awsx.ec2.Vpc(
+        const vpc = new awsxEc2.Vpc(
             `${name}-vpc`,
             {
                 cidrBlock: args.cidr,

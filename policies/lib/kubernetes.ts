@@ -12,10 +12,16 @@ export interface KubeType {
     readonly kind: string;
 }
 
+/** Parsed type tokens: a stack has few distinct types, asked about once per resource and rule. */
+const kubeTypes = new Map<string, KubeType | undefined>();
+
 /** Parses a Kubernetes type token; `undefined` for anything else (components such as `kubernetes:yaml/v2:ConfigGroup` included). */
 export function kubeType(type: string): KubeType | undefined {
-    const match = /^kubernetes:([^:/]+)\/([^:/]+):([A-Za-z0-9]+)$/.exec(type);
-    return match ? { group: match[1], version: match[2], kind: match[3] } : undefined;
+    if (!kubeTypes.has(type)) {
+        const match = /^kubernetes:([^:/]+)\/([^:/]+):([A-Za-z0-9]+)$/.exec(type);
+        kubeTypes.set(type, match ? Object.freeze({ group: match[1], version: match[2], kind: match[3] }) : undefined);
+    }
+    return kubeTypes.get(type);
 }
 
 /** A predicate for a kind in an API group, whatever the version. */

@@ -64,6 +64,8 @@ export interface Target {
 /** The resources of a stack with the look-ups stack rules share. */
 export class Stack {
     private readonly byUrn: Map<string, StackResource>;
+    /** {@link where}'s answers by predicate: rules ask the same question once per workload. */
+    private readonly selections = new Map<(type: string) => boolean, readonly StackResource[]>();
 
     constructor(public readonly resources: readonly StackResource[]) {
         this.byUrn = new Map(resources.map((r) => [r.urn, r]));
@@ -76,7 +78,12 @@ export class Stack {
 
     /** Resources whose type satisfies the predicate (e.g. every Kubernetes workload kind). */
     where(predicate: (type: string) => boolean): StackResource[] {
-        return this.resources.filter((r) => predicate(r.type));
+        let found = this.selections.get(predicate);
+        if (found === undefined) {
+            found = this.resources.filter((r) => predicate(r.type));
+            this.selections.set(predicate, found);
+        }
+        return [...found];
     }
 
     /** The resource with this URN, if the stack has it. */

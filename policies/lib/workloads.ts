@@ -6,6 +6,7 @@ import { at, field, isUnknown, num, str } from "./values";
 
 export const isHpa = (type: string): boolean => isKind(type, "autoscaling", "HorizontalPodAutoscaler");
 export const isScaledObject = (type: string): boolean => isKind(type, "keda.sh", "ScaledObject");
+const isAutoscaler = (type: string): boolean => isHpa(type) || isScaledObject(type);
 
 /** Pod template labels of a workload (possibly unknown). */
 export function templateLabels(workload: StackResource): unknown {
@@ -21,7 +22,7 @@ export function autoscalersOf(stack: Stack, workload: StackResource): StackResou
     const kind = kubeType(workload.type)?.kind;
     const name = nameOf(workload.props);
     const ns = namespaceOfResource(workload);
-    return stack.where((t) => isHpa(t) || isScaledObject(t)).filter((a) => {
+    return stack.where(isAutoscaler).filter((a) => {
         const ref = at(a.props, "spec.scaleTargetRef");
         // KEDA defaults the target kind to Deployment; an HPA must name it.
         const targetKind = field(ref, "kind") ?? (isScaledObject(a.type) ? "Deployment" : undefined);

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import * as path from "path";
+import { spawnSync } from "child_process";
 import { ConfigError, resolveSettings, loadSettingsFromConfigMap, decodeConfigMap } from "../../config";
 import { PROFILES } from "../../config/profiles";
 import { readStackConfig, projectDefaults } from "../../offline/stackConfig";
@@ -183,5 +184,22 @@ describe("stack config validation", () => {
             const s = loadSettingsFromConfigMap(config);
             assert.equal(s.environment, stack);
         }
+    });
+});
+
+describe("stack config validation: cost", () => {
+    it("validates without generating code, which costs more than it saves for one or two validations a process", function () {
+        this.timeout(60_000);
+        // A fresh process, since a schema compiles its fast path once per process.
+        const probe = `
+            let generated = 0;
+            globalThis.Function = new Proxy(Function, { construct: (target, args) => (generated++, Reflect.construct(target, args)) });
+            const { readStackConfig } = require("./bin/offline/stackConfig");
+            const { loadSettingsFromConfigMap } = require("./bin/config");
+            loadSettingsFromConfigMap(readStackConfig("Pulumi.prod.yaml", "Pulumi.yaml").config, { project: "platform", stack: "prod" });
+            console.log(generated);`;
+        const r = spawnSync(process.execPath, ["-r", "./tools/prelude.cjs", "-e", probe], { cwd: ROOT, encoding: "utf8" });
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(Number(r.stdout.trim()), 0);
     });
 });

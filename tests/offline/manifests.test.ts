@@ -1,6 +1,10 @@
 import { strict as assert } from "assert";
-import { Manifest, formatProblems, manifestsOf, validateManifests } from "../../offline/manifests";
-import { stackRun } from "../harness";
+import * as fs from "fs";
+import * as path from "path";
+import { Manifest, ManifestProblems, formatProblems, manifestsOf, schemaOf, validateManifests } from "../../offline/manifests";
+import type { RecordedResource } from "../../offline/run";
+import { toYaml } from "../../tools/plan/manifests";
+import { ROOT, stackRun } from "../harness";
 
 describe("Kubernetes objects", () => {
     for (const stack of ["dev", "prod"]) {
@@ -47,6 +51,70 @@ describe("Kubernetes objects", () => {
         assert.ok(crdResult.problems.some((p) => p.includes("secretStoreRef/kind")), crdResult.problems.join("\n"));
         const unknown: Manifest = { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "x" } };
         assert.deepEqual((await validateManifests([unknown]))[0].problems, ["no schema known for example.com/v1"]);
+        const unknownKind: Manifest = { apiVersion: "apps/v1", kind: "Widget", metadata: { name: "x" } };
+        assert.deepEqual((await validateManifests([unknownKind]))[0].problems, ["no schema known for apps/v1 Widget"]);
+        const notAKind: Manifest = { apiVersion: "v1", kind: "../v1", metadata: { name: "x" } };
+        assert.deepEqual((await validateManifests([notAKind]))[0].problems, ["no schema known for v1 ../v1"]);
+    });
+
+    it("loads each kind's schema once, from the kind's own module", async () => {
+        const first = schemaOf("apps/v1", "Deployment");
+        assert.equal(schemaOf("apps/v1", "Deployment"), first);
+        const schema = await first;
+        assert.ok("Model" in schema, "Deployment has a model");
+        assert.equal((schema.Model as unknown as { kind: string }).kind, "Deployment");
+    });
+
+    it("validates and renders on a worker thread, as the compiled plan does, with the same results", async function () {
+        this.timeout(60_000);
+        // The compiled module starts a worker; from the TypeScript sources it works on this thread instead.
+        const { ManifestWorker } = require(path.join(ROOT, "bin", "tools", "plan", "manifestWorker.js")) as typeof import("../../tools/plan/manifestWorker");
+        const record = (type: string, inputs: Record<string, unknown>) => ({ type, name: "r", urn: `urn:${type}`, inputs, outputs: {} }) as unknown as RecordedResource;
+        const worker = new ManifestWorker();
+        worker.add(record("kubernetes:core/v1:ConfigMap", { metadata: { name: "fine", namespace: "a" }, data: { k: "v" } }));
+        worker.add(record("aws:s3/bucket:Bucket", {}));
+        worker.add(record("kubernetes:apps/v1:Deployment", { metadata: { name: "Bad_Name" }, spec: { selector: {}, template: { spec: { containers: [{ name: "c", ports: [{ containerPort: "http" }] }] } } } }));
+        const checked = await worker.finish();
+        assert.equal(worker.manifests.length, 2);
+        const inThread = await validateManifests(worker.manifests);
+        const summary = (found: ManifestProblems[]) => found.map((f) => ({ kind: f.manifest.kind, problems: f.problems }));
+        assert.deepEqual(summary(checked.problems), summary(inThread));
+        assert.equal(checked.problems.length, 1);
+        assert.ok(checked.problems[0].problems.some((p) => p.includes("containerPort must be integer")), checked.problems[0].problems.join("\n"));
+        assert.ok(checked.problems[0].problems.some((p) => p.includes('metadata.name "Bad_Name"')), checked.problems[0].problems.join("\n"));
+        assert.deepEqual(checked.documents, worker.manifests.map(toYaml));
+    });
+
+    it("hands objects to the worker in batches while the program runs, not only when this thread is idle", async function () {
+        this.timeout(60_000);
+        const { ManifestWorker } = require(path.join(ROOT, "bin", "tools", "plan", "manifestWorker.js")) as typeof import("../../tools/plan/manifestWorker");
+        const worker = new ManifestWorker();
+        // Registered without a turn of the event loop, as the program's promise callbacks register them.
+        for (let i = 0; i < 45; i++) {
+            worker.add({ type: "kubernetes:core/v1:ConfigMap", name: `c${i}`, urn: `urn:c${i}`, inputs: { metadata: { name: `c${i}`, namespace: "a" } }, outputs: {} } as unknown as RecordedResource);
+        }
+        const early = worker.handedOver;
+        const checked = await worker.finish();
+        assert.equal(early, 40);
+        assert.equal(worker.handedOver, 45);
+        assert.equal(checked.documents.length, 45);
+        assert.deepEqual(checked.problems, []);
+    });
+
+    it("notes the kinds it validated for the next run's worker, which reads a broken note as none", async function () {
+        this.timeout(60_000);
+        const { ManifestWorker, KINDS_FILE } = require(path.join(ROOT, "bin", "tools", "plan", "manifestWorker.js")) as typeof import("../../tools/plan/manifestWorker");
+        const record = (type: string, name: string) => ({ type, name, urn: `urn:${name}`, inputs: { metadata: { name, namespace: "a" } }, outputs: {} }) as unknown as RecordedResource;
+        fs.mkdirSync(path.dirname(KINDS_FILE), { recursive: true });
+        fs.writeFileSync(KINDS_FILE, "not JSON");
+        const worker = new ManifestWorker();
+        worker.add(record("kubernetes:core/v1:ConfigMap", "one"));
+        worker.add(record("kubernetes:core/v1:ServiceAccount", "two"));
+        worker.add(record("kubernetes:core/v1:ConfigMap", "three"));
+        const checked = await worker.finish();
+        assert.equal(checked.documents.length, 3);
+        assert.deepEqual(checked.problems, []);
+        assert.deepEqual(JSON.parse(fs.readFileSync(KINDS_FILE, "utf8")), ["v1 ConfigMap", "v1 ServiceAccount"]);
     });
 
     it("refuses fields the schema does not declare, at any depth, as strict field validation does", async () => {

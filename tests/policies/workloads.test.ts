@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import type { RecordedResource } from "../../offline/run";
-import { PlatformPolicy } from "../../policies/lib/rule";
+import { kubeType } from "../../policies/lib/kubernetes";
+import { PlatformPolicy, Stack, StackResource } from "../../policies/lib/rule";
 import { UNKNOWN } from "../../policies/lib/values";
 import { HYGIENE_POLICIES, imagePinProblem } from "../../policies/rules/hygiene";
 import { KUBERNETES_POLICIES } from "../../policies/rules/kubernetes";
@@ -205,5 +206,21 @@ describeRuleCases("policies: Kubernetes workload, hygiene and stack rules", POLI
             cases.map(([image]) => [image, imagePinProblem(image) === undefined]),
             cases,
         );
+    });
+
+    it("answers a stack's question once, however many workloads ask it, and parses each type token once", () => {
+        const resources = ["kubernetes:apps/v1:Deployment", "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "aws:s3/bucket:Bucket"].map(
+            (type, i) => ({ type, urn: `urn:${i}` }) as unknown as StackResource,
+        );
+        const stack = new Stack(resources);
+        let asked = 0;
+        const isHpa = (type: string) => (asked++, type.includes("HorizontalPodAutoscaler"));
+        const first = stack.where(isHpa);
+        first.push(resources[0]);
+        assert.deepEqual(stack.where(isHpa), [resources[1]], "callers get their own copy");
+        assert.equal(asked, resources.length);
+        assert.equal(kubeType("kubernetes:apps/v1:Deployment"), kubeType("kubernetes:apps/v1:Deployment"));
+        assert.deepEqual(kubeType("kubernetes:apps/v1:Deployment"), { group: "apps", version: "v1", kind: "Deployment" });
+        assert.equal(kubeType("aws:s3/bucket:Bucket"), undefined);
     });
 });

@@ -92,16 +92,15 @@ function topologicalOrder(graph: EventGraph): EventKey[] {
             indegree.set(e.to, (indegree.get(e.to) ?? 0) + 1);
         }
     }
-    const ready = graph.events.filter((e) => indegree.get(e) === 0);
-    const order: EventKey[] = [];
-    while (ready.length > 0) {
-        const next = ready.shift() as EventKey;
-        order.push(next);
-        for (const e of graph.out.get(next) ?? []) {
+    // The order doubles as the queue (first in, first out): an event joins it once all its predecessors
+    // are in it, and is read in turn. (Array.shift would make this quadratic in large plans.)
+    const order = graph.events.filter((e) => indegree.get(e) === 0);
+    for (let i = 0; i < order.length; i++) {
+        for (const e of graph.out.get(order[i]) ?? []) {
             const left = (indegree.get(e.to) as number) - 1;
             indegree.set(e.to, left);
             if (left === 0) {
-                ready.push(e.to);
+                order.push(e.to);
             }
         }
     }

@@ -2,9 +2,8 @@ import * as path from "path";
 import { ConfigError, issueKey, issueMessage, loadSettingsFromConfigMap } from "../../config";
 import type { Settings } from "../../config/schema";
 import { readStackFile } from "../../config/stackFile";
-import { manifestsOf } from "../../offline/manifests";
 import { ProgramRun, runProgram } from "../../offline/run";
-import { projectDefaults } from "../../offline/stackConfig";
+import { projectDefaults, projectRoot } from "../../offline/stackConfig";
 import { Violation, evaluatePolicies } from "../../policies/offline";
 import { ChangeEstimate, CostEstimate, DeployEstimate, estimateChange, estimateCost, estimateCostAtMaximum, estimateDeploy } from "../estimate";
 import { Predictions, predict } from "../predict";
@@ -14,8 +13,9 @@ import { PlanDiff, PlannedResource, diffPlans } from "./diff";
 import { EscView, explainMissing, withEscPlaceholders } from "./esc";
 import { checkInputs } from "./inputs";
 import { ManifestFiles, writeManifests } from "./manifests";
+import { ManifestWorker } from "./manifestWorker";
 
-export const ROOT = path.resolve(__dirname, "..", "..");
+export const ROOT = projectRoot();
 
 /** Exit codes, most severe first when several apply. */
 export const EXIT = { ok: 0, policy: 1, config: 2, replace: 3, budget: 4, internal: 5 } as const;
@@ -71,7 +71,8 @@ export async function buildPlan(args: PlanArgs): Promise<Plan> {
     const stackConfig = { config, secretKeys: file.secretKeys };
     // The same validation the program runs; done first so a bad config is reported without a stack trace.
     const settings = validated(() => loadSettingsFromConfigMap(stackConfig.config, { project: PROJECT, stack: args.stack }, file.issues), file.environments);
-    const run = await timed("program", () => runProgram({ ...stackConfig, stack: args.stack, project: PROJECT }));
+    const worker = new ManifestWorker();
+    const run = await timed("program", () => runProgram({ ...stackConfig, stack: args.stack, project: PROJECT, onRecord: (r) => worker.add(r) }));
 
     const resources: PlannedResource[] = run.resources.map((r) => ({
         urn: r.urn,
@@ -84,14 +85,14 @@ export async function buildPlan(args: PlanArgs): Promise<Plan> {
         options: { protect: r.protect, ignoreChanges: r.ignoreChanges, retainOnDelete: r.retainOnDelete, deleteBeforeReplace: r.deleteBeforeReplace },
     }));
     const overrides = args.asOf !== undefined ? { "eks-supported-version": { asOf: args.asOf } } : undefined;
-    const objects = manifestsOf(run.resources);
+    const objects = worker.manifests;
     const policyViolations = await timed("policies", () => evaluatePolicies(run, { environment: settings.environment, overrides }));
     const predictions = await timed("predictions", () => predict(run, objects, settings));
     const violations = [...policyViolations, ...connectivityViolations(predictions.connectivity, run, settings.environment)];
     const cost = await timed("cost", () => estimateCost(run, { region: settings.region }));
     const costAtMaximum = estimateCostAtMaximum(run, { region: settings.region });
     const deploy = await timed("deploy", () => estimateDeploy(run));
-    const manifests = await timed("manifests", () => writeManifests(objects, inputs.out, path.relative(ROOT, configFile)));
+    const manifests = await timed("manifests", async () => writeManifests(worker.manifests, inputs.out, path.relative(ROOT, configFile), await worker.finish()));
 
     const base = inputs.base;
     const diff: PlanDiff | undefined = base?.kind === "plan" ? diffPlans(base, { resources, cost }) : undefined;

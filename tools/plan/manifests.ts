@@ -37,7 +37,8 @@ function plainInYaml11(text: string): boolean {
  * that either version would take for another type are quoted.
  */
 export function toYaml(value: unknown): string {
-    const doc = new Document(value);
+    // Never with anchors and aliases, which Kubernetes objects must not use and looking for costs time.
+    const doc = new Document(value, { aliasDuplicateObjects: false });
     visit(doc, {
         Scalar(_, node) {
             if (typeof node.value === "string" && !plainInYaml11(node.value)) {
@@ -48,13 +49,18 @@ export function toYaml(value: unknown): string {
     return doc.toString({ lineWidth: 0 });
 }
 
-/** Groups objects into one YAML document stream per namespace, in registration order. */
-export function renderManifests(manifests: readonly Manifest[]): Record<string, string> {
-    const byFile = new Map<string, Manifest[]>();
-    for (const m of manifests) {
-        byFile.set(fileFor(m), [...(byFile.get(fileFor(m)) ?? []), m]);
-    }
-    return Object.fromEntries([...byFile].map(([file, ms]) => [file, ms.map(toYaml).join("---\n")]));
+/**
+ * Groups objects into one YAML document stream per namespace, in registration order; `documents` holds
+ * each object already rendered by {@link toYaml}, when it is.
+ */
+export function renderManifests(manifests: readonly Manifest[], documents: readonly string[] = manifests.map(toYaml)): Record<string, string> {
+    const byFile = new Map<string, string[]>();
+    manifests.forEach((m, i) => {
+        const docs = byFile.get(fileFor(m)) ?? [];
+        docs.push(documents[i]);
+        byFile.set(fileFor(m), docs);
+    });
+    return Object.fromEntries([...byFile].map(([file, docs]) => [file, docs.join("---\n")]));
 }
 
 /** Index of the files a plan wrote into its output directory; only these are ever replaced or removed. */
@@ -82,15 +88,24 @@ export function plannedFrom(dir: string): string | undefined {
     return typeof config === "string" ? config : undefined;
 }
 
+/** What validating and rendering a run's objects found, done ahead (see ./manifestWorker). */
+export interface CheckedManifests {
+    readonly problems: ManifestProblems[];
+    /** Each object as a YAML document, in the order of the objects. */
+    readonly documents: string[];
+}
+
 /**
- * Validates every object and writes them under `dir`. Files an earlier plan wrote there (listed in
- * {@link INDEX_FILE}) are replaced or removed, so the directory shows exactly this plan; any other file is
- * left alone, and the plan refuses to overwrite one. The index also records `source`, the stack config
- * file planned, so that a later plan of another file can refuse to take the directory over.
+ * Writes every object under `dir` and returns them with their schema problems; `checked` holds the
+ * problems and documents when they were worked out ahead, else that happens here. Files an earlier plan
+ * wrote there (listed in {@link INDEX_FILE}) are replaced or removed, so the directory shows exactly this
+ * plan; any other file is left alone, and the plan refuses to overwrite one. The index also records
+ * `source`, the stack config file planned, so that a later plan of another file can refuse to take the
+ * directory over.
  */
-export async function writeManifests(manifests: readonly Manifest[], dir: string, source?: string): Promise<ManifestFiles> {
-    const problems = await validateManifests(manifests);
-    const rendered = renderManifests(manifests);
+export async function writeManifests(manifests: readonly Manifest[], dir: string, source?: string, checked?: CheckedManifests): Promise<ManifestFiles> {
+    const problems = checked?.problems ?? (await validateManifests(manifests));
+    const rendered = renderManifests(manifests, checked?.documents);
     const ours = new Set(previousFiles(dir));
     const foreign = Object.keys(rendered).filter((file) => fs.existsSync(path.join(dir, file)) && !ours.has(file));
     if (foreign.length > 0) {
@@ -103,8 +118,9 @@ export async function writeManifests(manifests: readonly Manifest[], dir: string
     const files: Record<string, number> = {};
     for (const [file, text] of Object.entries(rendered)) {
         fs.writeFileSync(path.join(dir, file), text);
-        files[file] = manifests.filter((m) => fileFor(m) === file).length;
+        files[file] = 0;
     }
+    manifests.forEach((m) => files[fileFor(m)]++);
     fs.writeFileSync(path.join(dir, INDEX_FILE), `${JSON.stringify({ files: Object.keys(files), ...(source !== undefined ? { config: source } : {}) }, null, 2)}\n`);
     return { dir, files, objects: manifests.length, problems };
 }
