@@ -19,3 +19,5 @@ export * as types from "@pulumi/kubernetes/types";
 export { Provider } from "@pulumi/kubernetes/provider";
 /** A Helm v3 release (`helm.v3.Release` of the package root, whose Helm index also loads the YAML support). */
 export { Release as HelmRelease } from "@pulumi/kubernetes/helm/v3/release";
+/** A set of objects from a YAML file (`yaml.v2.ConfigFile` of the package root): the local stack's operator release manifests. */
+export { ConfigFile as YamlConfigFile } from "@pulumi/kubernetes/yaml/v2/configFile";

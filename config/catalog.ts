@@ -120,5 +120,6 @@ export const LOG_RETENTION_DAYS = [
  */
 export const CI_COMPUTE_TYPES = ["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"] as const;
 
-export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+/** `dev`, `staging` and `prod` run on AWS; `local` runs the same catalog on an existing laptop cluster (kind, Docker Desktop, minikube). */
+export const ENVIRONMENTS = ["dev", "staging", "prod", "local"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];

@@ -5,6 +5,7 @@ import { PROFILES } from "./profiles";
 import { SETTINGS_KEYS, Settings, settingsSchema } from "./schema";
 import { checkSettings } from "./rules";
 import { checkServiceNames, checkStackName } from "./names";
+import { environmentKeyIssues, localRegionIssues } from "./localRules";
 import { deepMerge, isPlainObject } from "../lib/merge";
 import { closest } from "../lib/suggest";
 
@@ -174,6 +175,9 @@ export function resolveSettings(raw: Readonly<Record<string, unknown>>, region: 
             message: environment === undefined ? `is required; allowed: ${ENVIRONMENTS.join(", ")}` : `is not allowed; allowed: ${ENVIRONMENTS.join(", ")}`,
         });
     }
+    if (validEnvironment) {
+        issues.push(...environmentKeyIssues(raw, environment as Environment));
+    }
     const unknown = Object.keys(raw).filter((k) => !SETTINGS_KEYS.includes(k));
     issues.push(
         ...unknown.map((k) => ({
@@ -195,7 +199,7 @@ export function resolveSettings(raw: Readonly<Record<string, unknown>>, region: 
     const settings = { ...parsed.data, region };
     const { project, stack } = identity ?? { project: "platform", stack: "dev" };
     issues.push(...checkSettings(settings), ...checkServiceNames(settings, project, stack));
-    if (identity !== undefined) {
+    if (identity !== undefined && settings.environment !== "local") {
         issues.push(...checkStackName(settings, project, stack));
     }
     if (issues.length > 0) {
@@ -250,6 +254,8 @@ export function regionIssues(region: string | undefined): ConfigIssue[] {
 /** Validates a flat Pulumi config map, as a real run and the offline plan both see it; `early` adds problems found before. */
 export function loadSettingsFromConfigMap(flat: Readonly<Record<string, string>>, identity?: StackIdentity, early: ConfigIssue[] = []): Settings {
     const region = flat["aws:region"];
-    const issues = [...early, ...namespaceIssues(Object.keys(flat)), ...regionIssues(region)];
+    // A local stack makes no AWS provider: it needs no region, and one written there would mislead.
+    const local = flat[`${NAMESPACE}:environment`] === "local";
+    const issues = [...early, ...namespaceIssues(Object.keys(flat)), ...(local ? localRegionIssues(region) : regionIssues(region))];
     return resolveSettings(decodeConfigMap(flat), region ?? "", identity, issues);
 }

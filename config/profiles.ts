@@ -96,6 +96,8 @@ const prod: Profile = {
     ingress: { certificateArn: "", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", scheme: "internet-facing" },
     alerting: { slackChannel: "" },
     ci: { enabled: false, repository: "", connectionArn: "", computeType: "BUILD_GENERAL1_SMALL", buildTimeoutMinutes: 120 },
+    // Read only by `local` stacks; an AWS stack that sets it is refused (config/localRules.ts).
+    local: { context: "", domain: "localtest.me", databaseStorageGi: 1 },
 };
 
 
@@ -163,7 +165,17 @@ const staging = deepMerge(prod, {
     },
 }) as Profile;
 
-export const PROFILES: Readonly<Record<Environment, Profile>> = { dev, staging, prod };
+/**
+ * `local` deploys the dev catalog to an existing laptop cluster with in-cluster data stores. Only the keys
+ * it reads may be set in its stack (config/localRules.ts); the AWS sections keep dev's values, unread. The
+ * add-ons that exist for AWS (load balancer controller, External Secrets, Cluster Autoscaler, the log and
+ * trace exporters) are off.
+ */
+const local = deepMerge(dev, {
+    addons: { loadBalancerController: { enabled: false }, externalSecrets: { enabled: false }, clusterAutoscaler: { enabled: false }, fluentBit: { enabled: false }, openTelemetryCollector: { enabled: false } },
+}) as Profile;
+
+export const PROFILES: Readonly<Record<Environment, Profile>> = { dev, staging, prod, local };
 
 /** What the environment alone decides: differences that no stack config key exposes. */
 export interface EnvironmentSwitches {
@@ -181,4 +193,5 @@ export const ENVIRONMENT_SWITCHES: Readonly<Record<Environment, EnvironmentSwitc
     dev: { exportDatabaseLogs: false, highlyAvailableAddons: false, databaseExporterReplicas: 1, serviceReplicas: 1 },
     staging: { exportDatabaseLogs: false, highlyAvailableAddons: false, databaseExporterReplicas: 2, serviceReplicas: 2 },
     prod: { exportDatabaseLogs: true, highlyAvailableAddons: true, databaseExporterReplicas: 2, serviceReplicas: 2 },
+    local: { exportDatabaseLogs: false, highlyAvailableAddons: false, databaseExporterReplicas: 1, serviceReplicas: 1 },
 };

@@ -8,6 +8,7 @@ import { formatCidr, isOpenToWorld, isPrivate, overlaps, parseCidr } from "../li
 import { checkAws } from "./awsRules";
 import { checkExistingNetwork } from "./networkRules";
 import { checkServiceDetails } from "./serviceRules";
+import { checkLocal } from "./localRules";
 
 /**
  * Rules that span several keys or depend on the environment. Each returns the issues it finds; none
@@ -340,5 +341,9 @@ export function checkAddons(s: Settings): ConfigIssue[] {
 
 /** Every cross-key rule, in the order a person would fix them. */
 export function checkSettings(s: Settings): ConfigIssue[] {
+    if (s.environment === "local") {
+        // The AWS sections keep the profile's values and are never read; only what the cluster runs is checked.
+        return [...checkDataStores(s), ...checkServices(s), ...checkLocal(s), ...checkServiceDetails(s)];
+    }
     return [...checkNetwork(s), ...checkCi(s), ...checkCluster(s), ...checkDataStores(s), ...checkAddons(s), ...checkServices(s), ...checkAws(s), ...checkServiceDetails(s)];
 }

@@ -322,6 +322,16 @@ export const ciSchema = z.strictObject({
     buildTimeoutMinutes: count(5, 2160),
 });
 
+/** The laptop cluster a `local` stack deploys to; refused in the AWS environments (config/localRules.ts). */
+export const localSchema = z.strictObject({
+    /** kubeconfig context of the cluster; empty means the current context. */
+    context: z.string().regex(/^[^\s]*$/, { message: "is not a kubeconfig context name (no spaces)" }),
+    /** DNS name under which every exposed service gets `<service>.<domain>`; `localtest.me` resolves to 127.0.0.1. */
+    domain: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { message: "is not a DNS domain such as localtest.me" }),
+    /** Volume of each service's PostgreSQL instance, in GiB, from the cluster's default StorageClass. */
+    databaseStorageGi: count(1, 100),
+});
+
 export const settingsSchema = z.strictObject({
     environment: oneOf(catalog.ENVIRONMENTS),
     /** Monthly budget in USD; the offline plan fails when its estimate exceeds it. 0 means no budget. */
@@ -342,6 +352,7 @@ export const settingsSchema = z.strictObject({
     ingress: ingressSchema,
     alerting: alertingSchema,
     ci: ciSchema,
+    local: localSchema,
     services: z.array(serviceSchema),
 });
 
@@ -358,6 +369,7 @@ export type BrokerSettings = z.infer<typeof brokerSchema>;
 export type ServiceSettings = z.infer<typeof serviceSchema>;
 export type AddonsSettings = z.infer<typeof addonsSchema>;
 export type IngressSettings = z.infer<typeof ingressSchema>;
+export type LocalSettings = z.infer<typeof localSchema>;
 
 /** The top-level keys a stack may set under the `platform:` namespace. */
 export const SETTINGS_KEYS = Object.keys(settingsSchema.shape);

@@ -1,6 +1,7 @@
 import { isWorkload, podTemplate } from "../policies/lib/kubernetes";
 import { isRecord } from "../policies/lib/values";
-import type { RecordedResource } from "./run";
+import { type RecordedResource, SECRET } from "./run";
+import { CRD_SCHEMAS, structuralProblems } from "./crdSchemas";
 import { LOCAL_SCHEMAS } from "./eksAutoModeSchemas";
 
 /** A Kubernetes object as the program would apply it. */
@@ -12,7 +13,7 @@ export interface Manifest {
 }
 
 /** Resource types that are Pulumi constructs rather than Kubernetes objects. */
-const NOT_OBJECTS = new Set(["pulumi:providers:kubernetes", "kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"]);
+const NOT_OBJECTS = new Set(["pulumi:providers:kubernetes", "kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart", "kubernetes:yaml/v2:ConfigFile"]);
 
 /** The Kubernetes object a recorded registration applies, or undefined when it is not one. */
 export function manifestOf(r: RecordedResource): Manifest | undefined {
@@ -171,6 +172,10 @@ async function schemaProblems(m: Manifest): Promise<string[]> {
     if (local !== undefined) {
         return local(m);
     }
+    const crd = CRD_SCHEMAS[m.apiVersion]?.[m.kind];
+    if (crd !== undefined) {
+        return structuralProblems(m, crd);
+    }
     const schema = await schemaOf(m.apiVersion, m.kind);
     if ("missing" in schema) {
         return [schema.missing];
@@ -254,8 +259,23 @@ export interface ManifestProblems {
     readonly problems: string[];
 }
 
+/**
+ * The object as validation sees it: a Secret's `data` and `stringData`, which the Kubernetes provider marks
+ * secret whole, print as `[secret]`; the plan cannot see their keys, so they are left out rather than
+ * judged as a string where a map belongs.
+ */
+function withoutHiddenSecrets(m: Manifest): Manifest {
+    if (m.kind !== "Secret" || (m.data !== SECRET && m.stringData !== SECRET)) {
+        return m;
+    }
+    const { data, stringData, ...rest } = m;
+    return { ...rest, ...(data !== SECRET && data !== undefined ? { data } : {}), ...(stringData !== SECRET && stringData !== undefined ? { stringData } : {}) } as Manifest;
+}
+
 /** Validates every object against its schema and the format rules; returns only those with problems. */
 export async function validateManifests(manifests: readonly Manifest[]): Promise<ManifestProblems[]> {
-    const results = await Promise.all(manifests.map(async (manifest) => ({ manifest, problems: [...(await schemaProblems(manifest)), ...formatProblems(manifest)] })));
+    const results = await Promise.all(
+        manifests.map(async (manifest) => ({ manifest, problems: [...(await schemaProblems(withoutHiddenSecrets(manifest))), ...formatProblems(manifest)] })),
+    );
     return results.filter((r) => r.problems.length > 0);
 }

@@ -10,10 +10,10 @@ export interface HelmAddonArgs {
     readonly facts: pulumi.Input<Omit<AddonFacts, "roleArn">>;
     /** The cluster's Kubernetes provider. Required. */
     readonly provider: k8s.Provider;
-    /** ARN of the cluster's IAM OIDC provider, for the add-on's IRSA role. Required. */
-    readonly oidcProviderArn: pulumi.Input<string>;
-    /** Issuer URL of the cluster. Required. */
-    readonly oidcIssuerUrl: pulumi.Input<string>;
+    /** ARN of the cluster's IAM OIDC provider, for the add-on's IRSA role. Required for an add-on that calls AWS (has a policy). */
+    readonly oidcProviderArn?: pulumi.Input<string>;
+    /** Issuer URL of the cluster. Required for an add-on that calls AWS (has a policy). */
+    readonly oidcIssuerUrl?: pulumi.Input<string>;
     /** The role the add-on's service account takes, when the caller builds it. Defaults to one built from the definition's policy. */
     readonly roleArn?: pulumi.Output<string>;
     /** Bind the add-on's role through EKS Pod Identity in this cluster instead of IRSA. Defaults to IRSA. */
@@ -42,6 +42,9 @@ export class HelmAddon extends pulumi.ComponentResource {
         let roleArn: pulumi.Output<string> | undefined = args.roleArn;
         if (roleArn === undefined && def.serviceAccount !== undefined && def.policy !== undefined) {
             const policy = def.policy;
+            if (args.oidcProviderArn === undefined || args.oidcIssuerUrl === undefined) {
+                throw new Error(`HelmAddon ${name}: ${def.name} calls AWS, so its IRSA role needs oidcProviderArn and oidcIssuerUrl`);
+            }
             const role = new IrsaRole(
                 `${name}-irsa`,
                 {

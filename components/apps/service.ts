@@ -33,12 +33,17 @@ export interface ServiceArgs {
     readonly callees: readonly m.Callee[];
     /** The secrets the service owns. Required. */
     readonly secrets: ServiceSecretRefs;
-    /** KMS key that encrypts the service's secrets; its role may decrypt through Secrets Manager only. Required. */
-    readonly secretsKmsKeyArn: pulumi.Input<string>;
-    /** ARN of the cluster's IAM OIDC provider, for the service's IRSA role. Required. */
-    readonly oidcProviderArn: pulumi.Input<string>;
-    /** Issuer URL of the cluster. Required. */
-    readonly oidcIssuerUrl: pulumi.Input<string>;
+    /** KMS key that encrypts the service's secrets; its role may decrypt through Secrets Manager only. Required on AWS (without `secretValues`). */
+    readonly secretsKmsKeyArn?: pulumi.Input<string>;
+    /** ARN of the cluster's IAM OIDC provider, for the service's IRSA role. Required on AWS (without `secretValues`). */
+    readonly oidcProviderArn?: pulumi.Input<string>;
+    /** Issuer URL of the cluster. Required on AWS (without `secretValues`). */
+    readonly oidcIssuerUrl?: pulumi.Input<string>;
+    /**
+     * A local stack's generated credentials, by the references `secrets` holds: the service's Secret is
+     * written from them, with no IAM role and no External Secrets. Defaults to none (AWS).
+     */
+    readonly secretValues?: m.SecretValues;
     /** The cluster's Kubernetes provider. Required. */
     readonly provider: k8s.Provider;
     /** Add-on releases the service's objects wait for. Required (an add-on that is off is absent). */
@@ -55,7 +60,8 @@ export interface ServiceArgs {
  */
 export class Service extends pulumi.ComponentResource {
     public readonly namespace: string;
-    public readonly roleArn: pulumi.Output<string>;
+    /** The service's IRSA role; absent on a local stack. */
+    public readonly roleArn?: pulumi.Output<string>;
 
     constructor(name: string, args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:apps:Service", name, {}, opts);
@@ -68,11 +74,12 @@ export class Service extends pulumi.ComponentResource {
             dependsOn: [...base, ...dependsOn.filter((d): d is pulumi.Resource => d !== undefined)],
         });
 
-        const role = new IrsaRole(
+        const aws = args.secretValues === undefined ? awsIdentity(svc.name, args) : undefined;
+        const role = aws && new IrsaRole(
             `${name}-irsa`,
             {
-                oidcProviderArn: args.oidcProviderArn,
-                oidcIssuerUrl: args.oidcIssuerUrl,
+                oidcProviderArn: aws.oidcProviderArn,
+                oidcIssuerUrl: aws.oidcIssuerUrl,
                 namespace: svc.name,
                 serviceAccount: svc.name,
                 // AWS rejects a policy without statements, so a service with no secrets gets no policy at all.
@@ -80,17 +87,18 @@ export class Service extends pulumi.ComponentResource {
                     data.secretArns.length === 0
                         ? undefined
                         : pulumi
-                              .all([pulumi.all(data.secretArns), args.secretsKmsKeyArn, args.platform.region])
+                              .all([pulumi.all(data.secretArns), aws.secretsKmsKeyArn, args.platform.region ?? ""])
                               .apply(([arns, key, region]) => readSecretsStatements(arns, key, region)),
             },
             { parent: this },
         );
-        const w: m.ServiceWiring = { ...args.platform, data, callees: args.callees, roleArn: role.roleArn };
+        const w: m.ServiceWiring = { ...args.platform, data, callees: args.callees, roleArn: role?.roleArn };
 
         // Deleting the namespace deletes what controllers made in it (the LB controller's TargetGroupBindings,
         // the Secret External Secrets owns), so it goes before them: the LB controller is in every k8sOpts.
         const readsSecrets = m.secretKeys(w).length > 0;
-        const ns = new k8s.core.v1.Namespace(`${name}-namespace`, m.namespace(svc), k8sOpts(readsSecrets ? args.addons.externalSecrets : undefined));
+        const external = readsSecrets && args.secretValues === undefined;
+        const ns = new k8s.core.v1.Namespace(`${name}-namespace`, m.namespace(svc), k8sOpts(external ? args.addons.externalSecrets : undefined));
         const inNs = (...more: (pulumi.Resource | undefined)[]) => k8sOpts(ns, ...more);
 
         for (const [policyName, policy] of Object.entries(m.networkPolicies(svc, w))) {
@@ -104,7 +112,9 @@ export class Service extends pulumi.ComponentResource {
         if (dataFiles !== undefined) {
             waits.push(new k8s.core.v1.ConfigMap(`${name}-data-files`, dataFiles, inNs()));
         }
-        if (readsSecrets) {
+        if (readsSecrets && args.secretValues !== undefined) {
+            waits.push(new k8s.core.v1.Secret(`${name}-secret`, m.kubernetesSecret(svc, w, args.secretValues), inNs()));
+        } else if (readsSecrets) {
             if (!args.addons.externalSecrets) {
                 throw new Error(`Service ${svc.name}: it reads secrets, which needs the External Secrets add-on`);
             }
@@ -148,7 +158,16 @@ export class Service extends pulumi.ComponentResource {
         }
 
         this.namespace = svc.name;
-        this.roleArn = role.roleArn;
+        this.roleArn = role?.roleArn;
         this.registerOutputs({ namespace: this.namespace, roleArn: this.roleArn });
     }
+}
+
+/** The AWS arguments of a service without generated credentials: its IRSA role reads its secrets through Secrets Manager. */
+function awsIdentity(service: string, args: ServiceArgs): { oidcProviderArn: pulumi.Input<string>; oidcIssuerUrl: pulumi.Input<string>; secretsKmsKeyArn: pulumi.Input<string> } {
+    const { oidcProviderArn, oidcIssuerUrl, secretsKmsKeyArn } = args;
+    if (oidcProviderArn === undefined || oidcIssuerUrl === undefined || secretsKmsKeyArn === undefined) {
+        throw new Error(`Service ${service}: without secretValues (a local stack), oidcProviderArn, oidcIssuerUrl and secretsKmsKeyArn are required`);
+    }
+    return { oidcProviderArn, oidcIssuerUrl, secretsKmsKeyArn };
 }

@@ -15,9 +15,9 @@ export const ENVIRONMENT_CONFIG_KEY = "platform:environment";
 
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
-/** Mandatory in prod and staging; advisory in dev, where cheaper, less available choices are deliberate. */
+/** Mandatory in prod and staging; advisory in dev and on a laptop (local), where cheaper, less available choices are deliberate. */
 export function defaultLevel(environment: Environment): EnforcementLevel {
-    return environment === "dev" ? "advisory" : "mandatory";
+    return environment === "dev" || environment === "local" ? "advisory" : "mandatory";
 }
 
 /**
@@ -50,6 +50,9 @@ export function environmentFromStackName(stack: string | undefined): Environment
     }
     if (tokens.some((t) => t === "dev" || t === "development")) {
         return "dev";
+    }
+    if (tokens.some((t) => t === "local")) {
+        return "local";
     }
     return undefined;
 }

@@ -36,8 +36,8 @@ function problems(raw: Record<string, unknown>): string[] {
  * allowed). The line must be among the reported problems.
  */
 const invalid: [string, Record<string, unknown>, string][] = [
-    ["missing environment", {}, "platform:environment: is required; allowed: dev, staging, prod"],
-    ["unknown environment", { environment: "qa" }, 'platform:environment: "qa" is not allowed; allowed: dev, staging, prod'],
+    ["missing environment", {}, "platform:environment: is required; allowed: dev, staging, prod, local"],
+    ["unknown environment", { environment: "qa" }, 'platform:environment: "qa" is not allowed; allowed: dev, staging, prod, local'],
     ["CIDR prefix out of range", { environment: "dev", network: { cidr: "10.0.0.0/33" } }, 'platform:network.cidr: "10.0.0.0/33" is not a valid IPv4 CIDR'],
     ["CIDR octet out of range", { environment: "dev", network: { cidr: "10.300.0.0/16" } }, 'platform:network.cidr: "10.300.0.0/16" is not a valid IPv4 CIDR'],
     ["CIDR with host bits", { environment: "dev", network: { cidr: "10.0.0.1/16" } }, 'platform:network.cidr: "10.0.0.1/16" is not a valid IPv4 CIDR'],
@@ -51,7 +51,7 @@ const invalid: [string, Record<string, unknown>, string][] = [
     ["two zones in prod", { environment: "prod", network: { availabilityZones: 2 } }, "platform:network.availabilityZones: 2 is too few for prod; prod spreads over 3 zones"],
     ["unknown NAT strategy", { environment: "dev", network: { natGateways: "none" } }, 'platform:network.natGateways: "none" is not allowed; allowed: single, onePerAz'],
     ["unknown key in an object", { environment: "dev", network: { cidrs: "10.0.0.0/16" } }, "platform:network.cidrs: is not a known key; allowed keys: cidr, availabilityZones, natGateways, interfaceEndpoints, reservedCidrs, existing"],
-    ["unknown top-level key", { environment: "dev", databse: {} }, "platform:databse: is not a known key; allowed keys: environment, budget, protection, tags, network, encryption, logs, cluster, database, cache, broker, secrets, addons, ingress, alerting, ci, services"],
+    ["unknown top-level key", { environment: "dev", databse: {} }, "platform:databse: is not a known key; allowed keys: environment, budget, protection, tags, network, encryption, logs, cluster, database, cache, broker, secrets, addons, ingress, alerting, ci, local, services"],
     ["object given as text", { environment: "dev", database: "big" }, 'platform:database: "big" has the wrong type: expected object'],
     ["unsupported Kubernetes version", { environment: "dev", cluster: { version: "1.29" } }, 'platform:cluster.version: "1.29" is not allowed; allowed: 1.34, 1.35'],
     ["unknown node instance type", { environment: "dev", cluster: { nodeGroups: { apps: { instanceTypes: ["m5.huge"] } } } }, 'platform:cluster.nodeGroups.apps.instanceTypes[0]: "m5.huge" is not allowed; allowed: t4g.medium, t4g.large, m6g.large, m7g.large, c7g.large, t3.medium, t3.large, m6i.large, m7i.large'],

@@ -69,6 +69,13 @@ export const DURATIONS = {
     alb: d(150, 150, 150, `${APPLY_LOGS} (~2.5 min)`),
     helmAwsLoadBalancerController: d(45, 45, 45, "pulumi-kubernetes #2921 thread (~45 s)"),
     helmKubePrometheusStack: d(120, 150, 600, "spack/spack-infrastructure PR #1191 (2–3 min, sometimes > 10)"),
+    /** CloudNativePG: the operator, and one `Cluster` (initdb, then the primary) until Ready, which Pulumi waits for. */
+    helmCloudnativePg: d(20, 45, 120, "cloudnative-pg tests/utils/timeouts: OperatorIsReady 120 s, the e2e bound; typical an assumption", true),
+    cnpgCluster: d(30, 90, 600, "cloudnative-pg tests/utils/timeouts: ClusterIsReady 600 s, the e2e bound; typical an assumption", true),
+    /** A RabbitmqCluster's one node until AllReplicasReady, which Pulumi waits for. */
+    rabbitmqCluster: d(60, 120, 600, "assumption: one RabbitMQ node's start with its plugins and a volume", true),
+    /** An operator applied from its release manifest: CRDs, RBAC, one Deployment. */
+    operatorManifest: d(15, 45, 120, "assumption, after cloudnative-pg's OperatorIsReady bound (120 s)", true),
     /** A chart the table does not know: Helm waits for its workloads to become ready. */
     helmOther: d(15, 60, 300, "assumption: a chart of a few Deployments", true),
     /** Pulumi waits for a rollout to become ready: image pull and readiness probes. */
@@ -104,6 +111,7 @@ export const UPDATE_DURATIONS = {
 export const HELM_CHART_DURATIONS: Readonly<Record<string, Duration>> = {
     "aws-load-balancer-controller": DURATIONS.helmAwsLoadBalancerController,
     "kube-prometheus-stack": DURATIONS.helmKubePrometheusStack,
+    "cloudnative-pg": DURATIONS.helmCloudnativePg,
 };
 
 /** Adds durations that run one after another; the result is an estimate if any part is. */
@@ -206,12 +214,15 @@ const RULES: Readonly<Record<string, Rule>> = {
     "kubernetes:apps/v1:Deployment": fixed(DURATIONS.kubernetesWorkload, "Deployment rollout"),
     "kubernetes:apps/v1:StatefulSet": fixed(DURATIONS.kubernetesWorkload, "StatefulSet rollout"),
     "kubernetes:apps/v1:DaemonSet": fixed(DURATIONS.kubernetesWorkload, "DaemonSet rollout"),
+    "kubernetes:postgresql.cnpg.io/v1:Cluster": fixed(DURATIONS.cnpgCluster, "CloudNativePG cluster until Ready"),
+    "kubernetes:rabbitmq.com/v1beta1:RabbitmqCluster": fixed(DURATIONS.rabbitmqCluster, "RabbitMQ cluster until all replicas are ready"),
 };
 
 /** Remote components that stand for their children while a run records none of them. */
 const REMOTE_SUMMARIES: Readonly<Record<string, Rule>> = {
     "awsx:ec2:Vpc": vpcComponent,
     "eks:index:Cluster": eksComponent,
+    "kubernetes:yaml/v2:ConfigFile": () => timed(DURATIONS.operatorManifest, "operator release manifest"),
 };
 
 /**

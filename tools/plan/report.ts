@@ -10,6 +10,7 @@ import { RUNNER_WORKFLOWS } from "../../components/ci/runnerPolicy";
 import { PROJECT, type Plan } from "./build";
 import { CONNECTIVITY_POLICY, predictionAttention, renderPredictions } from "./predictions";
 import { Style, fitList, style, table } from "./style";
+import { LAPTOP_NODE, LAPTOP_NODE_LABEL } from "../predict/localStack";
 
 /** A top-level component's name as people read it: every `service-*` is "services", every `secrets-*` "service secrets". */
 export function groupName(topLevelName: string): string {
@@ -132,7 +133,8 @@ export function renderReport(plan: Plan, options: ReportOptions = {}): string {
     const s = plan.settings;
     const byUrn = new Map(plan.run.resources.map((r) => [r.urn, r]));
     const nameOf = (urn?: string) => (urn === undefined ? "stack" : (byUrn.get(urn)?.name ?? urn));
-    out.push(st.bold(`Plan of stack ${plan.stack} (environment ${s.environment}, ${s.region}) from ${path.relative(process.cwd(), plan.configFile) || plan.configFile}`));
+    const where = s.environment === "local" ? `kubeconfig context ${s.local.context === "" ? "(current)" : s.local.context}` : s.region;
+    out.push(st.bold(`Plan of stack ${plan.stack} (environment ${s.environment}, ${where}) from ${path.relative(process.cwd(), plan.configFile) || plan.configFile}`));
     if (plan.esc.environments.length > 0) {
         const placeholders = plan.esc.placeholders.length > 0 ? `; planned with a placeholder for ${plan.esc.placeholders.join(", ")}` : "";
         out.push(`Imports the Pulumi ESC environment(s) ${plan.esc.environments.join(", ")}, which the offline plan does not open (no login, no credentials): values they set are not seen${placeholders}`);
@@ -158,7 +160,8 @@ export function renderReport(plan: Plan, options: ReportOptions = {}): string {
     out.push(...advisories(plan, st, nameOf, width));
 
     const applied = plan.cost.region === PRICE_REGION ? "" : `, applied to ${plan.cost.region}, whose prices may differ`;
-    out.push("", st.bold(`Estimated cost: ${usd(plan.cost.monthlyUsd)} per month`) + ` (${PRICE_REGION} on-demand list prices of ${PRICES_AS_OF}${applied}; 730 h/month, node groups at their desired size)`);
+    const basis = s.environment === "local" ? "a local stack runs on your own machine: it creates nothing that bills" : `${PRICE_REGION} on-demand list prices of ${PRICES_AS_OF}${applied}; 730 h/month, node groups at their desired size`;
+    out.push("", st.bold(`Estimated cost: ${usd(plan.cost.monthlyUsd)} per month`) + ` (${basis})`);
     const costs = new Map<string, number>();
     for (const c of costByComponent(plan.cost)) {
         costs.set(groupName(c.component), (costs.get(groupName(c.component)) ?? 0) + c.monthlyUsd);
@@ -190,7 +193,9 @@ export function renderReport(plan: Plan, options: ReportOptions = {}): string {
         out.push(`  in-VPC runner ${runner?.name} ready after ${runnerReady.toFixed(1)} min: what a new stack's bootstrap waits for before deploying the rest from inside the VPC`);
     }
 
-    const nodeTypes = new Map(Object.entries(s.cluster.nodeGroups).map(([group, g]) => [group, g.instanceTypes.join("|")]));
+    const nodeTypes = new Map(
+        s.environment === "local" ? [[LAPTOP_NODE.name, LAPTOP_NODE_LABEL]] : Object.entries(s.cluster.nodeGroups).map(([group, g]) => [group, g.instanceTypes.join("|")]),
+    );
     out.push("", ...renderPredictions(plan.predictions, nodeTypes, st));
 
     const m = plan.manifests;

@@ -16,6 +16,8 @@ export interface NodeGroupFacts {
     readonly minSize: number;
     readonly desiredSize: number;
     readonly maxSize: number;
+    /** What one node offers, for a node that is no EC2 type (a laptop cluster's). Defaults to the weakest listed type's figures. */
+    readonly node?: Allocatable;
 }
 
 interface Demand {
@@ -86,13 +88,13 @@ export function evaluateCapacity(pods: readonly PlannedPod[], groups: readonly N
     const unpinned = pods.filter((p) => p.nodeGroup === undefined && p.count !== "per-node");
     const leftovers: Record<"min" | "max", Demand[]> = { min: [], max: [] };
     const results = groups.map((g): GroupCapacity => {
-        const node = weakestNode(g.instanceTypes);
+        const node = g.node ?? weakestNode(g.instanceTypes);
         // DaemonSets take their share of every node before anything else is placed; host-network ones take no pod address.
         const reserved = (p: readonly PlannedPod[]) => p.reduce((a, x) => ({ cpuMillis: a.cpuMillis + x.requests.cpuMillis, memoryBytes: a.memoryBytes + x.requests.memoryBytes }), { cpuMillis: 0, memoryBytes: 0 });
         const daemons = reserved([...perNode, ...perNodeHost]);
         const room: Demand = { cpuMillis: node.cpuMillis - daemons.cpuMillis, memoryBytes: node.memoryBytes - daemons.memoryBytes, pods: node.pods - perNode.length };
         const pinned = pods.filter((p) => p.nodeGroup === g.name && p.count !== "per-node");
-        const largest = strongestNode(g.instanceTypes);
+        const largest = g.node ?? strongestNode(g.instanceTypes);
         const tooLarge = pinned.filter((p) => p.requests.cpuMillis > largest.cpuMillis - daemons.cpuMillis || p.requests.memoryBytes > largest.memoryBytes - daemons.memoryBytes).map((p) => p.owner);
         const judge = (bound: "min" | "max") => {
             const list = pinned.flatMap((p) => Array.from({ length: copies(p, bound) }, () => p.requests));

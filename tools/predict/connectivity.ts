@@ -21,12 +21,11 @@ export interface CatalogService {
     readonly servicePorts: readonly ServicePort[];
 }
 
-/** A data store: where it listens. */
-export interface StoreAddress {
-    readonly name: string;
-    readonly ip: string;
-    readonly port: number;
-}
+/**
+ * A data store: where it listens. A managed store is an address in the VPC; an in-cluster one is pods,
+ * given for the service judged (a store may be the service's own, like a local database).
+ */
+export type StoreAddress = { readonly name: string; readonly port: number } & ({ readonly ip: string } | { readonly podsFor: (service: string) => PodEndpoint });
 
 export interface ConnectivityInput {
     readonly policies: readonly NetworkPolicyObject[];
@@ -39,8 +38,9 @@ export interface ConnectivityInput {
     readonly tenantNamespaces: readonly string[];
     /** Addresses pods are given, in order: a block of the private subnets. */
     readonly podCidr: string;
-    /** An address of an interface endpoint (private subnets) and one of the load balancer's subnets. */
-    readonly endpointIp: string;
+    /** An address of an interface endpoint (private subnets); absent where there is no AWS to reach (a local stack). */
+    readonly endpointIp?: string;
+    /** An address in the load balancer's subnets. */
     readonly loadBalancerIp?: string;
 }
 
@@ -147,17 +147,20 @@ export function evaluateConnectivity(input: ConnectivityInput): Connectivity {
         }
         for (const store of input.stores) {
             const uses = svc.uses.includes(store.name);
-            const open = judge(pod, svc.name, { ip: store.ip }, store.name, store.port, uses);
+            const target = "ip" in store ? { ip: store.ip } : store.podsFor(svc.name);
+            const open = judge(pod, svc.name, target, store.name, store.port, uses);
             reach(store.name, open ? [store.port] : []);
             if (open && !uses) {
-                violations.push({ kind: "unused-store-reachable", namespace: svc.name, message: `${svc.name} can reach the ${store.name} (${store.ip}:${store.port}) but does not use it` });
+                violations.push({ kind: "unused-store-reachable", namespace: svc.name, message: `${svc.name} can reach the ${store.name} (${target.ip}:${store.port}) but does not use it` });
             }
             if (!open && uses) {
                 violations.push({ kind: "declared-edge-blocked", namespace: svc.name, message: `${svc.name} uses the ${store.name} but cannot reach it on ${store.port}` });
             }
         }
-        reach("aws-apis", judge(pod, svc.name, { ip: OUTSIDE.awsApi }, "aws-apis", 443, true) ? [443] : []);
-        reach("interface-endpoints", judge(pod, svc.name, { ip: input.endpointIp }, "interface-endpoints", 443, true) ? [443] : []);
+        if (input.endpointIp !== undefined) {
+            reach("aws-apis", judge(pod, svc.name, { ip: OUTSIDE.awsApi }, "aws-apis", 443, true) ? [443] : []);
+            reach("interface-endpoints", judge(pod, svc.name, { ip: input.endpointIp }, "interface-endpoints", 443, true) ? [443] : []);
+        }
         reach("internet", [80, 443].filter((port) => judge(pod, svc.name, { ip: OUTSIDE.internet }, "internet", port, false)));
         const imds = [80, 443].filter((port) => judge(pod, svc.name, { ip: OUTSIDE.imds }, "imds", port, false));
         reach("imds", imds);

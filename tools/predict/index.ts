@@ -13,6 +13,7 @@ import { Admission, evaluateAdmission } from "./admission";
 import { addonPods, eksAddonPods } from "./addonPods";
 import { Capacity, NodeGroupFacts, evaluateCapacity } from "./capacity";
 import { Connectivity, StoreAddress, evaluateConnectivity } from "./connectivity";
+import { LAPTOP_NODE, LOCAL_POD_CIDR, localStorePods, localStores } from "./localStack";
 import { PlannedPod, namespaceLabels, podsOfManifests } from "./pods";
 
 /**
@@ -69,6 +70,23 @@ export function predict(run: ProgramRun, manifests: readonly Manifest[], setting
     const pods = [...podsOfManifests(manifests), ...addonPods(releases, highlyAvailable), ...eksAddonPods()];
     const labels = namespaceLabels(manifests);
 
+    const services = settings.services.map((svc) => {
+        const service = manifests.find((m) => m.kind === "Service" && m.metadata.namespace === svc.name && m.metadata.name === svc.name);
+        return { name: svc.name, callers: svc.callers ?? [], uses: svc.uses ?? [], servicePorts: (((service?.spec as Obj | undefined)?.ports ?? []) as ServicePort[]) };
+    });
+    const tenants = manifests.filter((m) => m.kind === "Namespace" && m.metadata.labels?.[TENANT_LABEL] !== undefined).map((m) => m.metadata.name);
+    const policies = manifests.filter((m) => m.kind === "NetworkPolicy") as unknown as NetworkPolicyObject[];
+    const admission = evaluateAdmission(pods, labels);
+    if (settings.environment === "local") {
+        // In-cluster stores, no AWS to reach, Traefik's pods in front instead of a load balancer, one laptop node.
+        const local = localStorePods(run, manifests);
+        const ingress = local.filter((p) => p.owner === "release traefik");
+        const connectivity = evaluateConnectivity({ policies, pods: [...pods, ...ingress], namespaceLabels: labels, services, stores: localStores(settings, labels), tenantNamespaces: tenants, podCidr: LOCAL_POD_CIDR });
+        // Every pod, the stores' included, shares the one node.
+        const onLaptop = [...pods, ...local].map((p) => (p.count === "per-node" ? p : { ...p, nodeGroup: LAPTOP_NODE.name }));
+        return { pods, connectivity, admission, capacity: evaluateCapacity(onLaptop, [LAPTOP_NODE]) };
+    }
+
     const n = settings.network;
     const subnets = n.existing?.subnetCidrs ?? subnetLayout(n.cidr, n.availabilityZones);
     const stores: StoreAddress[] = [
@@ -76,14 +94,9 @@ export function predict(run: ProgramRun, manifests: readonly Manifest[], setting
         ...(settings.cache.enabled ? [{ name: "cache", ip: hostIn(subnets.isolated[0], 20), port: CACHE_PORT }] : []),
         ...(settings.broker.enabled ? [{ name: "broker", ip: hostIn(subnets.private[1] ?? subnets.private[0], 30), port: AMQPS_PORT }] : []),
     ];
-    const services = settings.services.map((svc) => {
-        const service = manifests.find((m) => m.kind === "Service" && m.metadata.namespace === svc.name && m.metadata.name === svc.name);
-        return { name: svc.name, callers: svc.callers ?? [], uses: svc.uses ?? [], servicePorts: (((service?.spec as Obj | undefined)?.ports ?? []) as ServicePort[]) };
-    });
-    const tenants = manifests.filter((m) => m.kind === "Namespace" && m.metadata.labels?.[TENANT_LABEL] !== undefined).map((m) => m.metadata.name);
     const lbSubnets = settings.ingress.scheme === "internal" ? subnets.private : subnets.public;
     const connectivity = evaluateConnectivity({
-        policies: manifests.filter((m) => m.kind === "NetworkPolicy") as unknown as NetworkPolicyObject[],
+        policies,
         pods,
         namespaceLabels: labels,
         services,
@@ -93,5 +106,5 @@ export function predict(run: ProgramRun, manifests: readonly Manifest[], setting
         endpointIp: hostIn(subnets.private[0], 5),
         loadBalancerIp: hostIn(lbSubnets[0], 5),
     });
-    return { pods, connectivity, admission: evaluateAdmission(pods, labels), capacity: evaluateCapacity(pods, nodeGroupsOf(run)) };
+    return { pods, connectivity, admission, capacity: evaluateCapacity(pods, nodeGroupsOf(run)) };
 }

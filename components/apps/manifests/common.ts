@@ -12,37 +12,57 @@ import type { DataWiring } from "../wiring";
 
 /** Everything outside the catalog entry that a service's manifests refer to. */
 export interface ServiceWiring {
-    readonly region: pulumi.Input<string>;
+    /** AWS region, set as AWS_REGION. Absent on a local stack, which has none. */
+    readonly region?: pulumi.Input<string>;
     readonly environment: Environment;
     /** Replicas of a service whose catalog entry gives none. */
     readonly defaultReplicas: number;
-    /** IRSA role the service account assumes. */
-    readonly roleArn: pulumi.Input<string>;
+    /** IRSA role the service account assumes. Absent on a local stack: the service calls no AWS API. */
+    readonly roleArn?: pulumi.Input<string>;
     /** Settings, credentials and egress of the data stores the service uses. */
     readonly data: DataWiring;
-    /** The CIDR blocks the network policies open. */
-    readonly networks: {
+    /** The CIDR blocks the network policies open. Absent on a local stack, which has no VPC and no AWS APIs to reach. */
+    readonly networks?: {
         readonly vpc: string;
         readonly public: string[];
         readonly private: string[];
     };
-    readonly ingress: {
-        readonly certificateArn: string;
-        readonly sslPolicy: string;
-        readonly scheme: string;
-        /** ALB ingress group shared by every service of the stack: one ALB per stack. */
-        readonly group: string;
-        /** IngressClass of the controller that builds the ALB: `alb` (Load Balancer Controller) unless given. */
-        readonly className?: string;
-        /** Order of each route's rules in the group, by route key (`ingressOrders` of the whole catalog). */
-        readonly orders: Readonly<Record<string, number>>;
-    };
+    readonly ingress: AlbIngressWiring | LocalIngressWiring;
+    /** Whether the pods run on the `apps` node group (a node selector). Defaults to true; a laptop cluster's nodes carry no node-group label. */
+    readonly onAppsNodeGroup?: boolean;
     /** The services this one calls (those that list it in `callers`), with the ports their pods serve. */
     readonly callees: readonly Callee[];
     /** Namespace and pod labels of Prometheus, which scrapes the service. */
     readonly prometheus: { readonly namespace: string; readonly podLabels: Record<string, string> };
     /** Where traces go, for services with `tracing`. */
     readonly tracing?: { readonly namespace: string; readonly podLabels: Record<string, string>; readonly endpoint: string; readonly ports: number[] };
+}
+
+/** The shared ALB of an AWS stack, made by the Load Balancer Controller from the services' Ingresses. */
+export interface AlbIngressWiring {
+    readonly kind?: "alb";
+    readonly certificateArn: string;
+    readonly sslPolicy: string;
+    readonly scheme: string;
+    /** ALB ingress group shared by every service of the stack: one ALB per stack. */
+    readonly group: string;
+    /** IngressClass of the controller that builds the ALB: `alb` (Load Balancer Controller) unless given. */
+    readonly className?: string;
+    /** Order of each route's rules in the group, by route key (`ingressOrders` of the whole catalog). */
+    readonly orders: Readonly<Record<string, number>>;
+}
+
+/** The in-cluster ingress controller of a local stack, with TLS from a cert-manager issuer. */
+export interface LocalIngressWiring {
+    readonly kind: "local";
+    /** IngressClass of the controller. */
+    readonly className: string;
+    /** cert-manager ClusterIssuer that signs each host's certificate. */
+    readonly clusterIssuer: string;
+    /** Each exposed service is served at `<service>.<domain>`. */
+    readonly domain: string;
+    /** Namespace and pod labels of the controller, which the services admit. */
+    readonly controller: { readonly namespace: string; readonly podLabels: Record<string, string> };
 }
 
 /** A service another one calls: its name (also its namespace) and the container ports it serves. */

@@ -3,7 +3,7 @@ import type { ServiceSettings } from "../../../config/schema";
 import type { ComputeMode } from "../../../config/catalog";
 import { Route, routeKey, serviceRoutes } from "../../../config/serviceRules";
 import { AUTO_MODE_INGRESS_CLASS } from "../../cluster/autoMode";
-import { GRPC_PORT_NAME, HTTP_PORT_NAME, SERVICE_DEFAULTS, ServiceWiring, meta } from "./common";
+import { AlbIngressWiring, GRPC_PORT_NAME, HTTP_PORT_NAME, LocalIngressWiring, SERVICE_DEFAULTS, ServiceWiring, meta } from "./common";
 
 /** The class the Load Balancer Controller's chart installs. */
 export const LBC_INGRESS_CLASS = "alb";
@@ -46,11 +46,20 @@ export function ingressOrders(catalog: readonly ServiceSettings[]): Record<strin
  * whose target group speaks gRPC (HTTP/2) to the pods and checks their health with the gRPC health service.
  */
 export function ingresses(svc: ServiceSettings, w: ServiceWiring): { ingress?: Ingress; "grpc-ingress"?: Ingress } {
+    const wiring = w.ingress;
+    if (wiring.kind === "local") {
+        return {
+            ...(svc.ingress ? { ingress: localIngress(svc, wiring, svc.name, svc.ingress.path, HTTP_PORT_NAME, {}) } : {}),
+            ...(svc.grpc?.ingress
+                ? { "grpc-ingress": localIngress(svc, wiring, `${svc.name}-grpc`, svc.grpc.ingress.path, GRPC_PORT_NAME, { "traefik.ingress.kubernetes.io/service.serversscheme": "h2c" }) }
+                : {}),
+        };
+    }
     return {
-        ...(svc.ingress ? { ingress: ingress(svc, w, svc.name, svc.ingress, HTTP_PORT_NAME, {}) } : {}),
+        ...(svc.ingress ? { ingress: ingress(svc, wiring, svc.name, svc.ingress, HTTP_PORT_NAME, {}) } : {}),
         ...(svc.grpc?.ingress
             ? {
-                  "grpc-ingress": ingress(svc, w, `${svc.name}-grpc`, svc.grpc.ingress, GRPC_PORT_NAME, {
+                  "grpc-ingress": ingress(svc, wiring, `${svc.name}-grpc`, svc.grpc.ingress, GRPC_PORT_NAME, {
                       "alb.ingress.kubernetes.io/backend-protocol-version": "GRPC",
                       "alb.ingress.kubernetes.io/healthcheck-path": "/grpc.health.v1.Health/Check",
                       "alb.ingress.kubernetes.io/success-codes": "0",
@@ -60,26 +69,26 @@ export function ingresses(svc: ServiceSettings, w: ServiceWiring): { ingress?: I
     };
 }
 
-function ingress(svc: ServiceSettings, w: ServiceWiring, name: string, rule: Route, port: string, extra: Record<string, string>): Ingress {
-    const order = w.ingress.orders[routeKey(rule)];
+function ingress(svc: ServiceSettings, alb: AlbIngressWiring, name: string, rule: Route, port: string, extra: Record<string, string>): Ingress {
+    const order = alb.orders[routeKey(rule)];
     if (order === undefined) {
         throw new Error(`Service ${svc.name}: the route ${routeKey(rule)} has no group order; the orders must be computed from the catalog that holds it`);
     }
-    const className = w.ingress.className ?? LBC_INGRESS_CLASS;
+    const className = alb.className ?? LBC_INGRESS_CLASS;
     // Auto Mode takes the group from its IngressClassParams and does not support the group.name annotation;
     // it keeps group.order (EKS user guide, auto-configure-alb, "Ingress annotations").
-    const group: Record<string, string> = className === LBC_INGRESS_CLASS ? { "alb.ingress.kubernetes.io/group.name": w.ingress.group } : {};
+    const group: Record<string, string> = className === LBC_INGRESS_CLASS ? { "alb.ingress.kubernetes.io/group.name": alb.group } : {};
     return {
         metadata: meta(svc, name, {
             annotations: {
-                "alb.ingress.kubernetes.io/scheme": w.ingress.scheme,
+                "alb.ingress.kubernetes.io/scheme": alb.scheme,
                 "alb.ingress.kubernetes.io/target-type": "ip",
                 ...group,
                 "alb.ingress.kubernetes.io/group.order": String(order),
                 "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
                 "alb.ingress.kubernetes.io/ssl-redirect": "443",
-                "alb.ingress.kubernetes.io/certificate-arn": w.ingress.certificateArn,
-                "alb.ingress.kubernetes.io/ssl-policy": w.ingress.sslPolicy,
+                "alb.ingress.kubernetes.io/certificate-arn": alb.certificateArn,
+                "alb.ingress.kubernetes.io/ssl-policy": alb.sslPolicy,
                 "alb.ingress.kubernetes.io/healthcheck-path": svc.healthPath ?? SERVICE_DEFAULTS.healthPath,
                 "alb.ingress.kubernetes.io/load-balancer-attributes":
                     "routing.http.drop_invalid_header_fields.enabled=true,routing.http.desync_mitigation_mode=strictest",
@@ -94,6 +103,25 @@ function ingress(svc: ServiceSettings, w: ServiceWiring, name: string, rule: Rou
                     http: { paths: [{ path: rule.path, pathType: "Prefix", backend: { service: { name: svc.name, port: { name: port } } } }] },
                 },
             ],
+        },
+    };
+}
+
+/** A local stack's host for a service: `<service>.<domain>`, whatever host the catalog gives for AWS. */
+export const localHost = (svc: ServiceSettings, domain: string): string => `${svc.name}.${domain}`;
+
+/**
+ * A local stack's Ingress: the in-cluster controller serves the catalog's path at `<service>.<domain>`
+ * over HTTPS, with a certificate cert-manager issues into `<name>-tls` (the issuer annotation makes it).
+ */
+function localIngress(svc: ServiceSettings, local: LocalIngressWiring, name: string, path: string, port: string, extra: Record<string, string>): Ingress {
+    const host = localHost(svc, local.domain);
+    return {
+        metadata: meta(svc, name, { annotations: { "cert-manager.io/cluster-issuer": local.clusterIssuer, ...extra } }),
+        spec: {
+            ingressClassName: local.className,
+            tls: [{ hosts: [host], secretName: `${name}-tls` }],
+            rules: [{ host, http: { paths: [{ path, pathType: "Prefix", backend: { service: { name: svc.name, port: { name: port } } } }] } }],
         },
     };
 }

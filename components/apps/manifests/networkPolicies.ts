@@ -15,6 +15,21 @@ export const IMDS_CIDR = "169.254.169.254/32";
 const tcp = (port: number | string): k8s.types.input.networking.v1.NetworkPolicyPort => ({ protocol: "TCP", port });
 
 /**
+ * Where requests from outside the cluster come from: on AWS the ALB, which with IP targets connects to
+ * pods directly from its addresses in the subnets it lives in; on a local stack the ingress controller's pods.
+ */
+function loadBalancerPeers(w: ServiceWiring): k8s.types.input.networking.v1.NetworkPolicyPeer[] {
+    if (w.ingress.kind === "local") {
+        return [podsIn(w.ingress.controller.namespace, w.ingress.controller.podLabels)];
+    }
+    if (w.networks === undefined) {
+        throw new Error("An ALB ingress needs the VPC's subnets, which the wiring does not give");
+    }
+    const lbSubnets = w.ingress.scheme === "internal" ? w.networks.private : w.networks.public;
+    return lbSubnets.map((cidr) => ({ ipBlock: { cidr } }));
+}
+
+/**
  * Network policies of one catalog service, by name. Default deny in both directions, then only what the
  * service needs: DNS; egress to its data stores as the wiring gives it; HTTPS out of the VPC (AWS APIs)
  * and to the private subnets (interface endpoints); to the services it calls, on the ports they serve; in
@@ -27,11 +42,14 @@ export function networkPolicies(svc: ServiceSettings, w: ServiceWiring): Record<
     };
     allow("default-deny", DEFAULT_DENY_SPEC);
     allow("allow-dns", ALLOW_DNS_SPEC);
-    allow("allow-aws-apis", {
-        podSelector: {},
-        policyTypes: ["Egress"],
-        egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [w.networks.vpc, IMDS_CIDR] } }], ports: [tcp(443)] }, toSubnets(w.networks.private, 443)],
-    });
+    const networks = w.networks;
+    if (networks !== undefined) {
+        allow("allow-aws-apis", {
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [networks.vpc, IMDS_CIDR] } }], ports: [tcp(443)] }, toSubnets(networks.private, 443)],
+        });
+    }
     if (w.data.egress.length > 0) {
         allow("allow-data-stores", { podSelector: podSelector(svc), policyTypes: ["Egress"], egress: w.data.egress });
     }
@@ -54,13 +72,7 @@ export function networkPolicies(svc: ServiceSettings, w: ServiceWiring): Record<
             allow("allow-callers", { podSelector: podSelector(svc), policyTypes: ["Ingress"], ingress: [{ from: callers, ports: served }] });
         }
         if (svc.ingress || svc.grpc?.ingress) {
-            // With IP targets the ALB connects to pods directly, from its addresses in the subnets it lives in.
-            const lbSubnets = w.ingress.scheme === "internal" ? w.networks.private : w.networks.public;
-            allow("allow-load-balancer", {
-                podSelector: podSelector(svc),
-                policyTypes: ["Ingress"],
-                ingress: [{ from: lbSubnets.map((cidr) => ({ ipBlock: { cidr } })), ports: served }],
-            });
+            allow("allow-load-balancer", { podSelector: podSelector(svc), policyTypes: ["Ingress"], ingress: [{ from: loadBalancerPeers(w), ports: served }] });
         }
         allow("allow-prometheus", {
             podSelector: podSelector(svc),

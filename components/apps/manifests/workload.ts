@@ -56,7 +56,7 @@ export function namespace(svc: ServiceSettings): k8s.types.input.core.v1.Namespa
 
 export function serviceAccount(svc: ServiceSettings, w: ServiceWiring): k8s.types.input.core.v1.ServiceAccount {
     return {
-        metadata: meta(svc, svc.name, { annotations: irsaAnnotations(w.roleArn) }),
+        metadata: meta(svc, svc.name, w.roleArn === undefined ? {} : { annotations: irsaAnnotations(w.roleArn) }),
         // The application never calls the Kubernetes API; the IRSA token is projected separately.
         automountServiceAccountToken: false,
     };
@@ -65,7 +65,9 @@ export function serviceAccount(svc: ServiceSettings, w: ServiceWiring): k8s.type
 /** Plain settings and AWS endpoints; nothing secret. */
 export function configMap(svc: ServiceSettings, w: ServiceWiring): k8s.types.input.core.v1.ConfigMap {
     const data: Record<string, pulumi.Input<string>> = { ...(svc.env ?? {}) };
-    data.AWS_REGION = w.region;
+    if (w.region !== undefined) {
+        data.AWS_REGION = w.region;
+    }
     Object.assign(data, w.data.env);
     if (svc.tracing === true && w.tracing) {
         data.OTEL_EXPORTER_OTLP_ENDPOINT = w.tracing.endpoint;
@@ -157,7 +159,7 @@ export function podSpec(svc: ServiceSettings, w: ServiceWiring): k8s.types.input
         serviceAccountName: svc.name,
         automountServiceAccountToken: false,
         securityContext: restrictedPodSecurity(DEFAULT_RUN_AS_USER, { fsGroup: true }),
-        nodeSelector: onNodeGroup("apps"),
+        nodeSelector: (w.onAppsNodeGroup ?? true) ? onNodeGroup("apps") : undefined,
         containers: [container(svc, w)],
         volumes: [
             { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },

@@ -151,7 +151,7 @@ describe("service manifest builders", () => {
         const policies = plain(m.networkPolicies(web, wiring()));
         assert.deepEqual(Object.keys(policies), ["default-deny", "allow-dns", "allow-aws-apis", "allow-load-balancer", "allow-prometheus"]);
         assert.deepEqual(policies["allow-load-balancer"].spec.ingress[0].from, [{ ipBlock: { cidr: "10.0.64.0/24" } }]);
-        const internal = plain(m.networkPolicies(web, wiring({ ingress: { ...wiring().ingress, scheme: "internal" } })));
+        const internal = plain(m.networkPolicies(web, wiring({ ingress: { ...(wiring().ingress as m.AlbIngressWiring), scheme: "internal" } })));
         assert.deepEqual(internal["allow-load-balancer"].spec.ingress[0].from, [{ ipBlock: { cidr: "10.0.0.0/19" } }]);
     });
 

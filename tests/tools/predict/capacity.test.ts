@@ -79,4 +79,16 @@ describe("predict/capacity", () => {
         assert.match(r.failures.join("\n"), /lost: pinned to a node group the stack does not have/);
         assert.deepEqual(r.homeless, ["lost"]);
     });
+
+    it("judges a node given by its allocatable figures, such as a laptop's, without an EC2 type", () => {
+        const laptop = { ...group("laptop", ["laptop node"], 1), node: { cpuMillis: 2000, memoryBytes: 4096 * Mi, pods: 110 } };
+        const fits = evaluateCapacity([pod("a", 500, 1024, { min: 1, max: 3 }, "laptop")], [laptop]);
+        assert.deepEqual([fits.failures, fits.warnings], [[], []]);
+        assert.equal(fits.groups[0].capacity.cpuMillis, 2000);
+        const over = evaluateCapacity([pod("a", 500, 1024, { min: 2, max: 5 }, "laptop")], [laptop]);
+        assert.deepEqual(over.failures, []);
+        assert.equal(over.warnings.length, 1, "five 500m pods exceed 2000m at the maximum");
+        const large = evaluateCapacity([pod("big", 2500, 10, { min: 1, max: 1 }, "laptop")], [laptop]);
+        assert.match(large.failures.join("\n"), /big request\(s\) more than its largest type/);
+    });
 });

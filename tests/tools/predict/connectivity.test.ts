@@ -98,4 +98,20 @@ describe("predict/connectivity", () => {
         assert.ok(!c.edges.some((e) => e.to === "node-exporter" || e.from === "node-exporter"));
         assert.equal(OUTSIDE.imds, "169.254.169.254");
     });
+
+    it("judges an in-cluster store as pods, through both namespaces' policies, and judges no AWS edges where there is no AWS", () => {
+        const store = { name: "database", port: 5432, podsFor: () => ({ namespace: "data", labels: { db: "api" }, ip: "10.0.250.1" }) };
+        const toStore = policy("api", "data", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [toNs("data", { db: "api" })], ports: [{ port: 5432 }] }] });
+        const storeIngress = (from: string) => policy("data", "clients", { podSelector: { matchLabels: { db: "api" } }, policyTypes: ["Ingress"], ingress: [{ from: [toNs(from, { app: from })], ports: [{ port: 5432 }] }] });
+        const base = [...good.filter((p) => p.metadata.name !== "data" && p.metadata.name !== "aws"), toStore];
+        const local = (policies: NetworkPolicyObject[]) => evaluateConnectivity(input(policies, { stores: [store], endpointIp: undefined }));
+
+        const ok = local([...base, storeIngress("api")]);
+        assert.deepEqual(ok.violations, []);
+        assert.deepEqual(ok.services.find((s) => s.name === "api")?.reaches, [{ to: "dns", ports: [53] }, { to: "database", ports: [5432] }]);
+        assert.ok(!ok.edges.some((e) => e.to === "aws-apis" || e.to === "interface-endpoints"));
+
+        const refused = local([...base, storeIngress("web")]);
+        assert.deepEqual(refused.violations.map((v) => `${v.kind} ${v.namespace}`), ["declared-edge-blocked api"], "the store's own ingress policy is judged too");
+    });
 });

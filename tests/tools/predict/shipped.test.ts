@@ -25,7 +25,7 @@ describe("predictions on every shipped stack", function () {
     this.timeout(300_000);
 
     it("covers the project's stacks and every example", () => {
-        assert.deepEqual(ROOT_STACKS.sort(), ["dev", "prod", "staging"]);
+        assert.deepEqual(ROOT_STACKS.sort(), ["dev", "local", "prod", "staging"]);
         assert.ok(EXAMPLE_STACKS.length >= 4, EXAMPLE_STACKS.join(", "));
     });
 
@@ -56,9 +56,15 @@ describe("predictions on every shipped stack", function () {
                 assert.ok(p.predictions.admission.pods.length > p.settings.services.length, "catalog, add-on and EKS pods are all judged");
             });
 
-            it("can schedule its pods at their maximum replicas", async () => {
+            it("can schedule its pods: on AWS at their maximum replicas, on a laptop at least at their minimum", async () => {
                 const p = await plan();
                 assert.deepEqual(p.predictions.capacity.failures, []);
+                if (p.settings.environment === "local") {
+                    // One assumed laptop node; at the autoscalers' maxima a larger catalog may outgrow it (a warning).
+                    assert.deepEqual(p.predictions.capacity.groups.map((g) => g.group), ["laptop"]);
+                    assert.ok(p.predictions.capacity.groups[0].atMinimum.fits);
+                    return;
+                }
                 assert.deepEqual(p.predictions.capacity.warnings, []);
                 assert.deepEqual(p.predictions.capacity.groups.map((g) => g.group).sort(), ["apps", "system"]);
                 assert.ok(p.costAtMaximum.monthlyUsd >= p.cost.monthlyUsd);
