@@ -15,6 +15,9 @@ import { projectRoot } from "../offline/stackConfig";
  *    `--peer <dir>`, else `$PEER_DIR`, else `../peer-cdk` beside the repository;
  * 2. the plan of the prod stack with 1, 10, 50 and 100 generated services (sizes taken in turn within
  *    each round, so that a busy moment on the machine does not land on one size only).
+ *
+ * Each part starts with an untimed run (the first plan after a build writes the code cache), and says
+ * the machine's load average at its start and end: other jobs on the machine slow every process.
  */
 
 const ROOT = projectRoot();
@@ -89,6 +92,12 @@ function arg(name: string): string | undefined {
     return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+/** The machine as the heading of a table says it: CPUs, Node, and how busy other jobs kept it. */
+function machine(loadAtStart: number): string {
+    const load = (x: number) => x.toFixed(1);
+    return `${os.cpus().length} CPUs, node ${process.version}, load average ${load(loadAtStart)} at the start and ${load(os.loadavg()[0])} at the end`;
+}
+
 function stats(xs: number[]): string {
     return `${median(xs).toFixed(2)} | ${Math.min(...xs).toFixed(2)} | ${Math.max(...xs).toFixed(2)}`;
 }
@@ -107,6 +116,9 @@ function peerComparison(peer: string, runs: number, dir: string, services: numbe
             env: { SERVICES: String(services), CDK_OUTDIR: path.join(dir, "cdk.out") },
         },
     ];
+    // One untimed run of each first: the plan's first run after a build also writes its code cache.
+    commands.forEach(time);
+    const loadAtStart = os.loadavg()[0];
     const seconds = commands.map((): number[] => []);
     for (let r = 0; r < runs; r++) {
         // Each round starts with a different command, so that none always runs right after another.
@@ -116,7 +128,7 @@ function peerComparison(peer: string, runs: number, dir: string, services: numbe
         }
         console.error(`  round ${r + 1}: ${seconds.map((xs) => `${xs[r].toFixed(2)} s`).join(", ")}`);
     }
-    console.log(`\nSide by side, alternating, ${runs} runs each (${os.cpus().length} CPUs, node ${process.version}); peer in ${peer}\n`);
+    console.log(`\nSide by side, alternating, ${runs} runs each (${machine(loadAtStart)}); peer in ${peer}\n`);
     console.log("| command | median (s) | min (s) | max (s) |");
     console.log("|---|---:|---:|---:|");
     commands.forEach((c, i) => console.log(`| ${c.label} | ${stats(seconds[i])} |`));
@@ -134,13 +146,15 @@ function sizeTable(sizes: number[], runs: number, dir: string, base: { config: R
         const command: Command = { label: `plan of ${n} services`, file: process.execPath, args: [...nodeArgs, "--config", file, "--stack", "prod", "--json", json, "--out", path.join(dir, String(n), "manifests")], cwd: ROOT };
         return { n, json, command, seconds: [] as number[] };
     });
+    time(rows[0].command);
+    const loadAtStart = os.loadavg()[0];
     for (let r = 0; r < runs; r++) {
         for (const row of rows) {
             row.seconds.push(time(row.command));
         }
         console.error(`  round ${r + 1}: ${rows.map((row) => `${row.n}: ${row.seconds[r].toFixed(2)} s`).join(", ")}`);
     }
-    console.log(`\nWhole plan process (package.json's command, without npm), prod stack, ${runs} runs each (${os.cpus().length} CPUs, node ${process.version})\n`);
+    console.log(`\nWhole plan process (package.json's command, without npm), prod stack, ${runs} runs each (${machine(loadAtStart)})\n`);
     console.log("| services | resources | median (s) | min (s) | max (s) |");
     console.log("|---:|---:|---:|---:|---:|");
     for (const row of rows) {
