@@ -7,8 +7,9 @@ import { BrokerPermissions } from "./access";
 import { CONSOLE_PORT } from "./broker";
 import { BROKER_ADMIN_SECRET, BROKER_SCOPE, brokerCredentials, brokerProvisionJob } from "./brokerProvisioning";
 import { provisionerAccount, provisionerNamespace, provisionerPolicy, provisionerSecret, provisionerSecretStore, versioned } from "./provisionerManifests";
+import type { ClusterConnection } from "../cluster/connection";
 
-export interface BrokerProvisionerArgs {
+export interface BrokerProvisionerArgs extends ClusterConnection {
     /**
      * Services that get a broker user: the secret of each one's login, the version of its value (a new one
      * re-runs the service's Job), the queues it uses and its permissions. Required.
@@ -32,12 +33,6 @@ export interface BrokerProvisionerArgs {
     readonly region: pulumi.Input<string>;
     /** Subnets of the broker, the only egress the jobs get besides DNS. Required. */
     readonly brokerCidrs: string[];
-    /** The cluster's Kubernetes provider. Required. */
-    readonly provider: k8s.Provider;
-    /** ARN of the cluster's IAM OIDC provider. Required. */
-    readonly oidcProviderArn: pulumi.Input<string>;
-    /** Issuer URL of the cluster. Required. */
-    readonly oidcIssuerUrl: pulumi.Input<string>;
     /** The External Secrets release, which brings the CRDs used here. Required. */
     readonly externalSecrets: pulumi.Resource;
 }

@@ -1,3 +1,4 @@
+import type { ClusterConnection } from "../cluster/connection";
 import * as k8s from "../kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { readSecretsStatements } from "../../lib/iam";
@@ -24,7 +25,7 @@ import {
     versioned,
 } from "./provisionerManifests";
 
-export interface DatabaseProvisionerArgs {
+export interface DatabaseProvisionerArgs extends ClusterConnection {
     /**
      * Services that get a role and database, with the Secrets Manager secret of each one's credentials and
      * the version of its value (a new version re-runs the service's Job). Required.
@@ -46,12 +47,6 @@ export interface DatabaseProvisionerArgs {
     readonly region: pulumi.Input<string>;
     /** Subnets of the database, the only egress the jobs get besides DNS. Required. */
     readonly isolatedCidrs: string[];
-    /** The cluster's Kubernetes provider. Required. */
-    readonly provider: k8s.Provider;
-    /** ARN of the cluster's IAM OIDC provider. Required. */
-    readonly oidcProviderArn: pulumi.Input<string>;
-    /** Issuer URL of the cluster. Required. */
-    readonly oidcIssuerUrl: pulumi.Input<string>;
     /** The External Secrets release, which brings the CRDs used here. Required. */
     readonly externalSecrets: pulumi.Resource;
     /**
