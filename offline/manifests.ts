@@ -1,6 +1,7 @@
 import { isWorkload, podTemplate } from "../policies/lib/kubernetes";
 import { isRecord } from "../policies/lib/values";
-import { type RecordedResource, SECRET } from "./run";
+import { SECRET } from "./printable";
+import type { RecordedResource } from "./run";
 import { CRD_SCHEMAS, structuralProblems } from "./crdSchemas";
 import { LOCAL_SCHEMAS } from "./eksAutoModeSchemas";
 

@@ -3,9 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN } from "../policies/lib/values";
 import { ModelledChild, fakeCall, fakeResource, modelledChildren } from "./fakes";
 import { Answered, answerRegistrations } from "./monitor";
+import { SECRET } from "./printable";
 
 /** What a registered input or output looks like once secrets and references are made printable; unknowns print as the policies' {@link UNKNOWN}. */
-export const SECRET = "[secret]";
+export { SECRET };
 
 /** One resource registration, as the engine would receive it. */
 export interface RecordedResource {

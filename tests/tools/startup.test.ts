@@ -66,6 +66,17 @@ describe("start-up: the program as `pulumi preview` and `up` start it", function
         assert.deepEqual(out.after, ["@pulumi/pulumi/automation/index.js", "zod/v4/locales/index.cjs"]);
     });
 
+    it("validates manifests in a worker that loads no Pulumi SDK, which would cost it most of a second", () => {
+        // The worker thread starts from manifestWorker.js alone; what that module pulls in is what it loads.
+        const probe = `
+            require("./bin/tools/plan/manifestWorker");
+            const sdks = Object.keys(require.cache).filter((f) => /node_modules\\/(@pulumi|@grpc|@npmcli)\\//.test(f));
+            console.log(JSON.stringify({ modules: Object.keys(require.cache).length, sdks }));`;
+        const out = JSON.parse(node([], probe)) as { modules: number; sdks: string[] };
+        assert.deepEqual(out.sdks, []);
+        assert.ok(out.modules > 5, JSON.stringify(out));
+    });
+
     it("keeps the SDK's promises untagged, with the same results and the same leak report at exit", () => {
         // A settled promise, a rejected one and one left pending, which the SDK reports at exit (status 1).
         const probe = `
