@@ -1,4 +1,4 @@
-import { contains, parseCidr } from "./cidr";
+import { Cidr, contains, parseCidr } from "./cidr";
 
 /**
  * Kubernetes NetworkPolicy semantics (networking.k8s.io/v1, as the Kubernetes documentation's "Network
@@ -83,12 +83,22 @@ export function selects(selector: LabelSelector, labels: Readonly<Record<string,
     return byLabel && byExpression;
 }
 
+/** Blocks parsed so far: a plan judges every pair of pods against the same few blocks. */
+const parsedBlocks = new Map<string, Cidr | undefined>();
+
+function parsedBlock(text: string): Cidr | undefined {
+    if (!parsedBlocks.has(text)) {
+        parsedBlocks.set(text, parseCidr(text));
+    }
+    return parsedBlocks.get(text);
+}
+
 function ipIn(ip: string, cidr: string): boolean {
-    const address = parseCidr(`${ip}/32`);
+    const address = parsedBlock(`${ip}/32`);
     if (address === undefined) {
         throw new Error(`"${ip}" is not an IPv4 address`);
     }
-    const block = parseCidr(cidr);
+    const block = parsedBlock(cidr);
     // An IPv6 block never holds an IPv4 address.
     return block !== undefined && contains(block, address);
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN } from "../policies/lib/values";
 import { ModelledChild, fakeCall, fakeResource, modelledChildren } from "./fakes";
 import { Answered, answerRegistrations } from "./monitor";
+import { withPlainStructs } from "./plainStruct";
 import { SECRET } from "./printable";
 
 /** What a registered input or output looks like once secrets and references are made printable; unknowns print as the policies' {@link UNKNOWN}. */
@@ -114,6 +115,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
     const restoreTraces = process.env.PLATFORM_STACK_TRACES === "1" ? () => undefined : withoutTraces();
+    const restoreStructs = withPlainStructs();
     try {
         pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
         const mocks: pulumi.runtime.Mocks = {
@@ -141,6 +143,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         }
         return { project, stack: options.stack, resources, outputs: printable(outputs) as Record<string, unknown> };
     } finally {
+        restoreStructs();
         restoreTraces();
         process.off("unhandledRejection", onRejection);
         running = false;
