@@ -67,7 +67,6 @@ interface ValueClass {
 /** google-protobuf's struct module as the SDK loads it (the SDK's own copy, wherever npm put it). */
 function sdkStructModule(): { Struct: StructClass; Value: ValueClass } {
     const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdk] })) as { Struct: StructClass; Value: ValueClass };
 }
 
