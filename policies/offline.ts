@@ -12,7 +12,7 @@ import type {
 import type { Environment } from "../config/catalog";
 import type { ProgramRun, RecordedResource } from "../offline/run";
 import { PolicyPackConfigJson, defaultLevel, environmentFromStackName, levelFor, reconcileConfig, stackFromUrn } from "./lib/enforcement";
-import { PlatformPolicy } from "./lib/rule";
+import { PlatformPolicy, mayJudge } from "./lib/rule";
 import { POLICIES } from "./pack";
 
 /**
@@ -112,7 +112,7 @@ export function evaluatePolicies(run: ProgramRun, options: EvaluateOptions = {})
     for (const r of run.resources) {
         for (const { policy, resolved } of active) {
             const validations = (policy as ResourceValidationPolicy).validateResource;
-            if (validations === undefined) {
+            if (validations === undefined || !mayJudge(policy, r.type)) {
                 continue;
             }
             const args: ResourceValidationArgs = {
@@ -156,13 +156,15 @@ export function evaluatePolicies(run: ProgramRun, options: EvaluateOptions = {})
         resource.parent = r.parent === undefined ? undefined : stackResources.get(r.parent);
         resource.dependencies = r.dependencies.map((u) => stackResources.get(u)).filter((d): d is PolicyResource => d !== undefined);
     }
+    // One array for every stack policy: the rules' shared view of the stack is kept per array.
+    const resources = [...stackResources.values()];
     for (const { policy, resolved } of active) {
         const validateStack = (policy as StackValidationPolicy).validateStack;
         if (validateStack === undefined) {
             continue;
         }
         const args: StackValidationArgs = {
-            resources: [...stackResources.values()],
+            resources,
             stackTags: new Map(),
             getConfig: <T extends object>() => resolved.properties as T,
             notApplicable,

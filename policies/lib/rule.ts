@@ -178,7 +178,7 @@ export function resourceRule<C extends object = object>(
         readonly validate: (resource: ResourceView, report: (message: string) => void, config: C) => void;
     },
 ): PlatformPolicy {
-    return {
+    const policy: PlatformPolicy = {
         ...metadata(info),
         validateResource: (args, reportViolation) => {
             if (!info.appliesTo(args.type)) {
@@ -195,6 +195,16 @@ export function resourceRule<C extends object = object>(
             info.validate(view, (message) => reportViolation(message), configOf<C>(info.configSchema, args.getConfig()));
         },
     };
+    judgedTypes.set(policy, info.appliesTo);
+    return policy;
+}
+
+/** The types each resource rule judges, for evaluators that can skip the others without calling it. */
+const judgedTypes = new WeakMap<PlatformPolicy, (type: string) => boolean>();
+
+/** Whether a policy may judge a resource of this type: false only for a resource rule that skips it. */
+export function mayJudge(policy: PlatformPolicy, type: string): boolean {
+    return judgedTypes.get(policy)?.(type) ?? true;
 }
 
 /**

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { EnforcementLevel } from "@pulumi/policy";
 import { defaultLevel, environmentFromProcess, environmentFromStackName, reconcileConfig, stackFromUrn } from "../../policies/lib/enforcement";
-import { PlatformPolicy } from "../../policies/lib/rule";
+import { PlatformPolicy, mayJudge, resourceRule } from "../../policies/lib/rule";
 import { evaluatePolicies } from "../../policies/offline";
 import { POLICIES, packPolicies, policyTableMarkdown } from "../../policies/pack";
 import { AWS_DATA_POLICIES, rdsBackupRetention, rdsNotPublic } from "../../policies/rules/awsData";
@@ -89,6 +89,31 @@ describe("policies: environment and enforcement", () => {
         const run = runOf([publicDb()]);
         assert.equal(evaluatePolicies(run, { policies: [rdsBackupRetention] }).length, 1);
         assert.equal(evaluatePolicies(run, { policies: [rdsBackupRetention], overrides: { "rds-backup-retention": { minimumDays: 1 } } }).length, 0);
+    });
+
+    it("skips a resource rule for the types it does not judge without calling it, with the same violations", () => {
+        assert.equal(mayJudge(rdsNotPublic, "aws:rds/instance:Instance"), true);
+        assert.equal(mayJudge(rdsNotPublic, "aws:s3/bucket:Bucket"), false);
+        const stackRules = POLICIES.filter((p) => "validateStack" in p);
+        assert.ok(stackRules.length > 0);
+        assert.ok(stackRules.every((p) => mayJudge(p, "aws:s3/bucket:Bucket")));
+        // Each type is asked about once by the evaluator, and once more by the rule when it is called.
+        const asked: string[] = [];
+        const rule = resourceRule({
+            name: "probe",
+            summary: "Probe.",
+            controls: ["none"],
+            severity: "low",
+            appliesTo: (type) => {
+                asked.push(type);
+                return type === "aws:rds/instance:Instance";
+            },
+            validate: (r, report) => report(`judged ${r.name}`),
+        });
+        const db = publicDb();
+        const violations = evaluatePolicies(runOf([db, resource("aws:s3/bucket:Bucket", {})]), { policies: [rule] });
+        assert.deepEqual(violations.map((v) => v.message), [`judged ${db.name}`]);
+        assert.deepEqual(asked, ["aws:rds/instance:Instance", "aws:rds/instance:Instance", "aws:s3/bucket:Bucket"]);
     });
 });
 
