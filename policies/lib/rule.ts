@@ -195,16 +195,20 @@ export function resourceRule<C extends object = object>(
             info.validate(view, (message) => reportViolation(message), configOf<C>(info.configSchema, args.getConfig()));
         },
     };
-    judgedTypes.set(policy, info.appliesTo);
+    judgedTypes.set(policy.validateResource as object, info.appliesTo);
     return policy;
 }
 
-/** The types each resource rule judges, for evaluators that can skip the others without calling it. */
-const judgedTypes = new WeakMap<PlatformPolicy, (type: string) => boolean>();
+/**
+ * The types each resource rule judges, by its validation function (which copies of the policy with
+ * another enforcement level share), for evaluators that can skip the others without calling it.
+ */
+const judgedTypes = new WeakMap<object, (type: string) => boolean>();
 
 /** Whether a policy may judge a resource of this type: false only for a resource rule that skips it. */
 export function mayJudge(policy: PlatformPolicy, type: string): boolean {
-    return judgedTypes.get(policy)?.(type) ?? true;
+    const validate = (policy as { validateResource?: object }).validateResource;
+    return validate === undefined || (judgedTypes.get(validate)?.(type) ?? true);
 }
 
 /**
