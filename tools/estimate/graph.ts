@@ -31,20 +31,21 @@ export interface Schedule {
     readonly unknownIds: readonly string[];
 }
 
-/** A start or finish event of a step; the schedule is a longest-path problem over these. */
-type EventKey = string;
-const startOf = (id: string): EventKey => `S ${id}`;
-const finishOf = (id: string): EventKey => `F ${id}`;
-const stepOf = (key: EventKey): string => key.slice(2);
-
-interface Edge {
-    readonly to: EventKey;
-    readonly seconds: number;
-}
+/**
+ * A start or finish event of a step; the schedule is a longest-path problem over these. Step `i` (in the
+ * order given) starts at event `2i` and finishes at event `2i + 1`: numbers, not strings, because a large
+ * plan has thousands of steps and every edge is looked up while scheduling.
+ */
+type Event = number;
+const startOf = (step: number): Event => 2 * step;
+const finishOf = (step: number): Event => 2 * step + 1;
+const stepOf = (event: Event): number => event >> 1;
+const isFinish = (event: Event): boolean => (event & 1) === 1;
 
 interface EventGraph {
-    readonly events: EventKey[];
-    readonly out: Map<EventKey, Edge[]>;
+    /** For each event, the events that wait for it and by how many seconds. */
+    readonly to: number[][];
+    readonly seconds: number[][];
     readonly unknownIds: string[];
 }
 
@@ -53,59 +54,63 @@ interface EventGraph {
  * starts; a step's start precedes its finish by its duration; a child's finish precedes its parent's finish.
  */
 function buildEvents(steps: readonly Step[]): EventGraph {
-    const ids = new Set(steps.map((t) => t.id));
-    const out = new Map<EventKey, Edge[]>();
+    const index = new Map<string, number>();
+    steps.forEach((t, i) => index.set(t.id, i));
+    const to: number[][] = Array.from({ length: 2 * steps.length }, () => []);
+    const seconds: number[][] = Array.from({ length: 2 * steps.length }, () => []);
     const unknown = new Set<string>();
-    const add = (from: EventKey, to: EventKey, seconds: number) => out.get(from)?.push({ to, seconds });
-    const events: EventKey[] = [];
-    for (const t of steps) {
-        events.push(startOf(t.id), finishOf(t.id));
-        out.set(startOf(t.id), []);
-        out.set(finishOf(t.id), []);
-    }
-    for (const t of steps) {
-        add(startOf(t.id), finishOf(t.id), t.seconds);
+    const add = (from: Event, next: Event, s: number) => {
+        to[from].push(next);
+        seconds[from].push(s);
+    };
+    steps.forEach((t, i) => {
+        add(startOf(i), finishOf(i), t.seconds);
         for (const dep of new Set(t.after)) {
-            if (ids.has(dep)) {
-                add(finishOf(dep), startOf(t.id), 0);
+            const d = index.get(dep);
+            if (d !== undefined) {
+                add(finishOf(d), startOf(i), 0);
             } else {
                 unknown.add(dep);
             }
         }
         if (t.parent !== undefined) {
-            if (ids.has(t.parent)) {
-                add(startOf(t.parent), startOf(t.id), 0);
-                add(finishOf(t.id), finishOf(t.parent), 0);
+            const p = index.get(t.parent);
+            if (p !== undefined) {
+                add(startOf(p), startOf(i), 0);
+                add(finishOf(i), finishOf(p), 0);
             } else {
                 unknown.add(t.parent);
             }
         }
-    }
-    return { events, out, unknownIds: [...unknown] };
+    });
+    return { to, seconds, unknownIds: [...unknown] };
 }
 
 /** Events in an order where every edge points forward; throws naming the steps of a cycle if there is one. */
-function topologicalOrder(graph: EventGraph): EventKey[] {
-    const indegree = new Map<EventKey, number>(graph.events.map((e) => [e, 0]));
-    for (const edges of graph.out.values()) {
+function topologicalOrder(graph: EventGraph, steps: readonly Step[]): Event[] {
+    const indegree = new Array<number>(graph.to.length).fill(0);
+    for (const edges of graph.to) {
         for (const e of edges) {
-            indegree.set(e.to, (indegree.get(e.to) ?? 0) + 1);
+            indegree[e]++;
         }
     }
     // The order doubles as the queue (first in, first out): an event joins it once all its predecessors
-    // are in it, and is read in turn. (Array.shift would make this quadratic in large plans.)
-    const order = graph.events.filter((e) => indegree.get(e) === 0);
+    // are in it, and is read in turn.
+    const order: Event[] = [];
+    indegree.forEach((n, e) => {
+        if (n === 0) {
+            order.push(e);
+        }
+    });
     for (let i = 0; i < order.length; i++) {
-        for (const e of graph.out.get(order[i]) ?? []) {
-            const left = (indegree.get(e.to) as number) - 1;
-            indegree.set(e.to, left);
-            if (left === 0) {
-                order.push(e.to);
+        for (const e of graph.to[order[i]]) {
+            if (--indegree[e] === 0) {
+                order.push(e);
             }
         }
     }
-    if (order.length < graph.events.length) {
-        const stuck = [...new Set(graph.events.filter((e) => (indegree.get(e) as number) > 0).map(stepOf))];
+    if (order.length < graph.to.length) {
+        const stuck = [...new Set(indegree.flatMap((n, e) => (n > 0 ? [steps[stepOf(e)].id] : [])))];
         throw new Error(`deployment graph has a cycle through: ${stuck.slice(0, 8).join(", ")}${stuck.length > 8 ? ", …" : ""}`);
     }
     return order;
@@ -114,37 +119,35 @@ function topologicalOrder(graph: EventGraph): EventKey[] {
 /** Earliest start and finish of every step, and the chain of work that decides the total. */
 export function schedule(steps: readonly Step[]): Schedule {
     const graph = buildEvents(steps);
-    const time = new Map<EventKey, number>(graph.events.map((e) => [e, 0]));
-    const via = new Map<EventKey, EventKey>();
-    for (const from of topologicalOrder(graph)) {
-        const t = time.get(from) as number;
-        for (const e of graph.out.get(from) ?? []) {
-            if (t + e.seconds > (time.get(e.to) as number)) {
-                time.set(e.to, t + e.seconds);
-                via.set(e.to, from);
+    const time = new Array<number>(graph.to.length).fill(0);
+    const via = new Array<Event>(graph.to.length).fill(-1);
+    for (const from of topologicalOrder(graph, steps)) {
+        const edges = graph.to[from];
+        for (let k = 0; k < edges.length; k++) {
+            const t = time[from] + graph.seconds[from][k];
+            if (t > time[edges[k]]) {
+                time[edges[k]] = t;
+                via[edges[k]] = from;
             }
         }
     }
-    const times = new Map<string, StepTimes>(
-        steps.map((t) => [t.id, { startSeconds: time.get(startOf(t.id)) as number, finishSeconds: time.get(finishOf(t.id)) as number }]),
-    );
-    let last: EventKey | undefined;
-    for (const t of steps) {
-        if (last === undefined || (time.get(finishOf(t.id)) as number) > (time.get(last) as number)) {
-            last = finishOf(t.id);
+    const times = new Map<string, StepTimes>(steps.map((t, i) => [t.id, { startSeconds: time[startOf(i)], finishSeconds: time[finishOf(i)] }]));
+    let last: Event | undefined;
+    steps.forEach((_, i) => {
+        if (last === undefined || time[finishOf(i)] > time[last]) {
+            last = finishOf(i);
         }
-    }
-    return { times, totalSeconds: last === undefined ? 0 : (time.get(last) as number), criticalPath: backtrack(last, via, steps), unknownIds: graph.unknownIds };
+    });
+    return { times, totalSeconds: last === undefined ? 0 : time[last], criticalPath: backtrack(last, via, steps), unknownIds: graph.unknownIds };
 }
 
 /** Walks the binding predecessors back from the last finish, keeping steps whose own work lies on the path. */
-function backtrack(last: EventKey | undefined, via: ReadonlyMap<EventKey, EventKey>, steps: readonly Step[]): string[] {
-    const seconds = new Map(steps.map((t) => [t.id, t.seconds]));
+function backtrack(last: Event | undefined, via: readonly Event[], steps: readonly Step[]): string[] {
     const path: string[] = [];
-    for (let e = last; e !== undefined; e = via.get(e)) {
-        const before = via.get(e);
-        if (before !== undefined && e.startsWith("F ") && before === startOf(stepOf(e)) && (seconds.get(stepOf(e)) as number) > 0) {
-            path.push(stepOf(e));
+    for (let e = last ?? -1; e >= 0; e = via[e]) {
+        const before = via[e];
+        if (before >= 0 && isFinish(e) && before === startOf(stepOf(e)) && steps[stepOf(e)].seconds > 0) {
+            path.push(steps[stepOf(e)].id);
         }
     }
     return path.reverse();
@@ -155,26 +158,31 @@ function backtrack(last: EventKey | undefined, via: ReadonlyMap<EventKey, EventK
  * `later`; undefined when `later` does not wait for `earlier` at all.
  */
 export function waitChain(steps: readonly Step[], later: string, earlier: string): string[] | undefined {
+    const first = steps.findIndex((t) => t.id === earlier);
+    const last = steps.findIndex((t) => t.id === later);
+    if (first < 0 || last < 0) {
+        return undefined;
+    }
     const graph = buildEvents(steps);
-    const from = finishOf(earlier);
-    const goal = startOf(later);
-    const cameFrom = new Map<EventKey, EventKey | undefined>([[from, undefined]]);
-    const queue: EventKey[] = [from];
-    while (queue.length > 0) {
-        const next = queue.shift() as EventKey;
+    const from = finishOf(first);
+    const goal = startOf(last);
+    const cameFrom = new Map<Event, Event | undefined>([[from, undefined]]);
+    const queue: Event[] = [from];
+    for (let i = 0; i < queue.length; i++) {
+        const next = queue[i];
         if (next === goal) {
             const chain: string[] = [];
-            for (let e: EventKey | undefined = next; e !== undefined; e = cameFrom.get(e)) {
-                if (chain[chain.length - 1] !== stepOf(e)) {
-                    chain.push(stepOf(e));
+            for (let e: Event | undefined = next; e !== undefined; e = cameFrom.get(e)) {
+                if (chain[chain.length - 1] !== steps[stepOf(e)].id) {
+                    chain.push(steps[stepOf(e)].id);
                 }
             }
             return chain.reverse();
         }
-        for (const e of graph.out.get(next) ?? []) {
-            if (!cameFrom.has(e.to)) {
-                cameFrom.set(e.to, next);
-                queue.push(e.to);
+        for (const e of graph.to[next]) {
+            if (!cameFrom.has(e)) {
+                cameFrom.set(e, next);
+                queue.push(e);
             }
         }
     }
