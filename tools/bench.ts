@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
+import { runProgram } from "../offline/run";
 import { projectRoot } from "../offline/stackConfig";
 
 /**
@@ -14,7 +15,10 @@ import { projectRoot } from "../offline/stackConfig";
  *    README gives it, with as many teams as the prod stack has services), when the peer is installed:
  *    `--peer <dir>`, else `$PEER_DIR`, else `../peer-cdk` beside the repository;
  * 2. the plan of the prod stack with 1, 10, 50 and 100 generated services (sizes taken in turn within
- *    each round, so that a busy moment on the machine does not land on one size only).
+ *    each round, so that a busy moment on the machine does not land on one size only);
+ * 3. with `--floor`, what registering alone costs: a program of nothing but ConfigMaps, 500 and 3,000 of
+ *    them, run by the offline recorder in a fresh process each time (the floor under any plan's time per
+ *    resource, whatever the program computes).
  *
  * Each part starts with an untimed run (the first plan after a build writes the code cache), and says
  * the machine's load average at its start and end: other jobs on the machine slow every process.
@@ -168,6 +172,59 @@ function sizeTable(sizes: number[], runs: number, dir: string, base: { config: R
     }
 }
 
+/** A program registering `n` ConfigMaps and nothing else, as a CommonJS module the offline recorder runs. */
+export function configMapProgram(n: number): string {
+    const module = JSON.stringify(require.resolve("@pulumi/kubernetes/core/v1", { paths: [ROOT] }));
+    return [
+        `const { ConfigMap } = require(${module});`,
+        `for (let i = 0; i < ${n}; i++) {`,
+        "    new ConfigMap(`cm-${i}`, { metadata: { name: `cm-${i}`, namespace: \"bench\", labels: { app: \"bench\" } }, data: { key: `value-${i}` } });",
+        "}",
+        "",
+    ].join("\n");
+}
+
+/** In a child process: runs the ConfigMap program of `n` and prints its registrations and seconds as JSON. */
+async function floorChild(n: number): Promise<void> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-floor-"));
+    try {
+        const program = path.join(dir, "index.js");
+        fs.writeFileSync(program, configMapProgram(n));
+        const started = process.hrtime.bigint();
+        const run = await runProgram({ config: {}, stack: "bench", program });
+        console.log(JSON.stringify({ registrations: run.resources.length, seconds: Number(process.hrtime.bigint() - started) / 1e9 }));
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+function registrationFloor(sizes: number[], runs: number): void {
+    const nodeArgs = planNodeArgs().slice(0, -1);
+    const measure = (n: number) => {
+        const result = spawnSync(process.execPath, [...nodeArgs, __filename, "--floor-child", String(n)], { cwd: ROOT, encoding: "utf8" });
+        if (result.status !== 0) {
+            throw new Error(`the registration floor run of ${n} exited ${result.status ?? result.signal}: ${result.stderr.slice(-2000)}`);
+        }
+        return JSON.parse(result.stdout.trim().split("\n").pop() as string) as { registrations: number; seconds: number };
+    };
+    measure(sizes[0]);
+    const loadAtStart = os.loadavg()[0];
+    const rows = sizes.map((n) => ({ n, seconds: [] as number[], registrations: 0 }));
+    for (let r = 0; r < runs; r++) {
+        for (const row of rows) {
+            const m = measure(row.n);
+            row.seconds.push(m.seconds);
+            row.registrations = m.registrations;
+        }
+    }
+    console.log(`\nRegistering alone: a program of nothing but ConfigMaps under the offline recorder, ${runs} runs each (${machine(loadAtStart)})\n`);
+    console.log("| registrations | median (s) | min (s) | max (s) | ms per registration (median) |");
+    console.log("|---:|---:|---:|---:|---:|");
+    for (const row of rows) {
+        console.log(`| ${row.registrations} | ${stats(row.seconds)} | ${((median(row.seconds) * 1000) / row.registrations).toFixed(2)} |`);
+    }
+}
+
 function main(): void {
     const runs = Number(arg("runs") ?? process.env.BENCH_RUNS ?? 5);
     const sizes = (arg("sizes") ?? process.env.BENCH_SIZES ?? "1,10,50,100").split(",").filter((s) => s !== "").map(Number);
@@ -183,11 +240,22 @@ function main(): void {
         if (sizes.length > 0) {
             sizeTable(sizes, runs, dir, base);
         }
+        if (process.argv.includes("--floor")) {
+            registrationFloor([500, 3000], runs);
+        }
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
 }
 
 if (require.main === module) {
-    main();
+    const child = arg("floor-child");
+    if (child !== undefined) {
+        floorChild(Number(child)).catch((e: unknown) => {
+            console.error(e);
+            process.exit(1);
+        });
+    } else {
+        main();
+    }
 }
