@@ -95,6 +95,8 @@ export function printable(value: unknown): unknown {
 }
 
 let running = false;
+/** Whether a run in this process has loaded the program already. */
+let ranBefore = false;
 
 /**
  * Runs the Pulumi program under mocks and records every registration. The same path serves the tests and
@@ -134,7 +136,14 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             resources.push(record);
             options.onRecord?.(record);
         });
-        reloadProgramModules(path.dirname(program));
+        // A process's first run finds the program's modules as `pulumi up` does: loaded once, some of them
+        // perhaps already (the plan validates the config with the program's own loader first). Later runs
+        // reload them all, so that each builds its resources anew.
+        if (ranBefore) {
+            reloadProgramModules(path.dirname(program));
+        }
+        delete require.cache[program];
+        ranBefore = true;
         const exported = require(program) as Record<string, unknown>;
         const outputs = await settle(exported);
         await pulumi.runtime.disconnect();

@@ -77,6 +77,23 @@ describe("start-up: the program as `pulumi preview` and `up` start it", function
         assert.ok(out.modules > 5, JSON.stringify(out));
     });
 
+    it("runs the program's modules as loaded on a process's first run, and reloads them for the next", () => {
+        // The plan validates the config with the program's own loader before the run; `pulumi up` loads each module once.
+        const probe = `
+            const { runProgram } = require("./bin/offline/run");
+            const { readStackConfig } = require("./bin/offline/stackConfig");
+            const file = require.resolve("./bin/config");
+            require(file);
+            const loaded = require.cache[file];
+            const run = () => runProgram({ ...readStackConfig("Pulumi.dev.yaml"), stack: "dev" });
+            run().then(async (first) => {
+                const afterFirst = require.cache[file];
+                const second = await run();
+                console.log(JSON.stringify({ first: afterFirst === loaded, second: require.cache[file] === loaded, same: first.resources.length === second.resources.length }));
+            });`;
+        assert.deepEqual(JSON.parse(node(["-r", "./tools/prelude.cjs"], probe)), { first: true, second: false, same: true });
+    });
+
     it("keeps the SDK's promises untagged, with the same results and the same leak report at exit", () => {
         // A settled promise, a rejected one and one left pending, which the SDK reports at exit (status 1).
         const probe = `
