@@ -85,6 +85,17 @@ describe("Kubernetes objects", () => {
         assert.deepEqual(checked.documents, worker.manifests.map(toYaml));
     });
 
+    it("keeps a code cache of its own for the worker thread, written when the thread ends", async function () {
+        this.timeout(60_000);
+        const { ManifestWorker } = require(path.join(ROOT, "bin", "tools", "plan", "manifestWorker.js")) as typeof import("../../tools/plan/manifestWorker");
+        const store = path.join(ROOT, "bin", ".code-cache", "manifest-worker.cache");
+        fs.rmSync(store, { force: true });
+        const worker = new ManifestWorker();
+        worker.add({ type: "kubernetes:core/v1:ConfigMap", name: "c", urn: "urn:c", inputs: { metadata: { name: "c", namespace: "a" } }, outputs: {} } as unknown as RecordedResource);
+        await worker.finish();
+        assert.ok(fs.statSync(store).size > 10_000, "the worker saved the code it compiled");
+    });
+
     it("hands objects to the worker in batches while the program runs, not only when this thread is idle", async function () {
         this.timeout(60_000);
         const { ManifestWorker } = require(path.join(ROOT, "bin", "tools", "plan", "manifestWorker.js")) as typeof import("../../tools/plan/manifestWorker");

@@ -9,6 +9,9 @@ import { CheckedManifests, toYaml } from "./manifests";
 /** Marks the worker this module starts, so that importing it elsewhere off the main thread does nothing. */
 const ROLE = "platform-manifest-worker";
 
+/** The worker thread's entry, which loads this module (compiled) after installing a code cache. */
+const WORKER_ENTRY = path.join(projectRoot(), "tools", "manifestWorker.cjs");
+
 /** Objects per message to the worker, at most. */
 const BATCH = 20;
 
@@ -34,8 +37,9 @@ export class ManifestWorker {
 
     constructor() {
         if (__filename.endsWith(".js")) {
-            // No inherited preloads: the worker needs nothing but this module, the schemas and yaml.
-            const worker = new Worker(__filename, { workerData: { role: ROLE }, execArgv: [] });
+            // No inherited preloads: the worker needs nothing but this module, the schemas and yaml, which
+            // its entry compiles with the worker's own code cache.
+            const worker = new Worker(WORKER_ENTRY, { workerData: { role: ROLE }, execArgv: [] });
             this.worker = worker;
             this.result = new Promise<FromWorker>((resolve, reject) => {
                 worker.once("message", resolve);
@@ -82,8 +86,10 @@ export class ManifestWorker {
         }
         this.flush();
         this.worker.postMessage({ done: true } satisfies ToWorker);
+        const exited = new Promise((resolve) => this.worker?.once("exit", resolve));
         const result = await this.result;
-        await this.worker.terminate();
+        // Having answered, the worker ends by itself, first saving the code it compiled that its cache lacked.
+        await exited;
         if ("error" in result) {
             throw new Error(`the manifest worker failed: ${result.error}`);
         }
@@ -146,10 +152,13 @@ function serve(): void {
             return;
         }
         noteKinds(KINDS_FILE, kinds);
-        Promise.all(pending).then(
-            (found) => parentPort?.postMessage({ problems: found.flat(), documents } satisfies FromWorker),
-            (e: unknown) => parentPort?.postMessage({ error: String((e as Error)?.stack ?? e) } satisfies FromWorker),
-        );
+        Promise.all(pending)
+            .then(
+                (found) => parentPort?.postMessage({ problems: found.flat(), documents } satisfies FromWorker),
+                (e: unknown) => parentPort?.postMessage({ error: String((e as Error)?.stack ?? e) } satisfies FromWorker),
+            )
+            // Nothing more to do: let the thread end (and save its code cache at exit).
+            .finally(() => parentPort?.close());
     });
 }
 
