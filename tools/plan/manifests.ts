@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Document, Scalar, parse, visit } from "yaml";
+import { blockYaml } from "../../lib/blockYaml";
 import { Manifest, ManifestProblems, validateManifests } from "../../offline/manifests";
 
 export interface ManifestFiles {
@@ -34,9 +35,16 @@ function plainInYaml11(text: string): boolean {
 
 /**
  * One object as YAML that YAML 1.2 readers and kubectl's YAML 1.1 reader both read back as it is: strings
- * that either version would take for another type are quoted.
+ * that either version would take for another type are quoted. Written directly when it can be (see
+ * lib/blockYaml), else by the library.
  */
 export function toYaml(value: unknown): string {
+    const direct = value !== null && typeof value === "object" && !Array.isArray(value) ? blockYaml(value as Record<string, unknown>) : undefined;
+    return direct ?? libraryYaml(value);
+}
+
+/** {@link toYaml} by the `yaml` library alone. */
+export function libraryYaml(value: unknown): string {
     // Never with anchors and aliases, which Kubernetes objects must not use and looking for costs time.
     const doc = new Document(value, { aliasDuplicateObjects: false });
     visit(doc, {
