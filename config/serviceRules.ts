@@ -1,5 +1,6 @@
 import { NODE_INSTANCE_SIZES } from "./catalog";
 import { ConfigIssue } from "./errors";
+import { allocatable } from "./nodeCapacity";
 import { platformEnvKeys, platformNamespaceClaim, PLATFORM_NAMESPACES, PLATFORM_NAMESPACE_PREFIXES, secretEnvName } from "./platform";
 import { RESERVED_NAMESPACES } from "./rules";
 import type { ServiceSettings, Settings } from "./schema";
@@ -18,38 +19,41 @@ const MIN_CPU_MILLIS = 1;
 /** runc cannot start a container in less than 6 MiB (moby/moby#41168, after opencontainers/runc#1980). */
 const MIN_MEMORY_BYTES = 6 * 2 ** 20;
 
-const GiB = 2 ** 30;
-
-/** Requests must be positive and fit on the largest instance type of the apps node group, where services run. */
+/**
+ * Requests must be positive and fit what the largest instance type of the apps node group, where services
+ * run, offers pods: its capacity less what the kubelet reserves (./nodeCapacity). The DaemonSets on those
+ * nodes take a share too, which the plan's capacity check counts.
+ */
 function checkResources(svc: ServiceSettings, at: At, s: Settings): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     const types = s.cluster.nodeGroups.apps.instanceTypes;
-    const largest = (measure: "vcpu" | "memoryGiB") => types.reduce((a, b) => (NODE_INSTANCE_SIZES[b][measure] > NODE_INSTANCE_SIZES[a][measure] ? b : a));
+    const largest = (measure: "cpuMillis" | "memoryBytes") => types.map((type) => ({ type, ...allocatable(type) })).reduce((a, b) => (b[measure] > a[measure] ? b : a));
+    const advice = "lower it or add a larger type to platform:cluster.nodeGroups.apps.instanceTypes";
     if (svc.cpu !== undefined) {
         const millis = cpuMillis(svc.cpu);
-        const node = largest("vcpu");
+        const node = largest("cpuMillis");
         if (millis < MIN_CPU_MILLIS) {
             issues.push({ path: at("cpu"), value: svc.cpu, message: "must be more than 0 (at least 1m)" });
-        } else if (millis > NODE_INSTANCE_SIZES[node].vcpu * 1000) {
+        } else if (millis > node.cpuMillis) {
             issues.push({
                 path: at("cpu"),
                 value: svc.cpu,
-                message: `is more than the largest apps node has: ${node} has ${NODE_INSTANCE_SIZES[node].vcpu} vCPUs; lower it or add a larger type to platform:cluster.nodeGroups.apps.instanceTypes`,
+                message: `is more than the largest apps node can give a pod: ${node.type} has ${NODE_INSTANCE_SIZES[node.type].vcpu} vCPUs, ${node.cpuMillis}m after the kubelet's reservation; ${advice}`,
             });
         }
     }
     if (svc.memory !== undefined) {
         const bytes = memoryBytes(svc.memory);
-        const node = largest("memoryGiB");
+        const node = largest("memoryBytes");
         if (bytes <= 0) {
             issues.push({ path: at("memory"), value: svc.memory, message: "must be more than 0, such as 128Mi" });
         } else if (bytes < MIN_MEMORY_BYTES) {
             issues.push({ path: at("memory"), value: svc.memory, message: `is below the 6Mi a container needs to start${svc.memory.endsWith("m") ? " ('m' means thousandths of a byte; Mi is mebibytes)" : ""}; such as 128Mi` });
-        } else if (bytes > NODE_INSTANCE_SIZES[node].memoryGiB * GiB) {
+        } else if (bytes > node.memoryBytes) {
             issues.push({
                 path: at("memory"),
                 value: svc.memory,
-                message: `is more than the largest apps node has: ${node} has ${NODE_INSTANCE_SIZES[node].memoryGiB}Gi; lower it or add a larger type to platform:cluster.nodeGroups.apps.instanceTypes`,
+                message: `is more than the largest apps node can give a pod: ${node.type} has ${NODE_INSTANCE_SIZES[node.type].memoryGiB}Gi, ${node.memoryBytes / 2 ** 20}Mi after the kubelet's reservation; ${advice}`,
             });
         }
     }

@@ -1,4 +1,4 @@
-import { Allocatable, allocatable } from "./instances";
+import { Allocatable, allocatable } from "../../config/nodeCapacity";
 import type { PlannedPod } from "./pods";
 
 /**

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { NODE_INSTANCE_SIZES } from "../../../config/catalog";
 import { evaluateCapacity, packs } from "../../../tools/predict/capacity";
-import { allocatable, maxPods, reservedCpuMillis, reservedMemoryMi } from "../../../tools/predict/instances";
+import { allocatable, maxPods, reservedCpuMillis, reservedMemoryMi } from "../../../config/nodeCapacity";
 import type { PlannedPod } from "../../../tools/predict/pods";
 
 const Mi = 2 ** 20;
@@ -18,7 +18,7 @@ const pod = (owner: string, cpu: number, memoryMi: number, count: PlannedPod["co
 });
 const group = (name: string, instanceTypes: string[], maxSize: number) => ({ name, instanceTypes, minSize: 1, desiredSize: 1, maxSize });
 
-describe("predict/instances", () => {
+describe("config/nodeCapacity", () => {
     it("computes max pods with AWS's formula, agreeing with the EKS max-pods table", () => {
         // awslabs/amazon-eks-ami nodeadm/internal/kubelet/eni-max-pods.txt
         const table: Record<string, number> = { "t4g.medium": 17, "t4g.large": 35, "m6g.large": 29, "m7g.large": 29, "c7g.large": 29, "t3.medium": 17, "t3.large": 35, "m6i.large": 29, "m7i.large": 29 };

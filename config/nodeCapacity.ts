@@ -1,4 +1,4 @@
-import { NODE_INSTANCE_SIZES } from "../../config/catalog";
+import { NODE_INSTANCE_SIZES } from "./catalog";
 
 /**
  * What a node of each instance type offers pods: allocatable CPU and memory and the number of pods the
