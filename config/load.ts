@@ -114,7 +114,8 @@ function describe(issue: z.core.$ZodIssue, value: unknown): string {
         case "too_big":
             return bound(issue.origin, "at most", issue.maximum);
         case "invalid_union":
-            return "has the wrong shape: expected a number or { min, max }";
+            // Each union in the schema says what it takes in its own error.
+            return issue.message;
         case "invalid_key":
             return `has an invalid key: ${issue.issues.map((i) => i.message).join("; ")}`;
         default:

@@ -231,7 +231,7 @@ export function checkServices(s: Settings): ConfigIssue[] {
             issues.push({ path: at("port"), value: undefined, message: "is required for a web service" });
         }
         if (svc.kind !== "web") {
-            for (const key of ["port", "ingress", "healthPath"] as const) {
+            for (const key of ["port", "ingress", "healthPath", "metricsPath"] as const) {
                 if (svc[key] !== undefined) {
                     issues.push({ path: at(key), value: svc[key], message: `applies only to web services; this one is a ${svc.kind}` });
                 }

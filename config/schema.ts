@@ -35,6 +35,7 @@ const dnsLabel = (max: number) =>
         .max(max)
         .regex(DNS_LABEL, { message: "is not a DNS-1123 label (lower-case letters, digits and '-', starting with a letter)" });
 /** Kubernetes quantities as used for CPU and memory: any the API server accepts (`250m`, `0.5`, `256M`, `1Gi`). */
+const urlPath = z.string().regex(/^\/[\w\-./]*$/, { message: "is not a URL path starting with /" });
 const cpuQuantity = z.string().refine((q) => parseQuantity(q) !== undefined, { message: "is not a CPU quantity such as 250m or 1" });
 const memoryQuantity = z.string().refine((q) => parseQuantity(q) !== undefined, { message: "is not a memory quantity such as 256Mi or 1Gi" });
 
@@ -141,7 +142,7 @@ export const clusterSchema = z.strictObject({
     endpointPublicAccess: z.boolean(),
     publicAccessCidrs: z.array(cidr),
     /** The role `pulumi up` runs as; empty only until it is set (validation requires it). */
-    deployRoleArn: z.union([z.literal(""), iamRoleArn]),
+    deployRoleArn: z.union([z.literal(""), iamRoleArn], { error: 'has the wrong type: expected an IAM role ARN or ""' }),
     adminRoleArns: z.array(iamRoleArn),
     /** Roles that read the whole cluster, Secrets included: the preview and drift workflows' roles. */
     readOnlyRoleArns: z.array(iamRoleArn),
@@ -254,7 +255,7 @@ export const serviceSchema = z.strictObject({
     cpu: cpuQuantity.optional(),
     memory: memoryQuantity.optional(),
     /** A range may start at 0 only for a worker KEDA scales on its queue (config/serviceRules.ts). */
-    replicas: z.union([count(1, 100), z.strictObject({ min: count(0, 100), max: count(1, 500) })]).optional(),
+    replicas: z.union([count(1, 100), z.strictObject({ min: count(0, 100), max: count(1, 500) })], { error: "has the wrong shape: expected a number or { min, max }" }).optional(),
     env: envSchema.optional(),
     uses: z.array(oneOf(["database", "cache", "broker"] as const)).optional(),
     /** Route read-only queries to the read replica: adds `DATABASE_READER_HOST`. */
@@ -263,11 +264,13 @@ export const serviceSchema = z.strictObject({
     ingress: z
         .strictObject({
             host: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { message: "is not a host name" }),
-            path: z.string().regex(/^\/[\w\-./]*$/, { message: "is not a URL path starting with /" }),
+            path: urlPath,
         })
         .optional(),
     callers: z.array(dnsLabel(63)).optional(),
-    healthPath: z.string().regex(/^\/[\w\-./]*$/, { message: "is not a URL path starting with /" }).optional(),
+    healthPath: urlPath.optional(),
+    /** Where Prometheus scrapes the service's HTTP port; false when the image serves no metrics. Defaults to /metrics. */
+    metricsPath: z.union([z.literal(false), urlPath], { error: "has the wrong type: expected false or a URL path starting with /" }).optional(),
     /** A gRPC port beside the HTTP one: gRPC probes, and ALB gRPC routing when it has an ingress. */
     grpc: z
         .strictObject({
@@ -275,7 +278,7 @@ export const serviceSchema = z.strictObject({
             ingress: z
                 .strictObject({
                     host: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { message: "is not a host name" }),
-                    path: z.string().regex(/^\/[\w\-./]*$/, { message: "is not a URL path starting with /" }),
+                    path: urlPath,
                 })
                 .optional(),
         })

@@ -207,11 +207,12 @@ describe("examples", function () {
 });
 
 /**
- * Images the shipped stacks run that really exist, with what they serve: stock nginx (nginx-unprivileged
- * keeps nginx's default.conf, only moved to port 8080) serves its index page at `/` and answers 404 for
- * any other path, `/healthz` included.
+ * Images the shipped stacks run that really exist, with what they serve and where they serve Prometheus
+ * metrics (none: `metrics` left out): stock nginx (nginx-unprivileged keeps nginx's default.conf, only
+ * moved to port 8080) serves its index page at `/` and answers 404 for any other path, `/healthz` and
+ * `/metrics` included.
  */
-const REAL_IMAGES: Record<string, { readonly port: number; readonly serves: readonly string[] }> = {
+const REAL_IMAGES: Record<string, { readonly port: number; readonly serves: readonly string[]; readonly metrics?: string }> = {
     "public.ecr.aws/nginx/nginx-unprivileged": { port: 8080, serves: ["/"] },
 };
 
@@ -222,7 +223,7 @@ describe("shipped stack files", () => {
     ];
 
     for (const file of files) {
-        it(`${file}: probes paths its real images serve, and marks every other image as a placeholder with the checks it must answer`, () => {
+        it(`${file}: probes and scrapes paths its real images serve, and marks every other image as a placeholder with the checks it must answer`, () => {
             const text = fs.readFileSync(path.join(ROOT, file), "utf8");
             const settings = loadSettingsFromConfigMap(readStackConfig(path.join(ROOT, file)).config);
             for (const svc of settings.services) {
@@ -230,15 +231,21 @@ describe("shipped stack files", () => {
                 const comment = line.includes("#") ? line.slice(line.indexOf("#")) : "";
                 const real = REAL_IMAGES[svc.image.replace(/[:@].*$/, "")];
                 const health = svc.healthPath ?? "/healthz";
+                const metrics = svc.metricsPath ?? "/metrics";
                 if (real !== undefined) {
                     assert.ok(real.serves.includes(health), `${svc.name} probes ${health}, which ${svc.image} does not serve (it serves ${real.serves.join(", ")})`);
                     assert.equal(svc.port, real.port, `${svc.name} listens where ${svc.image} does`);
+                    if (svc.kind === "web") {
+                        assert.equal(metrics, real.metrics ?? false, `${svc.name}: Prometheus scrapes ${metrics}, where ${svc.image} serves ${real.metrics ?? "no metrics; say metricsPath: false"}`);
+                    }
                     assert.doesNotMatch(comment, /placeholder/);
                 } else {
                     assert.match(comment, /# placeholder, not a published image/, `${svc.name}: ${svc.image} is marked as a placeholder`);
                     assert.match(svc.image, /^ghcr\.io\/example\//, `${svc.name}: placeholders live under ghcr.io/example/`);
                     if (svc.kind === "web") {
-                        assert.ok(comment.includes(`GET ${health} on ${svc.port}`), `${svc.name}: the mark says which health check the real image must answer`);
+                        assert.match(comment, new RegExp(`GET ${health} (and ${metrics} )?on ${svc.port}`), `${svc.name}: the mark says which health check the real image must answer`);
+                        assert.notEqual(metrics, false, `${svc.name}: a placeholder stands for an image that serves metrics`);
+                        assert.ok(comment.includes(`${metrics} on ${svc.port}`), `${svc.name}: the mark says where the real image must serve metrics`);
                         if (svc.grpc) {
                             assert.ok(comment.includes(`gRPC health on ${svc.grpc.port}`), `${svc.name}: and its gRPC health check`);
                         }

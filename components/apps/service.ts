@@ -143,8 +143,9 @@ export class Service extends pulumi.ComponentResource {
             }
             if (svc.kind === "web") {
                 const service = new k8s.core.v1.Service(`${name}-service`, m.service(svc), inNs());
-                if (args.addons.kubePrometheusStack) {
-                    new k8s.apiextensions.CustomResource(`${name}-service-monitor`, m.serviceMonitor(svc), inNs(args.addons.kubePrometheusStack, service));
+                const monitor = m.serviceMonitor(svc);
+                if (args.addons.kubePrometheusStack && monitor !== undefined) {
+                    new k8s.apiextensions.CustomResource(`${name}-service-monitor`, monitor, inNs(args.addons.kubePrometheusStack, service));
                 }
                 for (const [suffix, ingress] of Object.entries(m.ingresses(svc, w))) {
                     new k8s.networking.v1.Ingress(`${name}-${suffix}`, ingress, inNs(service));

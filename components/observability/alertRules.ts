@@ -1,5 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { ServiceSettings } from "../../config/schema";
+import { scrapedPath } from "./scrape";
 
 /**
  * PrometheusRule groups, as plain data. Service rules assume the conventional metric names: HTTP
@@ -30,7 +31,7 @@ function rule(alert: string, expr: string, forDuration: string, severity: "warni
     return { alert, expr, for: forDuration, labels: { severity }, annotations: { summary, description } };
 }
 
-/** Error rate, latency, restarts and CPU/memory saturation of one service. */
+/** Error rate and latency (from the app's own metrics, when Prometheus scrapes them), restarts and CPU/memory saturation of one service. */
 export function serviceRuleGroups(svc: ServiceSettings): RuleGroup[] {
     const ns = `namespace="${svc.name}"`;
     const prefix = pascal(svc.name);
@@ -62,7 +63,7 @@ export function serviceRuleGroups(svc: ServiceSettings): RuleGroup[] {
             `${svc.name} has used more than ${ALERT_DEFAULTS.saturation * 100} % of its memory limit for 10 minutes; it will be OOM-killed.`,
         ),
     ];
-    if (svc.kind === "web") {
+    if (scrapedPath(svc) !== undefined) {
         rules.unshift(
             rule(
                 `${prefix}HighErrorRate`,

@@ -1,4 +1,5 @@
 import type { ServiceSettings } from "../../config/schema";
+import { scrapedPath } from "./scrape";
 
 /**
  * A Grafana dashboard per service, as plain JSON. Grafana's sidecar loads every ConfigMap labelled
@@ -18,7 +19,8 @@ interface Panel {
 function panels(svc: ServiceSettings): Panel[] {
     const ns = `namespace="${svc.name}"`;
     const out: Panel[] = [];
-    if (svc.kind === "web") {
+    // Requests, errors, latency and gRPC calls come from the app's own metrics; without a scrape they stay empty.
+    if (scrapedPath(svc) !== undefined) {
         out.push(
             { title: "Requests per second", unit: "reqps", exprs: [["{{code}}", `sum by (code) (rate(http_requests_total{${ns}}[5m]))`]] },
             { title: "Error ratio (5xx)", unit: "percentunit", exprs: [["5xx", `sum(rate(http_requests_total{${ns},code=~"5.."}[5m])) / sum(rate(http_requests_total{${ns}}[5m]))`]] },

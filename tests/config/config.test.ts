@@ -111,6 +111,10 @@ const invalid: [string, Record<string, unknown>, string][] = [
         { environment: "dev", ingress: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f3c2a56-8f7e-4d5b-9a1c-3e2b1d0c9f8a" }, services: [api({ ingress: { host: "a.example.com", path: "/api" } }), api({ name: "web", ingress: { host: "a.example.com", path: "/api/" } })] },
         'platform:services[1].ingress: {"host":"a.example.com","path":"/api/"} is also claimed by platform:services[0] (api); one host and path can route to one service only',
     ],
+    ["metrics path on a worker", { environment: "dev", services: [{ name: "w", kind: "worker", image: "w:1.0", metricsPath: "/metrics" }] }, 'platform:services[0].metricsPath: "/metrics" applies only to web services; this one is a worker'],
+    ["metrics path without a leading slash", { environment: "dev", services: [api({ metricsPath: "metrics" })] }, 'platform:services[0].metricsPath: "metrics" is not a URL path starting with /'],
+    ["replicas as text", { environment: "dev", services: [api({ replicas: "two" })] }, 'platform:services[0].replicas: "two" has the wrong shape: expected a number or { min, max }'],
+    ["metrics path true", { environment: "dev", services: [api({ metricsPath: true })] }, "platform:services[0].metricsPath: true has the wrong type: expected false or a URL path starting with /"],
     ["bad CPU quantity", { environment: "dev", services: [api({ cpu: "lots" })] }, 'platform:services[0].cpu: "lots" is not a CPU quantity such as 250m or 1'],
     ["CI runner without a repository", { environment: "dev", ci: { enabled: true, connectionArn: CONNECTION } }, "platform:ci.repository: is required when platform:ci.enabled is true: the GitHub repository (owner/name) whose workflow jobs the runner takes"],
     ["CI runner without a connection", { environment: "dev", ci: { enabled: true, repository: "acme/platform" } }, "platform:ci.connectionArn: is required when platform:ci.enabled is true: a CodeConnections connection to GitHub, created once in the console (its GitHub App handshake needs a person)"],
@@ -140,6 +144,10 @@ describe("stack config validation", () => {
         assert.deepEqual(problems(deployable({ environment: "dev" })), []);
         assert.deepEqual(problems(deployable({ environment: "staging" })), []);
         assert.deepEqual(problems(deployable({ environment: "prod" })), []);
+    });
+
+    it("accepts a web service that serves no metrics, or serves them elsewhere", () => {
+        assert.deepEqual(problems(deployable({ environment: "dev", services: [api({ metricsPath: false }), api({ name: "web", metricsPath: "/admin/metrics" })] })), []);
     });
 
     it("fills every default from the environment profile", () => {

@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { ServiceSettings } from "../../../config/schema";
 import { ALLOW_DNS_SPEC, DEFAULT_DENY_SPEC, podsIn, toSubnets } from "../../../lib/kubernetesSpecs";
+import { scrapedPath } from "../../observability/scrape";
 import { APP_LABEL, GRPC_PORT_NAME, HTTP_PORT_NAME, ServiceWiring, meta, podSelector } from "./common";
 
 type NetworkPolicy = k8s.types.input.networking.v1.NetworkPolicy;
@@ -33,7 +34,7 @@ function loadBalancerPeers(w: ServiceWiring): k8s.types.input.networking.v1.Netw
  * Network policies of one catalog service, by name. Default deny in both directions, then only what the
  * service needs: DNS; egress to its data stores as the wiring gives it; HTTPS out of the VPC (AWS APIs)
  * and to the private subnets (interface endpoints); to the services it calls, on the ports they serve; in
- * from its declared callers, from the load balancer's subnets when exposed, and from Prometheus.
+ * from its declared callers, from the load balancer's subnets when exposed, and from Prometheus when it scrapes the service.
  */
 export function networkPolicies(svc: ServiceSettings, w: ServiceWiring): Record<string, NetworkPolicy> {
     const policies: Record<string, NetworkPolicy> = {};
@@ -74,11 +75,13 @@ export function networkPolicies(svc: ServiceSettings, w: ServiceWiring): Record<
         if (svc.ingress || svc.grpc?.ingress) {
             allow("allow-load-balancer", { podSelector: podSelector(svc), policyTypes: ["Ingress"], ingress: [{ from: loadBalancerPeers(w), ports: served }] });
         }
-        allow("allow-prometheus", {
-            podSelector: podSelector(svc),
-            policyTypes: ["Ingress"],
-            ingress: [{ from: [podsIn(w.prometheus.namespace, w.prometheus.podLabels)], ports: [tcp(HTTP_PORT_NAME)] }],
-        });
+        if (scrapedPath(svc) !== undefined) {
+            allow("allow-prometheus", {
+                podSelector: podSelector(svc),
+                policyTypes: ["Ingress"],
+                ingress: [{ from: [podsIn(w.prometheus.namespace, w.prometheus.podLabels)], ports: [tcp(HTTP_PORT_NAME)] }],
+            });
+        }
     }
     return policies;
 }

@@ -2,11 +2,17 @@ import type * as k8s from "@pulumi/kubernetes";
 import type { ServiceSettings } from "../../../config/schema";
 import { prometheusRule, serviceRuleGroups } from "../../observability/alertRules";
 import { DASHBOARD_LABEL, dashboard } from "../../observability/dashboards";
+import { scrapedPath } from "../../observability/scrape";
 import { HTTP_PORT_NAME, labels, meta, podSelector } from "./common";
 
 /** How the service is watched: Prometheus scrapes it, evaluates its alert rules, and Grafana shows its dashboard. */
 
-export function serviceMonitor(svc: ServiceSettings): k8s.apiextensions.CustomResourceArgs {
+/** The ServiceMonitor of a service Prometheus scrapes; undefined for one it does not (see `scrapedPath`). */
+export function serviceMonitor(svc: ServiceSettings): k8s.apiextensions.CustomResourceArgs | undefined {
+    const path = scrapedPath(svc);
+    if (path === undefined) {
+        return undefined;
+    }
     return {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "ServiceMonitor",
@@ -14,7 +20,7 @@ export function serviceMonitor(svc: ServiceSettings): k8s.apiextensions.CustomRe
         spec: {
             selector: podSelector(svc),
             namespaceSelector: { matchNames: [svc.name] },
-            endpoints: [{ port: HTTP_PORT_NAME, path: "/metrics", interval: "30s" }],
+            endpoints: [{ port: HTTP_PORT_NAME, path, interval: "30s" }],
         },
     };
 }

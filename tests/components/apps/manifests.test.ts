@@ -155,6 +155,21 @@ describe("service manifest builders", () => {
         assert.deepEqual(internal["allow-load-balancer"].spec.ingress[0].from, [{ ipBlock: { cidr: "10.0.0.0/19" } }]);
     });
 
+    it("observability: Prometheus scrapes the path the service names, and nothing of a service that serves no metrics", () => {
+        assert.equal(plain(m.serviceMonitor(web)).spec.endpoints[0].path, "/metrics");
+        assert.deepEqual(plain(m.serviceMonitor({ ...web, metricsPath: "/admin/metrics" })).spec.endpoints, [{ port: "http", path: "/admin/metrics", interval: "30s" }]);
+        assert.equal(m.serviceMonitor(worker), undefined);
+        const silent: ServiceSettings = { ...web, grpc: { port: 9090 }, metricsPath: false };
+        assert.equal(m.serviceMonitor(silent), undefined);
+        const alerts = (s: ServiceSettings) => plain(m.alertRules(s)).spec.groups[0].rules.map((r: { alert: string }) => r.alert);
+        assert.deepEqual(alerts({ ...silent, metricsPath: undefined }), ["OrdersHighErrorRate", "OrdersHighLatency", "OrdersGrpcErrorRate", "OrdersPodRestarts", "OrdersCpuSaturation", "OrdersMemorySaturation"]);
+        assert.deepEqual(alerts(silent), ["OrdersPodRestarts", "OrdersCpuSaturation", "OrdersMemorySaturation"]);
+        const panels = (s: ServiceSettings) => JSON.parse(plain(m.dashboardConfigMap(s)).data["orders.json"]).panels.map((p: { title: string }) => p.title);
+        assert.deepEqual(panels({ ...silent, metricsPath: undefined }).slice(0, 4), ["Requests per second", "Error ratio (5xx)", "Latency", "gRPC calls per second"]);
+        assert.deepEqual(panels(silent), ["CPU (cores)", "Memory", "Restarts (15 min)", "Ready pods"]);
+        assert.deepEqual(Object.keys(m.networkPolicies(silent, wiring())), ["default-deny", "allow-dns", "allow-aws-apis", "allow-load-balancer"]);
+    });
+
     it("network policies: egress to exactly the callees' serving ports; HTTPS out of the VPC but never to the instance metadata service", () => {
         const callees = [{ name: "payments", ports: [8080, 9090] }, { name: "users", ports: [3000] }];
         const policies = plain(m.networkPolicies(worker, wiring({ callees })));

@@ -4,6 +4,8 @@ import * as path from "path";
 import { Settings, loadSettingsFromConfigMap } from "../../../config";
 import type { ProgramRun } from "../../../offline/run";
 import { IMDS_CIDR } from "../../../components/apps/manifests";
+import { PROMETHEUS_PODS } from "../../../components/addons/kubePrometheusStack";
+import { scrapedPath } from "../../../components/observability/scrape";
 import { NetworkPolicyObject, PodEndpoint, allowsConnection } from "../../../lib/networkPolicy";
 import { manifestsOf, podSpecsOf } from "../../../offline/manifests";
 import { readStackConfig } from "../../../offline/stackConfig";
@@ -64,6 +66,24 @@ describe("service network policies, evaluated", function () {
             }
             const declaredEdges = settings.services.reduce((n, s) => n + (s.callers ?? []).length * (1 + (s.grpc ? 1 : 0)), 0);
             assert.equal(edges, declaredEdges, "every declared edge, on each port its callee serves");
+        });
+    }
+
+    for (const { file, load } of STACKS) {
+        it(`${file}: Prometheus reaches the HTTP port of exactly the services it scrapes`, async () => {
+            const { settings, run } = await load();
+            const objects = manifestsOf(run.resources) as AnyObj[];
+            const policies = objects.filter((m) => m.kind === "NetworkPolicy") as NetworkPolicyObject[];
+            const pods = podsOf(objects);
+            const prometheus: PodEndpoint = { namespace: PROMETHEUS_PODS.namespace, labels: PROMETHEUS_PODS.podLabels, ip: "10.0.129.1" };
+            for (const svc of settings.services) {
+                const pod = pods.find((p) => p.namespace === svc.name) as PodEndpoint;
+                const scraped = scrapedPath(svc) !== undefined;
+                if (svc.port !== undefined) {
+                    assert.equal(allowsConnection(policies, prometheus, pod, svc.port), scraped, `Prometheus → ${svc.name}:${svc.port}`);
+                }
+                assert.equal(allowsConnection(policies, prometheus, pod, 9999), false, `Prometheus → ${svc.name}:9999`);
+            }
         });
     }
 

@@ -209,6 +209,24 @@ describe("service catalog", () => {
         assert.equal(policies("frontend")["allow-data-stores"], undefined);
     });
 
+    it("has Prometheus scrape the web services that serve metrics, and leaves the stock-nginx frontend alone", async () => {
+        for (const stack of ["dev", "prod"]) {
+            const run = await stackRun(stack);
+            const monitors = ofType(run, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").map((r) => r.name);
+            assert.ok(monitors.includes("service-api-service-monitor"), `${stack}: ${monitors.join(", ")}`);
+            assert.ok(!monitors.includes("service-frontend-service-monitor"), `${stack}: ${monitors.join(", ")}`);
+            assert.equal(only(run, "ServiceMonitor", "api", "api").spec.endpoints[0].path, "/metrics");
+            assert.deepEqual(find(run, "ServiceMonitor", "frontend"), []);
+            assert.deepEqual(find(run, "NetworkPolicy", "frontend", "allow-prometheus"), [], "nothing scrapes it, so nothing may reach it from Prometheus");
+            assert.equal(find(run, "NetworkPolicy", "api", "allow-prometheus").length, 1);
+            const alerts = (ns: string) => only(run, "PrometheusRule", ns, ns).spec.groups[0].rules.map((r: AnyObj) => r.alert);
+            assert.deepEqual(alerts("frontend"), ["FrontendPodRestarts", "FrontendCpuSaturation", "FrontendMemorySaturation"]);
+            assert.deepEqual(alerts("api").slice(0, 2), ["ApiHighErrorRate", "ApiHighLatency"]);
+            const exprs = JSON.stringify(JSON.parse(only(run, "ConfigMap", "frontend", "frontend-dashboard").data["frontend.json"]).panels);
+            assert.doesNotMatch(exprs, /http_request|grpc_server/, "no panel waits on metrics the frontend never exposes");
+        }
+    });
+
     it("exposes web services through one shared ALB over HTTPS with a modern TLS policy", async () => {
         const run = await stackRun("prod");
         const ingresses = objects(run).filter((m) => m.kind === "Ingress") as AnyObj[];

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { KUBERNETES_VERSIONS_AS_OF } from "../../../config/catalog";
+import { scrapedPath } from "../../../components/observability/scrape";
 import { Plan, buildPlan } from "../../../tools/plan/build";
 import { ROOT, enqueue, examplePlan } from "../../harness";
 
@@ -48,6 +49,17 @@ describe("predictions on every shipped stack", function () {
                     }
                 }
                 assert.ok(!p.violations.some((v) => v.policy === "k8s-connectivity"));
+            });
+
+            it("lets Prometheus in on the HTTP port of exactly the services it scrapes", async () => {
+                const p = await plan();
+                const prometheus = "add-on kubePrometheusStack prometheus";
+                const monitored = p.predictions.pods.some((pod) => pod.owner === prometheus);
+                for (const s of p.settings.services) {
+                    const callers = p.predictions.connectivity.services.find((c) => c.name === s.name)?.callers ?? [];
+                    const ports = callers.find((c) => c.from === prometheus)?.ports;
+                    assert.deepEqual(ports, monitored && scrapedPath(s) !== undefined ? [s.port] : undefined, s.name);
+                }
             });
 
             it("has every pod admitted by its namespace's Pod Security level", async () => {
