@@ -34,8 +34,9 @@ const dnsLabel = (max: number) =>
         .string()
         .max(max)
         .regex(DNS_LABEL, { message: "is not a DNS-1123 label (lower-case letters, digits and '-', starting with a letter)" });
-/** Kubernetes quantities as used for CPU and memory: any the API server accepts (`250m`, `0.5`, `256M`, `1Gi`). */
+/** A URL path as Ingress rules, probes and scrapes take it. */
 const urlPath = z.string().regex(/^\/[\w\-./]*$/, { message: "is not a URL path starting with /" });
+/** Kubernetes quantities as used for CPU and memory: any the API server accepts (`250m`, `0.5`, `256M`, `1Gi`). */
 const cpuQuantity = z.string().refine((q) => parseQuantity(q) !== undefined, { message: "is not a CPU quantity such as 250m or 1" });
 const memoryQuantity = z.string().refine((q) => parseQuantity(q) !== undefined, { message: "is not a memory quantity such as 256Mi or 1Gi" });
 
