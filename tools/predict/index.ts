@@ -2,10 +2,13 @@ import { ADDONS, AddonKey } from "../../components/addons";
 import { AMQPS_PORT } from "../../components/data/broker";
 import { CACHE_PORT } from "../../components/data/cache";
 import { POSTGRES_PORT } from "../../components/data/database";
+import { PLANNED_NODES_ANNOTATION } from "../../components/cluster/nodePools";
+import { NODE_INSTANCE_SIZES } from "../../config/catalog";
 import { ENVIRONMENT_SWITCHES } from "../../config/profiles";
 import type { Settings } from "../../config/schema";
 import { subnetLayout } from "../../lib/cidr";
-import { TENANT_LABEL } from "../../lib/kubernetesSpecs";
+import { NODE_GROUP_LABEL, TENANT_LABEL } from "../../lib/kubernetesSpecs";
+import { cpuMillis, memoryBytes } from "../../lib/quantity";
 import type { NetworkPolicyObject, ServicePort } from "../../lib/networkPolicy";
 import type { Manifest } from "../../offline/manifests";
 import type { ProgramRun } from "../../offline/run";
@@ -29,9 +32,45 @@ export interface Predictions {
 }
 
 const NODE_GROUP_TYPE = "aws:eks/nodeGroup:NodeGroup";
+const EKS_ADDON_OWNERS = new Set(eksAddonPods().map((p) => p.owner));
 const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 
 type Obj = Record<string, unknown>;
+
+/**
+ * The NodePools (karpenter.sh/v1, Karpenter's or EKS Auto Mode's) among the objects, as node groups named
+ * by the node-group label their nodes get: the instance types they may launch, no minimum (they scale from
+ * zero), the planned nodes as the desired size, and as the maximum the nodes of the largest type their
+ * `spec.limits` allow (Karpenter stops launching once its nodes' capacity reaches a limit; the program
+ * sets the limits to a managed node group's `maxSize` nodes of that type). A pool without instance types or
+ * limits is left out.
+ */
+export function nodePoolsOf(manifests: readonly Manifest[]): NodeGroupFacts[] {
+    return manifests
+        .filter((m) => m.apiVersion === "karpenter.sh/v1" && m.kind === "NodePool")
+        .flatMap((m) => {
+            const spec = (m.spec ?? {}) as Obj;
+            const template = (spec.template ?? {}) as { metadata?: { labels?: Record<string, string> }; spec?: { requirements?: { key: string; operator: string; values?: string[] }[] } };
+            const types = template.spec?.requirements?.find((r) => r.key === "node.kubernetes.io/instance-type" && r.operator === "In")?.values ?? [];
+            const limits = (spec.limits ?? {}) as { cpu?: string; memory?: string };
+            const sizes = types.map((t) => NODE_INSTANCE_SIZES[t]);
+            if (types.length === 0 || sizes.some((size) => size === undefined) || limits.cpu === undefined || limits.memory === undefined) {
+                return [];
+            }
+            const largestCpu = Math.max(...sizes.map((size) => size.vcpu * 1000));
+            const largestMemory = Math.max(...sizes.map((size) => size.memoryGiB * 2 ** 30));
+            const maxSize = Math.floor(Math.min(cpuMillis(limits.cpu) / largestCpu, memoryBytes(limits.memory) / largestMemory));
+            return [
+                {
+                    name: template.metadata?.labels?.[NODE_GROUP_LABEL] ?? m.metadata.name,
+                    instanceTypes: types,
+                    minSize: 0,
+                    desiredSize: Number(m.metadata.annotations?.[PLANNED_NODES_ANNOTATION] ?? 0),
+                    maxSize,
+                },
+            ];
+        });
+}
 
 /** The node groups the run creates, named by their node-group label. */
 export function nodeGroupsOf(run: ProgramRun): NodeGroupFacts[] {
@@ -106,5 +145,7 @@ export function predict(run: ProgramRun, manifests: readonly Manifest[], setting
         endpointIp: hostIn(subnets.private[0], 5),
         loadBalancerIp: hostIn(lbSubnets[0], 5),
     });
-    return { pods, connectivity, admission, capacity: evaluateCapacity(pods, nodeGroupsOf(run)) };
+    // EKS Auto Mode runs the VPC CNI, kube-proxy and cluster DNS as parts of its nodes, not as pods.
+    const scheduled = settings.cluster.compute === "autoMode" ? pods.filter((p) => !EKS_ADDON_OWNERS.has(p.owner)) : pods;
+    return { pods, connectivity, admission, capacity: evaluateCapacity(scheduled, [...nodeGroupsOf(run), ...nodePoolsOf(manifests)]) };
 }
