@@ -6,6 +6,9 @@ import { nodePoolSpec, plannedNodes } from "./nodePools";
 /** Name of the IngressClass (and its IngressClassParams) that Auto Mode's load balancing serves. */
 export const AUTO_MODE_INGRESS_CLASS = "platform-alb";
 
+/** The ConfigMap through which Auto Mode's network policy controller is switched on. */
+export const NETWORK_POLICY_CONFIG_MAP = "amazon-vpc-cni";
+
 /** NodePool names: the built-in `system` pool keeps its name, so the platform's own pool takes another. */
 export const AUTO_MODE_POOLS = { system: "platform-system", apps: "apps" } as const;
 
@@ -23,8 +26,9 @@ export interface AutoModeComputeArgs {
 }
 
 /**
- * What the platform adds to EKS Auto Mode: NodePools for its controllers and its applications on Auto Mode's
- * `default` NodeClass (nodes labelled by node group, as the managed node groups' are), and the IngressClass
+ * What the platform adds to EKS Auto Mode: the switch that makes it enforce NetworkPolicies, NodePools for its
+ * controllers and its applications on Auto Mode's `default` NodeClass (nodes labelled by node group, as the
+ * managed node groups' are), and the IngressClass
  * through which Auto Mode builds the shared ALB. Auto Mode takes the ALB group from the IngressClassParams:
  * it ignores `alb.ingress.kubernetes.io/group.name` on Ingresses (EKS user guide, auto-configure-alb).
  */
@@ -34,11 +38,23 @@ export class AutoModeCompute extends pulumi.ComponentResource {
     /** The applications' pool: workloads wait for it. */
     public readonly appsPool: pulumi.Resource;
     public readonly ingressClass: pulumi.Resource;
+    /** The switch that makes Auto Mode enforce NetworkPolicies. */
+    public readonly networkPolicyController: pulumi.Resource;
 
     constructor(name: string, args: AutoModeComputeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:cluster:AutoModeCompute", name, {}, opts);
         const k8sOpts = { parent: this, provider: args.provider };
         const labels = { "platform.io/cluster": args.clusterName };
+
+        // Auto Mode enforces NetworkPolicies only once its network policy controller is switched on (EKS user
+        // guide, "Use Network Policies with EKS Auto Mode", step 1); until then the platform's default-deny and
+        // per-service policies would be accepted and ignored. Its default NodeClass allows what no policy
+        // selects, as Kubernetes does. No node (so no pod) comes up before the switch is on.
+        this.networkPolicyController = new k8s.core.v1.ConfigMap(
+            `${name}-network-policy-controller`,
+            { metadata: { name: NETWORK_POLICY_CONFIG_MAP, namespace: "kube-system", labels }, data: { "enable-network-policy-controller": "true" } },
+            k8sOpts,
+        );
 
         const [systemPool, appsPool] = (["system", "apps"] as const).map(
             (group) =>
@@ -55,7 +71,7 @@ export class AutoModeCompute extends pulumi.ComponentResource {
                             nodeClassRef: { group: "eks.amazonaws.com", kind: "NodeClass", name: "default" },
                         }),
                     },
-                    k8sOpts,
+                    { ...k8sOpts, dependsOn: [this.networkPolicyController] },
                 ),
         );
 

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { karpenter, karpenterCrd } from "../../../components/addons/karpenter";
 import { INTERRUPTION_EVENTS, karpenterControllerStatements } from "../../../components/cluster/karpenterIam";
-import { AUTO_MODE_INGRESS_CLASS } from "../../../components/cluster/autoMode";
+import { AUTO_MODE_INGRESS_CLASS, NETWORK_POLICY_CONFIG_MAP } from "../../../components/cluster/autoMode";
 import { NODE_GROUP_LABEL } from "../../../lib/kubernetesSpecs";
 import { requiredLevel } from "../../../lib/podSecurity";
 import { ROOT, json, ofType, one, stackRun } from "../../harness";
@@ -163,6 +163,22 @@ describe("compute modes", () => {
                 const capacity = spec.template.spec.requirements.find((r: AnyObj) => r.key === "karpenter.sh/capacity-type").values;
                 assert.deepEqual(capacity, ["on-demand"], "prod runs on-demand");
             }
+        });
+
+        it("switches on Auto Mode's network policy controller before any node comes up; the VPC CNI add-on does it elsewhere", async () => {
+            const run = await modeRun("dev", { compute: "autoMode" });
+            const configMaps = ofType(run, "kubernetes:core/v1:ConfigMap").filter((c) => (c.inputs as AnyObj).metadata.name === NETWORK_POLICY_CONFIG_MAP);
+            assert.equal(configMaps.length, 1);
+            const controller = configMaps[0];
+            assert.equal((controller.inputs as AnyObj).metadata.namespace, "kube-system");
+            assert.deepEqual((controller.inputs as AnyObj).data, { "enable-network-policy-controller": "true" });
+            for (const pool of customResources(run, "karpenter.sh/v1", "NodePool")) {
+                assert.ok(pool.dependencies.includes(controller.urn), `${pool.name} waits for the switch`);
+            }
+            const shipped = await modeRun("dev", {});
+            assert.ok(!ofType(shipped, "kubernetes:core/v1:ConfigMap").some((c) => (c.inputs as AnyObj).metadata.name === NETWORK_POLICY_CONFIG_MAP));
+            const cni = ofType(shipped, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === "vpc-cni");
+            assert.deepEqual(JSON.parse(String(cni?.inputs.configurationValues)), { enableNetworkPolicy: "true" });
         });
 
         it("exposes services through Auto Mode's IngressClass, the ALB group set on its parameters", async () => {
