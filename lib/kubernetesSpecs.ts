@@ -58,11 +58,29 @@ export function toSubnets(cidrs: readonly string[], port: Input<number>): k8s.ty
     return { to: cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port }] };
 }
 
-/** Lets every pod of the namespace resolve names through the cluster DNS (CoreDNS in kube-system). */
+/**
+ * The cluster DNS address when EKS picks the service range itself, which this program lets it do: the tenth
+ * address of 10.100.0.0/16 or of 172.20.0.0/16, whichever does not overlap the VPC (EKS user guide,
+ * "Create a cluster", service IPv4 range; CoreDNS's Service takes the .10 address).
+ */
+export const EKS_CLUSTER_DNS_ADDRESSES = ["10.100.0.10", "172.20.0.10"] as const;
+
+/**
+ * Lets every pod of the namespace resolve names through the cluster DNS: CoreDNS's pods in kube-system, and
+ * the cluster DNS address itself, where EKS Auto Mode answers on each node instead of running CoreDNS pods
+ * (a NetworkPolicy peer that selects pods then matches nothing: aws/containers-roadmap#2552, #2546). Elsewhere
+ * CoreDNS's pods answer behind that address, so the extra peers open nothing beyond port 53 of the
+ * cluster's own DNS.
+ */
 export const ALLOW_DNS_SPEC: k8s.types.input.networking.v1.NetworkPolicySpec = {
     podSelector: {},
     policyTypes: ["Egress"],
-    egress: [{ to: [podsIn("kube-system", { "k8s-app": "kube-dns" })], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] }],
+    egress: [
+        {
+            to: [podsIn("kube-system", { "k8s-app": "kube-dns" }), ...EKS_CLUSTER_DNS_ADDRESSES.map((ip) => ({ ipBlock: { cidr: `${ip}/32` } }))],
+            ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+        },
+    ],
 };
 
 /** Annotation that makes Pulumi wait until an ExternalSecret has produced its Secret. */

@@ -6,6 +6,7 @@ import type { ProgramRun } from "../../../offline/run";
 import { IMDS_CIDR } from "../../../components/apps/manifests";
 import { PROMETHEUS_PODS } from "../../../components/addons/kubePrometheusStack";
 import { scrapedPath } from "../../../components/observability/scrape";
+import { EKS_CLUSTER_DNS_ADDRESSES } from "../../../lib/kubernetesSpecs";
 import { NetworkPolicyObject, PodEndpoint, allowsConnection } from "../../../lib/networkPolicy";
 import { manifestsOf, podSpecsOf } from "../../../offline/manifests";
 import { readStackConfig } from "../../../offline/stackConfig";
@@ -86,6 +87,22 @@ describe("service network policies, evaluated", function () {
             }
         });
     }
+
+    it("lets every pod resolve names at the cluster DNS address, where Auto Mode answers without CoreDNS pods, and on port 53 only", async () => {
+        const { settings, run } = await (STACKS.find((s) => s.file === "Pulumi.dev.yaml") as (typeof STACKS)[number]).load();
+        const objects = manifestsOf(run.resources) as AnyObj[];
+        const policies = objects.filter((m) => m.kind === "NetworkPolicy") as NetworkPolicyObject[];
+        const services = podsOf(objects).filter((p) => settings.services.some((s) => s.name === p.namespace));
+        assert.equal(services.length, settings.services.length);
+        for (const pod of services) {
+            for (const ip of EKS_CLUSTER_DNS_ADDRESSES) {
+                assert.equal(allowsConnection(policies, pod, { ip }, 53, "UDP"), true, `${pod.namespace} → ${ip}:53/UDP`);
+                assert.equal(allowsConnection(policies, pod, { ip }, 53, "TCP"), true, `${pod.namespace} → ${ip}:53/TCP`);
+                assert.equal(allowsConnection(policies, pod, { ip }, 80), false, `${pod.namespace} → ${ip}:80`);
+            }
+            assert.equal(allowsConnection(policies, pod, { ip: "10.100.0.11" }, 53, "UDP"), false, "no other address of the service range");
+        }
+    });
 
     it("keeps every pod from the instance metadata service, and lets it reach AWS APIs over HTTPS", async () => {
         const { settings, run } = await (STACKS.find((s) => s.file === "Pulumi.dev.yaml") as (typeof STACKS)[number]).load();
