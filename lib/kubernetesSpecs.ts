@@ -65,6 +65,11 @@ export function toSubnets(cidrs: readonly string[], port: Input<number>): k8s.ty
  */
 export const EKS_CLUSTER_DNS_ADDRESSES = ["10.100.0.10", "172.20.0.10"] as const;
 
+/** Which of {@link EKS_CLUSTER_DNS_ADDRESSES} a cluster gets: EKS takes 172.20.0.0/16 for a VPC inside 10.0.0.0/8, else 10.100.0.0/16. */
+export function clusterDnsAddress(vpcCidr: string): string {
+    return vpcCidr.startsWith("10.") ? EKS_CLUSTER_DNS_ADDRESSES[1] : EKS_CLUSTER_DNS_ADDRESSES[0];
+}
+
 /**
  * Lets every pod of the namespace resolve names through the cluster DNS: CoreDNS's pods in kube-system, and
  * the cluster DNS address itself, where EKS Auto Mode answers on each node instead of running CoreDNS pods

@@ -40,6 +40,8 @@ export interface ConnectivityInput {
     readonly podCidr: string;
     /** An address of an interface endpoint (private subnets); absent where there is no AWS to reach (a local stack). */
     readonly endpointIp?: string;
+    /** Where pods resolve names when no CoreDNS pod runs: EKS Auto Mode answers at the cluster DNS address on each node. */
+    readonly clusterDnsIp?: string;
     /** An address in the load balancer's subnets. */
     readonly loadBalancerIp?: string;
 }
@@ -141,7 +143,8 @@ export function evaluateConnectivity(input: ConnectivityInput): Connectivity {
         }
         const reaches: ServiceConnectivity["reaches"] = [];
         const reach = (to: string, ports: number[]) => ports.length > 0 && reaches.push({ to, ports });
-        const dns = endpoints.find((e) => e.namespace === "kube-system" && e.labels["k8s-app"] === "kube-dns");
+        const dnsPod = endpoints.find((e) => e.namespace === "kube-system" && e.labels["k8s-app"] === "kube-dns");
+        const dns = dnsPod ?? (input.clusterDnsIp !== undefined ? { ip: input.clusterDnsIp } : undefined);
         if (dns !== undefined) {
             reach("dns", judge(pod, svc.name, dns, "dns", 53, true, "UDP") ? [53] : []);
         }

@@ -7,7 +7,7 @@ import { NODE_INSTANCE_SIZES } from "../../config/catalog";
 import { ENVIRONMENT_SWITCHES } from "../../config/profiles";
 import type { Settings } from "../../config/schema";
 import { subnetLayout } from "../../lib/cidr";
-import { NODE_GROUP_LABEL, TENANT_LABEL } from "../../lib/kubernetesSpecs";
+import { NODE_GROUP_LABEL, TENANT_LABEL, clusterDnsAddress } from "../../lib/kubernetesSpecs";
 import { cpuMillis, memoryBytes } from "../../lib/quantity";
 import type { NetworkPolicyObject, ServicePort } from "../../lib/networkPolicy";
 import type { Manifest } from "../../offline/manifests";
@@ -32,7 +32,6 @@ export interface Predictions {
 }
 
 const NODE_GROUP_TYPE = "aws:eks/nodeGroup:NodeGroup";
-const EKS_ADDON_OWNERS = new Set(eksAddonPods().map((p) => p.owner));
 const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 
 type Obj = Record<string, unknown>;
@@ -106,7 +105,9 @@ export function predict(run: ProgramRun, manifests: readonly Manifest[], setting
             return key !== undefined ? [{ key, values: r.inputs.values }] : [];
         });
     const highlyAvailable = ENVIRONMENT_SWITCHES[settings.environment].highlyAvailableAddons;
-    const pods = [...podsOfManifests(manifests), ...addonPods(releases, highlyAvailable), ...eksAddonPods()];
+    // EKS Auto Mode runs the VPC CNI, kube-proxy and cluster DNS as parts of its nodes, not as pods.
+    const autoMode = settings.environment !== "local" && settings.cluster.compute === "autoMode";
+    const pods = [...podsOfManifests(manifests), ...addonPods(releases, highlyAvailable), ...(autoMode ? [] : eksAddonPods())];
     const labels = namespaceLabels(manifests);
 
     const services = settings.services.map((svc) => {
@@ -143,9 +144,8 @@ export function predict(run: ProgramRun, manifests: readonly Manifest[], setting
         tenantNamespaces: tenants,
         podCidr: subnets.private[0],
         endpointIp: hostIn(subnets.private[0], 5),
+        ...(autoMode ? { clusterDnsIp: clusterDnsAddress(n.cidr) } : {}),
         loadBalancerIp: hostIn(lbSubnets[0], 5),
     });
-    // EKS Auto Mode runs the VPC CNI, kube-proxy and cluster DNS as parts of its nodes, not as pods.
-    const scheduled = settings.cluster.compute === "autoMode" ? pods.filter((p) => !EKS_ADDON_OWNERS.has(p.owner)) : pods;
-    return { pods, connectivity, admission, capacity: evaluateCapacity(scheduled, [...nodeGroupsOf(run), ...nodePoolsOf(manifests)]) };
+    return { pods, connectivity, admission, capacity: evaluateCapacity(pods, [...nodeGroupsOf(run), ...nodePoolsOf(manifests)]) };
 }

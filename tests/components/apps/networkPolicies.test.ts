@@ -6,7 +6,7 @@ import type { ProgramRun } from "../../../offline/run";
 import { IMDS_CIDR } from "../../../components/apps/manifests";
 import { PROMETHEUS_PODS } from "../../../components/addons/kubePrometheusStack";
 import { scrapedPath } from "../../../components/observability/scrape";
-import { EKS_CLUSTER_DNS_ADDRESSES } from "../../../lib/kubernetesSpecs";
+import { EKS_CLUSTER_DNS_ADDRESSES, clusterDnsAddress } from "../../../lib/kubernetesSpecs";
 import { NetworkPolicyObject, PodEndpoint, allowsConnection } from "../../../lib/networkPolicy";
 import { manifestsOf, podSpecsOf } from "../../../offline/manifests";
 import { readStackConfig } from "../../../offline/stackConfig";
@@ -102,6 +102,13 @@ describe("service network policies, evaluated", function () {
             }
             assert.equal(allowsConnection(policies, pod, { ip: "10.100.0.11" }, 53, "UDP"), false, "no other address of the service range");
         }
+    });
+
+    it("knows which cluster DNS address EKS gives a VPC: 172.20.0.10 inside 10.0.0.0/8, 10.100.0.10 elsewhere", () => {
+        assert.equal(clusterDnsAddress("10.0.0.0/16"), "172.20.0.10");
+        assert.equal(clusterDnsAddress("10.40.0.0/16"), "172.20.0.10");
+        assert.equal(clusterDnsAddress("172.31.0.0/16"), "10.100.0.10");
+        assert.equal(clusterDnsAddress("192.168.0.0/16"), "10.100.0.10");
     });
 
     it("keeps every pod from the instance metadata service, and lets it reach AWS APIs over HTTPS", async () => {

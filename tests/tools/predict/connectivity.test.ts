@@ -65,6 +65,16 @@ describe("predict/connectivity", () => {
         assert.ok(c.edges.some((e) => e.from === "web" && e.to === "database" && !e.declared && e.verdict === "blocked"));
     });
 
+    it("judges DNS at the cluster DNS address where no CoreDNS pod runs, as under EKS Auto Mode", () => {
+        const pods = [pod("web", { http: 8080 }), pod("api", { http: 8081 })];
+        const reachesDns = (policies: NetworkPolicyObject[]) =>
+            evaluateConnectivity(input(policies, { pods, clusterDnsIp: "172.20.0.10" })).services.map((svc) => svc.reaches.some((r) => r.to === "dns"));
+        const byAddress = (ns: string) => policy(ns, "dns", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [toNs("kube-system", { "k8s-app": "kube-dns" }), { ipBlock: { cidr: "172.20.0.10/32" } }], ports: [{ protocol: "UDP", port: 53 }] }] });
+        assert.deepEqual(reachesDns(["web", "api"].flatMap((ns) => [denyAll(ns), dnsOut(ns)])), [false, false], "a rule selecting CoreDNS pods alone lets nothing through");
+        assert.deepEqual(reachesDns(["web", "api"].flatMap((ns) => [denyAll(ns), byAddress(ns)])), [true, true]);
+        assert.deepEqual(evaluateConnectivity(input([], { pods })).services.map((svc) => svc.reaches.some((r) => r.to === "dns")), [false, false], "without the address there is no DNS to judge");
+    });
+
     it("flags a declared caller that its callee's ingress blocks", () => {
         const c = evaluateConnectivity(input(good.filter((p) => p.metadata.name !== "callers")));
         assert.deepEqual(c.violations.map((v) => [v.kind, v.namespace]), [["declared-edge-blocked", "api"]]);

@@ -69,6 +69,11 @@ describe("predict: NodePools as node groups", () => {
                     assert.equal(apps?.maxSize, groups.apps.maxSize);
                     if (compute === "autoMode") {
                         assert.equal(capacity.groups.find((g) => g.group === "system")?.maxSize, groups.system.maxSize);
+                        // No CoreDNS, kube-proxy or VPC CNI pods: every service resolves names at the cluster DNS address.
+                        assert.deepEqual(plan.predictions.pods.filter((p) => p.owner.startsWith("EKS add-on")), []);
+                        for (const svc of plan.predictions.connectivity.services) {
+                            assert.deepEqual(svc.reaches.find((r) => r.to === "dns")?.ports, [53], svc.name);
+                        }
                     }
                     assert.equal(plan.exitCode, 0, JSON.stringify(plan.failures));
                 });
