@@ -88,12 +88,17 @@ describe("Kubernetes objects", () => {
     it("keeps a code cache of its own for the worker thread, written when the thread ends", async function () {
         this.timeout(60_000);
         const { ManifestWorker } = require(path.join(ROOT, "bin", "tools", "plan", "manifestWorker.js")) as typeof import("../../tools/plan/manifestWorker");
-        const store = path.join(ROOT, "bin", ".code-cache", "manifest-worker.cache");
-        fs.rmSync(store, { force: true });
+        // Node 22 and later keep their own compile cache (tools/codeCache.cjs turns it on instead), in one folder.
+        const own = typeof (require("module") as { enableCompileCache?: unknown }).enableCompileCache !== "function";
+        const store = path.join(ROOT, "bin", ".code-cache", own ? "manifest-worker.cache" : "node");
+        fs.rmSync(store, { recursive: true, force: true });
         const worker = new ManifestWorker();
         worker.add({ type: "kubernetes:core/v1:ConfigMap", name: "c", urn: "urn:c", inputs: { metadata: { name: "c", namespace: "a" } }, outputs: {} } as unknown as RecordedResource);
         await worker.finish();
-        assert.ok(fs.statSync(store).size > 10_000, "the worker saved the code it compiled");
+        assert.ok(fs.existsSync(store), "the worker saved the code it compiled");
+        if (own) {
+            assert.ok(fs.statSync(store).size > 10_000);
+        }
     });
 
     it("hands objects to the worker in batches while the program runs, not only when this thread is idle", async function () {
