@@ -75,10 +75,6 @@ function scalar(value: unknown): string {
     }
 }
 
-function key(text: string): string {
-    return scalar(text);
-}
-
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** `value` as it follows `key:` or `- `: inline when it is a scalar or empty, else on the lines below. */
@@ -114,16 +110,19 @@ function lines(value: Record<string, unknown> | unknown[], indent: string, out: 
         }
         const text = inline(v);
         if (text !== undefined) {
-            out.push(`${indent}${key(k)}: ${text}`);
+            out.push(`${indent}${scalar(k)}: ${text}`);
         } else {
-            out.push(`${indent}${key(k)}:`);
+            out.push(`${indent}${scalar(k)}:`);
             lines(v as Record<string, unknown> | unknown[], `${indent}  `, out);
         }
     }
 }
 
-/** The object as a YAML document (ending in a newline), or undefined when it holds what is not written here. */
-export function blockYaml(value: Record<string, unknown>): string | undefined {
+/** An object as a YAML document (ending in a newline), or undefined when it is no object or holds what is not written here. */
+export function blockYaml(value: unknown): string | undefined {
+    if (!isMap(value)) {
+        return undefined;
+    }
     if (Object.keys(value).length === 0) {
         return "{}\n";
     }

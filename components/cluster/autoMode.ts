@@ -28,9 +28,9 @@ export interface AutoModeComputeArgs {
 /**
  * What the platform adds to EKS Auto Mode: the switch that makes it enforce NetworkPolicies, NodePools for its
  * controllers and its applications on Auto Mode's `default` NodeClass (nodes labelled by node group, as the
- * managed node groups' are), and the IngressClass
- * through which Auto Mode builds the shared ALB. Auto Mode takes the ALB group from the IngressClassParams:
- * it ignores `alb.ingress.kubernetes.io/group.name` on Ingresses (EKS user guide, auto-configure-alb).
+ * managed node groups' are), and the IngressClass through which Auto Mode builds the shared ALB. Auto Mode
+ * takes the ALB group from the IngressClassParams: it ignores `alb.ingress.kubernetes.io/group.name` on
+ * Ingresses (EKS user guide, auto-configure-alb).
  */
 export class AutoModeCompute extends pulumi.ComponentResource {
     /** The pool of the platform's controllers: add-ons wait for it. */

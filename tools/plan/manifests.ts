@@ -39,8 +39,7 @@ function plainInYaml11(text: string): boolean {
  * lib/blockYaml), else by the library.
  */
 export function toYaml(value: unknown): string {
-    const direct = value !== null && typeof value === "object" && !Array.isArray(value) ? blockYaml(value as Record<string, unknown>) : undefined;
-    return direct ?? libraryYaml(value);
+    return blockYaml(value) ?? libraryYaml(value);
 }
 
 /** {@link toYaml} by the `yaml` library alone. */

@@ -1,7 +1,5 @@
 import { strict as assert } from "assert";
-import { NODE_INSTANCE_SIZES } from "../../../config/catalog";
 import { evaluateCapacity, packs } from "../../../tools/predict/capacity";
-import { allocatable, maxPods, reservedCpuMillis, reservedMemoryMi } from "../../../config/nodeCapacity";
 import type { PlannedPod } from "../../../tools/predict/pods";
 
 const Mi = 2 ** 20;
@@ -17,28 +15,6 @@ const pod = (owner: string, cpu: number, memoryMi: number, count: PlannedPod["co
     hostNetwork,
 });
 const group = (name: string, instanceTypes: string[], maxSize: number) => ({ name, instanceTypes, minSize: 1, desiredSize: 1, maxSize });
-
-describe("config/nodeCapacity", () => {
-    it("computes max pods with AWS's formula, agreeing with the EKS max-pods table", () => {
-        // awslabs/amazon-eks-ami nodeadm/internal/kubelet/eni-max-pods.txt
-        const table: Record<string, number> = { "t4g.medium": 17, "t4g.large": 35, "m6g.large": 29, "m7g.large": 29, "c7g.large": 29, "t3.medium": 17, "t3.large": 35, "m6i.large": 29, "m7i.large": 29 };
-        for (const [type, pods] of Object.entries(table)) {
-            const n = NODE_INSTANCE_SIZES[type];
-            assert.equal(maxPods(n.enis, n.ipv4PerEni), pods, type);
-        }
-        assert.deepEqual(Object.keys(table).sort(), Object.keys(NODE_INSTANCE_SIZES).sort(), "every node type the config allows is checked");
-    });
-
-    it("reserves CPU and memory as nodeadm does", () => {
-        assert.equal(reservedCpuMillis(1), 60);
-        assert.equal(reservedCpuMillis(2), 70);
-        assert.equal(reservedCpuMillis(4), 80);
-        assert.equal(reservedCpuMillis(8), 90);
-        assert.equal(reservedMemoryMi(17), 11 * 17 + 255 + 100);
-        assert.deepEqual(allocatable("t4g.medium"), { cpuMillis: 1930, memoryBytes: (4096 - 542) * Mi, pods: 17 });
-        assert.throws(() => allocatable("x1.huge"), /no allocatable figures for instance type "x1.huge"/);
-    });
-});
 
 describe("predict/capacity", () => {
     it("packs first-fit by decreasing size, per node, so that sums alone do not hide fragmentation", () => {
